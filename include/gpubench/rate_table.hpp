@@ -1,0 +1,62 @@
+#pragma once
+// The one table of per-SM-per-clock throughput, by architecture, product class and precision.
+// Peaks everywhere in gpubench are SMs x this rate x a clock: the spec database's consistency test,
+// sheets derived for unknown cards, and (later) percent-of-peak at the measured clock.
+//
+// Rates are dense (no 2:4 sparsity), in FLOP (or integer OP) per clock per SM, an FMA counting 2.
+// Sources: NVIDIA Turing, GA102, A100, Ada Lovelace and H100 architecture whitepapers (the
+// per-SM tables and the appendix peak tables divided by SMs x boost clock).
+
+#include <compare>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace gpubench {
+
+struct ComputeCapability {
+  int major = 0;
+  int minor = 0;
+  auto operator<=>(const ComputeCapability&) const = default;
+  std::string str() const;  // "8.9"
+  static std::optional<ComputeCapability> parse(std::string_view text);
+};
+
+// GeForce Ampere/Ada run FP16/BF16/TF32/FP8 tensor math with FP32 accumulate at half the rate of
+// the datacenter parts built from the same chips (RTX 4070 vs L4).
+enum class ProductClass { kGeForce, kDatacenter };
+std::optional<ProductClass> parse_product_class(std::string_view text);
+std::string_view to_string(ProductClass product_class);
+
+enum class Throughput {
+  kFp32,
+  kFp16,  // non-tensor (HFMA2)
+  kFp64,
+  kTf32Tensor,
+  kFp16TensorFp16Acc,
+  kFp16TensorFp32Acc,
+  kBf16Tensor,
+  kFp8TensorFp16Acc,
+  kFp8TensorFp32Acc,
+  kInt8Tensor,
+};
+
+std::span<const Throughput> all_throughputs();
+
+// The spec-database key holding this peak ("fp32_tflops", "int8_tensor_tops", ...).
+std::string_view spec_key(Throughput throughput);
+
+// nullopt when the architecture lacks the unit (FP8 before Ada, BF16 on Turing) or the
+// architecture is not in the table.
+std::optional<double> ops_per_clock_per_sm(ComputeCapability cc, ProductClass product_class,
+                                           Throughput throughput);
+
+// True when the table knows the architecture at all (sm_75, sm_80, sm_86, sm_89, sm_90).
+bool rate_table_knows(ComputeCapability cc);
+
+// SMs x rate x clock, in TFLOPS (or TOPS).
+std::optional<double> peak_tera_ops(ComputeCapability cc, ProductClass product_class,
+                                    Throughput throughput, int sm_count, double clock_mhz);
+
+}  // namespace gpubench

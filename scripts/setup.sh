@@ -71,6 +71,18 @@ if [ -z "$cuobjdump_bin" ]; then
   chmod +x "$cuobjdump_bin"
 fi
 
+# cuobjdump -sass runs nvdisasm, which pip toolkits lack too; it must sit beside cuobjdump (the
+# audit points NVDISASM_PATH there).
+if [ ! -x "$(dirname "$cuobjdump_bin")/nvdisasm" ]; then
+  fetch_wheel nvidia-cuda-nvdisasm "nvidia/cu$cuda_major/bin/nvdisasm"
+  if [ "$cuobjdump_bin" != "$tools/pypi/nvidia/cu$cuda_major/bin/cuobjdump" ]; then
+    say "cuobjdump at $cuobjdump_bin has no nvdisasm beside it; using the PyPI pair instead"
+    fetch_wheel nvidia-cuda-cuobjdump "nvidia/cu$cuda_major/bin/cuobjdump"
+    cuobjdump_bin="$tools/pypi/nvidia/cu$cuda_major/bin/cuobjdump"
+  fi
+  chmod +x "$tools/pypi/nvidia/cu$cuda_major/bin/"*
+fi
+
 nvml_include=""
 if [ ! -f "$cuda_root/include/nvml.h" ]; then
   fetch_wheel nvidia-nvml-dev "nvidia/cu$cuda_major/include/nvml.h"

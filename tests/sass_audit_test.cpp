@@ -1,0 +1,368 @@
+// The SASS audit: parser and rules on captured cuobjdump output (tests/fixtures/sass/), running
+// cuobjdump, and the project's rule table held against the real kernels' sm_89 code.
+#include "gpubench/sass_audit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "gpubench/errors.hpp"
+#include "test_support.hpp"
+
+#ifndef GPUBENCH_CUOBJDUMP_PATH
+#error "GPUBENCH_CUOBJDUMP_PATH must be defined (the cuobjdump path, or \"\") for this test"
+#endif
+#ifndef GPUBENCH_KERNELS_BINARY
+#error "GPUBENCH_KERNELS_BINARY must be defined (the binary whose kernels are audited)"
+#endif
+
+namespace gpubench {
+namespace {
+
+using testing::TempDir;
+
+// The architecture both target cards (RTX 4070, L4) run.
+constexpr std::string_view kAuditArch = "sm_89";
+
+// The project's rules. A kernel named here must exist in GPUBENCH_KERNELS_BINARY; every kernel in
+// it, ruled or not, must stay out of local memory.
+const std::vector<SassRule>& rule_table() {
+  static const std::vector<SassRule> rules = {
+      {.kernel_pattern = "stream_read_kernel", .must_contain = {"LDG.E.128"}},
+      {.kernel_pattern = "stream_dot_kernel", .must_contain = {"LDG.E.128"}},
+      {.kernel_pattern = "stream_copy_kernel", .must_contain = {"LDG.E.128", "STG.E.128"}},
+      {.kernel_pattern = "stream_scale_kernel", .must_contain = {"LDG.E.128", "STG.E.128"}},
+      {.kernel_pattern = "stream_add_kernel", .must_contain = {"LDG.E.128", "STG.E.128"}},
+      {.kernel_pattern = "stream_triad_kernel", .must_contain = {"LDG.E.128", "STG.E.128"}},
+      {.kernel_pattern = "stream_write_kernel", .must_contain = {"STG.E.128"}},
+      {.kernel_pattern = "l2_read_kernel", .must_contain = {"LDG.E.128"}},
+      {.kernel_pattern = "pointer_chase_kernel", .must_contain = {"LDG"}},
+  };
+  return rules;
+}
+
+std::string fixture(const std::string& name) {
+  const auto path = std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "sass" / name;
+  std::string text = testing::read_file(path);
+  if (text.empty()) throw std::runtime_error("missing or empty fixture " + path.string());
+  return text;
+}
+
+// The fixture kernels (namespace gpubench::fixture), sm_89.
+const std::vector<SassFunction>& fixture_kernels() {
+  static const std::vector<SassFunction> functions =
+      parse_cuobjdump_sass(fixture("fixture_kernels_sm89.sass"));
+  return functions;
+}
+
+const SassFunction& function_named(const std::vector<SassFunction>& functions,
+                                   std::string_view pattern) {
+  const auto it = std::find_if(functions.begin(), functions.end(), [pattern](const auto& f) {
+    return f.mangled_name.find(pattern) != std::string::npos;
+  });
+  if (it == functions.end()) throw std::runtime_error("no function " + std::string(pattern));
+  return *it;
+}
+
+bool contains(const std::vector<std::string>& opcodes, std::string_view opcode) {
+  return std::find(opcodes.begin(), opcodes.end(), opcode) != opcodes.end();
+}
+
+// A stand-in cuobjdump: a shell script with the given body.
+std::filesystem::path fake_cuobjdump(const TempDir& dir, const std::string& body) {
+  const auto path = dir.write("cuobjdump", "#!/bin/sh\n" + body + "\n");
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return path;
+}
+
+// --- parser
+
+TEST(SassParser, FindsEveryFunctionWithItsArchitecture) {
+  const auto& functions = fixture_kernels();
+  ASSERT_EQ(functions.size(), 5u);
+  EXPECT_EQ(functions[0].mangled_name, "_ZN8gpubench7fixture12chase_kernelEPKjPji");
+  EXPECT_EQ(functions[4].mangled_name, "_ZN8gpubench7fixture18copy_float4_kernelEPK6float4PS1_i");
+  for (const auto& function : functions) {
+    EXPECT_EQ(function.arch, "sm_89") << function.mangled_name;
+    EXPECT_FALSE(function.opcodes.empty()) << function.mangled_name;
+  }
+}
+
+TEST(SassParser, ReadsOneOpcodeAnInstructionWithItsModifiers) {
+  const auto& scalar = function_named(fixture_kernels(), "copy_scalar_kernel");
+  std::vector<std::string> expected = {"MOV",       "S2R",   "S2R",     "IMAD",      "ISETP.GE.AND",
+                                       "EXIT",      "MOV",   "ULDC.64", "IMAD.WIDE", "LDG.E",
+                                       "IMAD.WIDE", "STG.E", "EXIT",    "BRA"};
+  expected.insert(expected.end(), 10, "NOP");  // padding after the end, printed as code
+  EXPECT_EQ(scalar.opcodes, expected);
+  const auto& float4 = function_named(fixture_kernels(), "copy_float4_kernel");
+  EXPECT_TRUE(contains(float4.opcodes, "LDG.E.128.CONSTANT"));
+  EXPECT_TRUE(contains(float4.opcodes, "STG.E.128"));
+  EXPECT_TRUE(
+      contains(function_named(fixture_kernels(), "copy_float4_plain").opcodes, "LDG.E.128"));
+}
+
+TEST(SassParser, StripsPredicates) {
+  // chase_kernel: "@!P1 BRA 0x100", "@P0 EXIT"; local_array_kernel: "@!P0 BRA P1, 0xf0".
+  for (const auto& function : fixture_kernels()) {
+    for (const auto& opcode : function.opcodes) {
+      EXPECT_FALSE(opcode.empty()) << function.mangled_name;
+      EXPECT_NE(opcode.front(), '@') << function.mangled_name << " " << opcode;
+      EXPECT_NE(opcode.front(), '/') << function.mangled_name << " " << opcode;
+    }
+  }
+  const auto& chase = function_named(fixture_kernels(), "chase_kernel");
+  EXPECT_EQ(std::count(chase.opcodes.begin(), chase.opcodes.end(), "BRA"), 3);
+  EXPECT_EQ(std::count(chase.opcodes.begin(), chase.opcodes.end(), "EXIT"), 2);
+}
+
+TEST(SassParser, KeepsArchitectureSectionsApart) {
+  const auto functions = parse_cuobjdump_sass(fixture("copy_float4_sm75_sm89.sass"));
+  ASSERT_EQ(functions.size(), 2u);
+  EXPECT_EQ(functions[0].mangled_name, functions[1].mangled_name);
+  EXPECT_EQ(functions[0].arch, "sm_75");
+  EXPECT_EQ(functions[1].arch, "sm_89");
+  EXPECT_TRUE(contains(functions[0].opcodes, "LDG.E.128.CONSTANT.SYS"));
+  EXPECT_TRUE(contains(functions[0].opcodes, "STG.E.128.SYS"));
+  EXPECT_TRUE(contains(functions[1].opcodes, "LDG.E.128.CONSTANT"));
+  EXPECT_EQ(functions[0].opcodes.size(), 16u);  // 13 instructions and 3 NOPs of padding
+  EXPECT_EQ(functions[1].opcodes.size(), 24u);  // 14 instructions and 10 NOPs
+}
+
+TEST(SassParser, ReadsDualIssuePairs) {
+  // CUDA 13 cannot build for Maxwell/Pascal, so this is written by hand in cuobjdump's layouts for
+  // them: before 10.2 a pair ends "; }" then the encoding; from 10.2 on the second instruction
+  // ends at "}" with no ';' and its encoding moves to the next line.
+  const std::string text = R"sass(
+	code for sm_52
+		Function : _Z3dualPf
+	.headerflags    @"EF_CUDA_SM52 EF_CUDA_VIRTUAL_SM(EF_CUDA_SM52)"
+                                                                       /* 0x001c4400fe0007f6 */
+        /*0008*/                   MOV R1, c[0x0][0x20];               /* 0x4c98078000870001 */
+        /*0010*/         {         S2R R0, SR_CTAID.X;                 /* 0xf0c8000002570000 */
+        /*0018*/                   S2R R2, SR_TID.X;        }          /* 0xf0c8000002170002 */
+        /*0028*/         {         @!P0 MOV R4, c[0x0][0x148];         /* 0x4c98078005270004 */
+        /*0030*/                   STG.E.128 [R2], R4        }
+                                                                       /* 0xeedc200000070200 */
+        /*0038*/                   EXIT;                               /* 0xe30000000007000f */
+		..........
+)sass";
+  const auto functions = parse_cuobjdump_sass(text);
+  ASSERT_EQ(functions.size(), 1u);
+  EXPECT_EQ(functions[0].arch, "sm_52");
+  const std::vector<std::string> expected = {"MOV", "S2R", "S2R", "MOV", "STG.E.128", "EXIT"};
+  EXPECT_EQ(functions[0].opcodes, expected);
+}
+
+TEST(SassParser, IgnoresTextThatIsNoInstructionOfAFunction) {
+  const std::string text = R"sass(
+        /*0000*/                   LDL R0, [R1] ;
+	code for sm_89
+
+	.text._Z3fooPf:
+		Function : _Z3fooPf
+	.headerflags	@"EF_CUDA_SM89 EF_CUDA_VIRTUAL_SM(EF_CUDA_SM89)"
+.L_x_0:
+        /*0000*/                   MOV R1, c[0x0][0x28] ;                /* 0x00000a0000017a02 */
+                                                                         /* 0x000fe40000000f00 */
+
+        /*0010*/              @!PT BRA `(.L_x_0) ;
+        /*0020*/                   EXIT ;
+		..........
+        /*0030*/                   STL [R1], R0 ;
+)sass";
+  const auto functions = parse_cuobjdump_sass(text);
+  ASSERT_EQ(functions.size(), 1u);
+  EXPECT_EQ(functions[0].mangled_name, "_Z3fooPf");
+  const std::vector<std::string> expected = {"MOV", "BRA", "EXIT"};
+  EXPECT_EQ(functions[0].opcodes, expected);
+  EXPECT_TRUE(parse_cuobjdump_sass("").empty());
+  EXPECT_TRUE(parse_cuobjdump_sass("\n\tcode for sm_89\n\t.target\tsm_89\n").empty());
+}
+
+// --- matching and the audit
+
+TEST(SassAudit, OpcodesMatchWholeModifiers) {
+  EXPECT_TRUE(opcode_matches("LDG.E.128", "LDG.E.128"));
+  EXPECT_TRUE(opcode_matches("LDG.E.128.CONSTANT", "LDG.E.128"));
+  EXPECT_TRUE(opcode_matches("LDG.E.128.CONSTANT.SYS", "LDG.E.128"));
+  EXPECT_TRUE(opcode_matches("LDG.E", "LDG"));
+  EXPECT_FALSE(opcode_matches("LDG.E", "LDG.E.128"));
+  EXPECT_FALSE(opcode_matches("LDG.E.1280", "LDG.E.128"));
+  EXPECT_FALSE(opcode_matches("LDGSTS.E.128", "LDG"));
+  EXPECT_FALSE(opcode_matches("ULDC.64", "LDL"));
+  EXPECT_FALSE(opcode_matches("LDG.E", ""));
+}
+
+TEST(SassAudit, Float4KernelsPassA128BitRule) {
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "copy_float4", .must_contain = {"LDG.E.128", "STG.E.128"}}};
+  const auto violations = audit_sass(fixture_kernels(), rules);
+  // Only the local-memory kernel is flagged, and by the spill check, not by this rule.
+  ASSERT_EQ(violations.size(), 1u) << format_violations(violations);
+  EXPECT_NE(violations[0].kernel.find("local_array_kernel"), std::string::npos);
+}
+
+TEST(SassAudit, ScalarKernelFailsA128BitRule) {
+  const auto& scalar = function_named(fixture_kernels(), "copy_scalar_kernel");
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "copy_scalar_kernel", .must_contain = {"LDG.E.128", "STG.E.128"}}};
+  const auto violations = audit_sass({scalar}, rules);
+  ASSERT_EQ(violations.size(), 2u) << format_violations(violations);
+  EXPECT_EQ(violations[0].kernel, scalar.mangled_name);
+  EXPECT_NE(violations[0].problem.find("no LDG.E.128"), std::string::npos) << violations[0].problem;
+  EXPECT_NE(violations[0].problem.find("LDG instructions: LDG.E"), std::string::npos)
+      << violations[0].problem;
+  EXPECT_NE(violations[1].problem.find("no STG.E.128"), std::string::npos) << violations[1].problem;
+}
+
+TEST(SassAudit, AnyWidthPatternAcceptsScalarAndVectorLoads) {
+  const std::vector<SassRule> rules = {{.kernel_pattern = "chase_kernel", .must_contain = {"LDG"}},
+                                       {.kernel_pattern = "copy_float4", .must_contain = {"LDG"}}};
+  const std::vector<SassFunction> functions = {
+      function_named(fixture_kernels(), "chase_kernel"),
+      function_named(fixture_kernels(), "copy_float4_kernel"),
+      function_named(fixture_kernels(), "copy_float4_plain_kernel")};
+  const auto violations = audit_sass(functions, rules);
+  EXPECT_TRUE(violations.empty()) << format_violations(violations);
+}
+
+TEST(SassAudit, ForbiddenOpcodeIsAViolation) {
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "copy_float4", .must_not_contain = {"LDG.E.128.CONSTANT"}}};
+  const std::vector<SassFunction> functions = {
+      function_named(fixture_kernels(), "copy_float4_kernel"),
+      function_named(fixture_kernels(), "copy_float4_plain_kernel")};
+  const auto violations = audit_sass(functions, rules);
+  ASSERT_EQ(violations.size(), 1u) << format_violations(violations);
+  EXPECT_EQ(violations[0].kernel, functions[0].mangled_name);
+  EXPECT_NE(violations[0].problem.find("forbids"), std::string::npos) << violations[0].problem;
+}
+
+TEST(SassAudit, LocalMemoryIsFlaggedInEveryFunction) {
+  const auto violations = audit_sass(fixture_kernels(), {});
+  ASSERT_EQ(violations.size(), 1u) << format_violations(violations);
+  EXPECT_EQ(violations[0].kernel, "_ZN8gpubench7fixture18local_array_kernelEPKiPfi");
+  EXPECT_NE(violations[0].problem.find("uses local memory (spill?)"), std::string::npos);
+  EXPECT_NE(violations[0].problem.find("1 LDL and 1 STL"), std::string::npos)
+      << violations[0].problem;
+}
+
+TEST(SassAudit, PatternMatchingNoKernelIsAViolation) {
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "stream_triad_kernel", .must_contain = {"LDG.E.128"}}};
+  const auto violations = audit_sass(fixture_kernels(), rules);
+  ASSERT_FALSE(violations.empty());
+  EXPECT_EQ(violations[0].kernel, "stream_triad_kernel");
+  EXPECT_NE(violations[0].problem.find("no kernel matches pattern stream_triad_kernel"),
+            std::string::npos);
+  EXPECT_EQ(audit_sass({}, rules).size(), 1u);
+}
+
+TEST(SassAudit, UnimplementedLoopFractionNeverPassesSilently) {
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "copy_float4_kernel", .min_fraction_in_loop = 0.9}};
+  const auto violations =
+      audit_sass({function_named(fixture_kernels(), "copy_float4_kernel")}, rules);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_NE(violations[0].problem.find("min_fraction_in_loop"), std::string::npos);
+}
+
+// --- running cuobjdump
+
+TEST(RunCuobjdump, MissingToolSaysRunSetup) {
+  try {
+    run_cuobjdump("/nonexistent/cuobjdump", GPUBENCH_EXE, kAuditArch);
+    FAIL() << "no error";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("run scripts/setup.sh"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(run_cuobjdump("", GPUBENCH_EXE, kAuditArch), UserError);
+}
+
+TEST(RunCuobjdump, RejectsAMissingBinaryAndAMalformedArchitecture) {
+  TempDir dir;
+  const auto tool = fake_cuobjdump(dir, "exit 0");
+  EXPECT_THROW(run_cuobjdump(tool, dir.path() / "absent", kAuditArch), UserError);
+  EXPECT_THROW(run_cuobjdump(tool, GPUBENCH_EXE, "sm_89; true"), UserError);
+  EXPECT_THROW(run_cuobjdump(tool, GPUBENCH_EXE, "89"), UserError);
+  EXPECT_NO_THROW(run_cuobjdump(tool, GPUBENCH_EXE, "sm_90a"));
+}
+
+TEST(RunCuobjdump, PassesSassAndArchAndReturnsStdoutOnly) {
+  TempDir dir;
+  const auto tool = fake_cuobjdump(dir, "echo \"args: $*\"; echo noise >&2");
+  const auto binary = dir.write("it's a binary", "x");
+  EXPECT_EQ(run_cuobjdump(tool, binary, kAuditArch),
+            "args: -sass -arch sm_89 " + binary.string() + "\n");
+}
+
+TEST(RunCuobjdump, FailureIsAUserErrorWithCuobjdumpsMessage) {
+  TempDir dir;
+  const auto tool =
+      fake_cuobjdump(dir, "echo \"cuobjdump fatal   : Could not open input file 'x'\" >&2; exit 1");
+  try {
+    run_cuobjdump(tool, GPUBENCH_EXE, kAuditArch);
+    FAIL() << "no error";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("Could not open input file"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(RunCuobjdump, MissingNvdisasmSaysRunSetup) {
+  TempDir dir;
+  const auto tool = fake_cuobjdump(dir,
+                                   "echo \"cuobjdump fatal   : Could not find executable file "
+                                   "'nvdisasm'; you can try adding path\" >&2; exit 1");
+  try {
+    run_cuobjdump(tool, GPUBENCH_EXE, kAuditArch);
+    FAIL() << "no error";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("nvdisasm"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("run scripts/setup.sh"), std::string::npos);
+  }
+}
+
+TEST(RunCuobjdump, BinaryWithoutDeviceCodeGivesNoFunctions) {
+  TempDir dir;
+  // What cuobjdump 13.5 does for a host-only binary.
+  const auto tool = fake_cuobjdump(
+      dir, "echo \"cuobjdump info    : File 'x' does not contain device code\" >&2; exit 255");
+  EXPECT_TRUE(parse_cuobjdump_sass(run_cuobjdump(tool, GPUBENCH_EXE, kAuditArch)).empty());
+}
+
+// --- the real kernels
+
+TEST(SassAudit, KernelsMatchTheRuleTable) {
+  const std::filesystem::path cuobjdump = GPUBENCH_CUOBJDUMP_PATH;
+  const std::filesystem::path binary = GPUBENCH_KERNELS_BINARY;
+  ASSERT_TRUE(!cuobjdump.empty() && std::filesystem::is_regular_file(cuobjdump))
+      << "No cuobjdump for the SASS audit (GPUBENCH_CUOBJDUMP_PATH=\"" << cuobjdump.string()
+      << "\"): run scripts/setup.sh, then configure again.";
+  std::vector<SassFunction> functions;
+  try {
+    functions = parse_cuobjdump_sass(run_cuobjdump(cuobjdump, binary, kAuditArch));
+  } catch (const UserError& error) {
+    FAIL() << error.what();
+  }
+  const auto violations = audit_sass(functions, rule_table());
+  std::string unmatched;
+  for (const auto& violation : violations) {
+    if (violation.problem.starts_with("no kernel matches pattern")) {
+      unmatched += (unmatched.empty() ? "" : ", ") + violation.kernel;
+    }
+  }
+  EXPECT_TRUE(violations.empty())
+      << violations.size() << " SASS audit violation(s) in " << binary.string() << " ("
+      << kAuditArch << ", " << functions.size() << " functions):\n"
+      << format_violations(violations)
+      << (unmatched.empty() ? "" : "patterns that matched no kernel: " + unmatched + "\n")
+      << (functions.empty() ? "the binary holds no " + std::string(kAuditArch) + " SASS at all\n"
+                            : "");
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -1,0 +1,196 @@
+// `gpubench run`: runs the selected suites in-process through google/benchmark and publishes one
+// results file (google/benchmark JSON plus the device manifest), written under a temporary name and
+// renamed into place only when the run finished.
+
+#include <benchmark/benchmark.h>
+#include <cuda_runtime_api.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/harness/suites.hpp"
+#include "commands.hpp"
+#include "gpubench/cuda_check.hpp"
+#include "gpubench/results_file.hpp"
+#include "gpubench/spec_database.hpp"
+#include "probe.hpp"
+
+namespace gpubench::cli {
+namespace {
+
+const std::vector<std::string> kBuiltSuites = {"memory"};
+const std::vector<std::string> kPlannedSuites = {"compute", "gemm"};
+
+std::vector<std::string> parse_suites(const std::string& list) {
+  std::vector<std::string> suites;
+  std::stringstream stream(list);
+  std::string suite;
+  while (std::getline(stream, suite, ',')) {
+    if (suite.empty()) continue;
+    const bool built =
+        std::find(kBuiltSuites.begin(), kBuiltSuites.end(), suite) != kBuiltSuites.end();
+    const bool planned =
+        std::find(kPlannedSuites.begin(), kPlannedSuites.end(), suite) != kPlannedSuites.end();
+    if (!built) {
+      throw UserError(fmt::format("Suite \"{}\" {}; available: {}.", suite,
+                                  planned ? "is not built yet" : "does not exist",
+                                  fmt::join(kBuiltSuites, ", ")));
+    }
+    suites.push_back(suite);
+  }
+  if (suites.empty())
+    throw UserError("--suite needs at least one suite name, e.g. --suite memory.");
+  return suites;
+}
+
+std::string utc_timestamp() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
+  return name;
+}
+
+// Keeps only characters safe in a path component.
+std::string path_safe(std::string text) {
+  for (char& c : text) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '-' || c == '_';
+    if (!safe) c = '-';
+  }
+  return text;
+}
+
+// Removes the temporary results file unless the run published it.
+class TemporaryFile {
+ public:
+  explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TemporaryFile() {
+    std::error_code ignored;
+    if (!published_) std::filesystem::remove(path_, ignored);
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  void publish_as(const std::filesystem::path& target) {
+    std::filesystem::rename(path_, target);
+    published_ = true;
+  }
+
+ private:
+  std::filesystem::path path_;
+  bool published_ = false;
+};
+
+struct RunCommandOptions {
+  std::string suites = "memory";
+  bool quick = false;
+  bool full = false;
+  std::optional<int> device;
+  std::string against;
+  std::string out;
+  std::optional<std::int64_t> bytes;
+};
+
+ExitCode run(const RunCommandOptions& options) {
+  const std::vector<std::string> suites = parse_suites(options.suites);
+  const ProbedDevices probed = probe_devices(options.device.value_or(0));
+  const DeviceInfo& device = probed.devices.front();
+  if (probed.nvml_problem) fmt::print(stderr, "gpubench: warning: {}\n", *probed.nvml_problem);
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(device.ordinal));
+
+  const SpecDatabase& database = SpecDatabase::builtin();
+  const SpecMatch match = match_device(database, device);
+  if (!match.warning.empty()) fmt::print(stderr, "gpubench: warning: {}.\n", match.warning);
+  const std::string against = options.against.empty() ? match.sheet.counterpart : options.against;
+  std::optional<SpecSheet> counterpart;
+  if (!against.empty()) counterpart = database.at(against);
+
+  SuiteContext context(device, match.sheet, counterpart,
+                       RunOptions{.quick = options.quick, .stream_array_bytes = options.bytes});
+  for (const std::string& suite : suites) {
+    if (suite == "memory") register_memory_suite(context);
+  }
+
+  const std::filesystem::path target =
+      !options.out.empty() ? std::filesystem::path(options.out)
+                           : std::filesystem::path("results") / "runs" / path_safe(match.sheet.id) /
+                                 path_safe(device.driver_version.value_or("unknown-driver")) /
+                                 fmt::format("{}-{}.json", utc_timestamp(), path_safe(host_name()));
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  TemporaryFile temporary(target.string() + fmt::format(".tmp.{}", ::getpid()));
+
+  for (const auto& [key, value] : make_manifest(device, match.sheet.id)) {
+    benchmark::AddCustomContext(key, value);
+  }
+  benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(match.how)));
+  benchmark::AddCustomContext("counterpart_spec_id", against);
+  benchmark::AddCustomContext("gpubench_suites", options.suites);
+  benchmark::AddCustomContext("gpubench_profile", options.quick ? "quick" : "full");
+
+  std::vector<std::string> arguments = {"gpubench", "--benchmark_out=" + temporary.path().string(),
+                                        "--benchmark_out_format=json",
+                                        "--benchmark_counters_tabular=true"};
+  std::vector<char*> argv;
+  for (auto& argument : arguments)
+    argv.push_back(argument.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  context.release_cache();
+
+  const ResultsFile results = load_results_file(temporary.path());
+  temporary.publish_as(target);
+
+  std::set<std::string> failed;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
+  }
+  fmt::print("\nResults: {}\n", target.string());
+  if (!failed.empty()) {
+    fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
+               failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");
+    for (const auto& failure : failed)
+      fmt::print(stderr, "  {}\n", failure);
+    return ExitCode::kRegressionOrFailedCheck;
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, ExitCode& result) {
+  auto options = std::make_shared<RunCommandOptions>();
+  CLI::App* command = app.add_subcommand(
+      "run", "Run benchmark suites on a GPU, verify every output, and write a results file.");
+  command->add_option("--suite", options->suites, "Comma-separated suites (built: memory)");
+  auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
+  command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
+  command->add_option("--device", options->device, "CUDA device ordinal (default 0)");
+  command->add_option("--against", options->against,
+                      "Spec id to compare with (default: the card's counterpart)");
+  command->add_option("--out", options->out,
+                      "Results file (default results/runs/<spec>/<driver>/<UTC>-<host>.json)");
+  command->add_option("--bytes", options->bytes,
+                      "Size of each STREAM array in bytes (default: max(4 x L2, 512 MiB))");
+  command->callback([options, &result] { result = run(*options); });
+}
+
+}  // namespace gpubench::cli

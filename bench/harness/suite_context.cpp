@@ -1,0 +1,35 @@
+#include "suite_context.hpp"
+
+namespace gpubench {
+
+SuiteContext::SuiteContext(DeviceInfo device, SpecSheet sheet, std::optional<SpecSheet> counterpart,
+                           RunOptions options)
+    : device_(std::move(device)),
+      sheet_(std::move(sheet)),
+      counterpart_(std::move(counterpart)),
+      options_(options) {}
+
+std::int64_t SuiteContext::free_memory_bytes() const {
+  std::size_t free_bytes = 0;
+  std::size_t total_bytes = 0;
+  GPUBENCH_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  return static_cast<std::int64_t>(free_bytes);
+}
+
+double SuiteContext::measure_sm_clock_mhz() {
+  probe::launch_clock_probe(clock_sample_.get(), 1'000'000, stream());
+  probe::ClockSample sample{};
+  GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(&sample, clock_sample_.get(), sizeof sample,
+                                      cudaMemcpyDeviceToHost, stream()));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream()));
+  return probe::clock_mhz(sample);
+}
+
+void SuiteContext::flush_l2() {
+  if (l2_flush_.size() == 0) {
+    l2_flush_ = DeviceBuffer<unsigned char>(static_cast<std::size_t>(2 * device_.l2_cache_bytes));
+  }
+  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(l2_flush_.get(), 0x5a, l2_flush_.bytes(), stream()));
+}
+
+}  // namespace gpubench

@@ -1,0 +1,79 @@
+#pragma once
+// What every registered benchmark of a `gpubench run` shares: the device, its documented sheet and
+// the counterpart's, the run's options, a stream, and a one-entry cache of large buffers.
+
+#include <any>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "device_buffer.hpp"
+#include "gpubench/device_info.hpp"
+#include "gpubench/spec_database.hpp"
+#include "kernels/probe/clock_probe.hpp"
+
+namespace gpubench {
+
+struct RunOptions {
+  bool quick = false;
+  std::optional<std::int64_t> stream_array_bytes;  // --bytes
+};
+
+class SuiteContext {
+ public:
+  SuiteContext(DeviceInfo device, SpecSheet sheet, std::optional<SpecSheet> counterpart,
+               RunOptions options);
+  SuiteContext(const SuiteContext&) = delete;
+  SuiteContext& operator=(const SuiteContext&) = delete;
+
+  const DeviceInfo& device() const { return device_; }
+  const SpecSheet& sheet() const { return sheet_; }
+  const std::optional<SpecSheet>& counterpart() const { return counterpart_; }
+  const RunOptions& options() const { return options_; }
+  cudaStream_t stream() const { return stream_.get(); }
+  std::int64_t free_memory_bytes() const;
+
+  // The buffers under `key`, made by `make` (returning T or std::shared_ptr<T>) on first use.
+  // Only the latest key is kept, so one benchmark family's gigabytes are freed before the next
+  // family allocates its own.
+  template <typename T, typename Make>
+  T& cached(const std::string& key, Make make) {
+    if (cache_key_ != key || !cache_.has_value()) {
+      cache_.reset();  // free the previous family's buffers first
+      cache_key_.clear();
+      if constexpr (std::is_same_v<std::invoke_result_t<Make>, std::shared_ptr<T>>) {
+        cache_ = make();
+      } else {
+        cache_ = std::make_shared<T>(make());
+      }
+      cache_key_ = key;
+    }
+    return *std::any_cast<std::shared_ptr<T>&>(cache_);
+  }
+  void release_cache() {
+    cache_.reset();
+    cache_key_.clear();
+  }
+
+  // The SM clock now, measured on the device (clock64 against %globaltimer over ~1 ms).
+  double measure_sm_clock_mhz();
+
+  // A 2 x L2 buffer to overwrite before a timed launch when the cache must start cold.
+  void flush_l2();
+
+ private:
+  DeviceInfo device_;
+  SpecSheet sheet_;
+  std::optional<SpecSheet> counterpart_;
+  RunOptions options_;
+  OwnedStream stream_;
+  DeviceBuffer<probe::ClockSample> clock_sample_{1};
+  DeviceBuffer<unsigned char> l2_flush_;
+  std::string cache_key_;
+  std::any cache_;
+};
+
+}  // namespace gpubench

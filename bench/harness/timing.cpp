@@ -1,0 +1,62 @@
+#include "timing.hpp"
+
+#include <fmt/format.h>
+
+#include "device_buffer.hpp"
+
+namespace gpubench {
+
+void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
+                   const TimingPolicy& policy) {
+  cudaStream_t stream = context.stream();
+  for (int i = 0; i < policy.warm_up_launches; ++i)
+    enqueue(stream);
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+
+  OwnedEvent start;
+  OwnedEvent stop;
+  for (auto _ : state) {
+    if (policy.flush_l2) context.flush_l2();
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+    enqueue(stream);
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    float milliseconds = 0;
+    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+    state.SetIterationTime(milliseconds / 1e3);
+  }
+  if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
+}
+
+void add_rate_counters(benchmark::State& state, const SuiteContext& context,
+                       double bytes_per_launch, std::string_view spec_key) {
+  using benchmark::Counter;
+  const double gigabytes = bytes_per_launch / 1e9;
+  state.counters["bandwidth_gbs"] = Counter(gigabytes, Counter::kIsIterationInvariantRate);
+  if (const auto spec = context.sheet().number(spec_key)) {
+    state.counters["pct_of_spec"] =
+        Counter(gigabytes / *spec * 100, Counter::kIsIterationInvariantRate);
+  }
+  if (context.counterpart()) {
+    if (const auto other = context.counterpart()->number(spec_key)) {
+      state.counters["vs_counterpart"] =
+          Counter(gigabytes / *other, Counter::kIsIterationInvariantRate);
+    }
+  }
+}
+
+void run_guarded(benchmark::State& state, std::string_view name,
+                 const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const VerificationError& error) {
+    const std::string message = fmt::format("VERIFICATION FAILED: {}", error.what());
+    fmt::print(stderr, "gpubench: {}: {}\n", name, message);
+    state.SkipWithError(message.c_str());
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "gpubench: {}: {}\n", name, error.what());
+    state.SkipWithError(error.what());
+  }
+}
+
+}  // namespace gpubench

@@ -1,0 +1,45 @@
+#pragma once
+// The one timing loop of gpubench. Every benchmark hands it what to enqueue; it warms up, times
+// each google/benchmark iteration with CUDA events (manual time), and records the SM clock.
+// Counters are named with their units so report/compare/history need no per-benchmark code.
+
+#include <benchmark/benchmark.h>
+#include <cuda_runtime_api.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "suite_context.hpp"
+
+namespace gpubench {
+
+using Enqueue = std::function<void(cudaStream_t)>;
+
+struct TimingPolicy {
+  int warm_up_launches = 2;
+  bool flush_l2 = false;         // overwrite L2 (outside the events) before each timed launch
+  bool measure_sm_clock = true;  // off when the kernel measures its own clock
+};
+
+// Times one launch of `enqueue` per iteration of `state`'s loop.
+void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
+                   const TimingPolicy& policy = {});
+
+// bandwidth_gbs (decimal GB/s over the manual time), and when the sheets have a figure:
+// pct_of_spec (of this card's documented figure) and vs_counterpart (measured / the
+// counterpart's documented figure).
+void add_rate_counters(benchmark::State& state, const SuiteContext& context,
+                       double bytes_per_launch, std::string_view spec_key);
+
+// Runs `body`; a CUDA error or failed check becomes a failed benchmark (SkipWithError) with the
+// message also printed to stderr, so it is never mistaken for a figure.
+void run_guarded(benchmark::State& state, std::string_view name, const std::function<void()>& body);
+
+// Thrown by a benchmark whose output does not match its reference.
+class VerificationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace gpubench

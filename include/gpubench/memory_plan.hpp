@@ -1,0 +1,55 @@
+#pragma once
+// Sizing rules of the memory suite, kept apart from the device code so the CPU tests check them:
+// how large the STREAM arrays are, which working sets the L2 sweep and the latency chase visit,
+// which transfer sizes run, and the random single-cycle order of the pointer chase.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gpubench {
+
+inline constexpr std::int64_t kKiB = 1024;
+inline constexpr std::int64_t kMiB = 1024 * kKiB;
+inline constexpr std::int64_t kGiB = 1024 * kMiB;
+
+struct StreamPlan {
+  std::int64_t array_bytes = 0;  // each of the three arrays
+  std::string warning;           // set when a requested size lets the cache flatter the figure
+};
+
+// Default: each array max(4 x L2, 512 MiB), so the three together are >= 12 x L2, capped so the
+// three fit in 80% of free memory. `requested_array_bytes` (--bytes) overrides; it must be a
+// positive multiple of 16 that fits. Throws UserError (exit 2) with one sentence otherwise, or when
+// the device has too little free memory for arrays of 4 x L2.
+StreamPlan plan_stream_arrays(std::int64_t l2_bytes, std::int64_t free_bytes,
+                              std::optional<std::int64_t> requested_array_bytes);
+
+// Powers of two from 256 KiB to the first one >= 4 x L2 (every other one when quick).
+std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, bool quick);
+
+// 16-byte loads per thread so one sweep launch moves at least `bytes_per_launch`.
+int l2_sweep_loads_per_thread(std::int64_t threads, std::int64_t bytes_per_launch);
+
+// Pointer-chase working sets: powers of two from 16 KiB to 1 GiB, those that fit in 80% of free
+// memory; quick keeps 16 KiB (L1), 2 MiB (L2) and the first power of two >= 4 x L2 (DRAM).
+std::vector<std::int64_t> latency_sizes(std::int64_t l2_bytes, std::int64_t free_bytes, bool quick);
+
+// Distance between chased slots: one 128-byte line each, so every load touches a new line.
+inline constexpr std::int64_t kChaseStrideBytes = 128;
+// Dependent loads timed per chase (>= 10^6).
+inline constexpr std::uint64_t kChaseTimedSteps = std::uint64_t{1} << 20;
+// Untimed loads first, to bring a working set that fits into its cache level.
+std::uint64_t chase_warm_steps(std::uint64_t slots);
+
+// A random order of slots 0..slots-1; following it (and wrapping) is the chase's one cycle.
+std::vector<std::uint32_t> chase_order(std::uint32_t slots, std::uint64_t seed);
+
+// Host<->device transfer sizes: 64 KiB to 256 MiB in steps of 4x (quick: 1 MiB and 64 MiB).
+std::vector<std::int64_t> transfer_sizes(bool quick);
+
+// "256KiB", "48MiB", "1GiB": benchmark-name fragments.
+std::string format_bytes(std::int64_t bytes);
+
+}  // namespace gpubench

@@ -144,9 +144,13 @@ ExitCode run(const RunCommandOptions& options) {
   benchmark::AddCustomContext("gpubench_suites", options.suites);
   benchmark::AddCustomContext("gpubench_profile", options.quick ? "quick" : "full");
 
-  std::vector<std::string> arguments = {"gpubench", "--benchmark_out=" + temporary.path().string(),
-                                        "--benchmark_out_format=json",
-                                        "--benchmark_counters_tabular=true"};
+  std::vector<std::string> arguments = {
+      "gpubench",
+      "--benchmark_out=" + temporary.path().string(),
+      "--benchmark_out_format=json",
+      "--benchmark_counters_tabular=true",
+      fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
+      fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.2)};
   std::vector<char*> argv;
   for (auto& argument : arguments)
     argv.push_back(argument.data());

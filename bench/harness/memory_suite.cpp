@@ -30,13 +30,11 @@ constexpr StreamRow kStreamRows[] = {
     {"dot", StreamOp::kDot},
 };
 
-void configure(benchmark::internal::Benchmark* benchmark, const RunOptions& options,
+// Repetitions and minimum time come from the run's global flags (see cmd_run), so a benchmark's
+// name is the same in quick and full runs and results stay comparable.
+void configure(benchmark::internal::Benchmark* benchmark,
                benchmark::TimeUnit unit = benchmark::kMillisecond) {
-  benchmark->UseManualTime()
-      ->Unit(unit)
-      ->Repetitions(options.quick ? 3 : 5)
-      ->MinTime(options.quick ? 0.05 : 0.2)
-      ->DisplayAggregatesOnly(true);
+  benchmark->UseManualTime()->Unit(unit)->DisplayAggregatesOnly(true);
 }
 
 // Two values copied back from a verification kernel: mismatch count, first bad index.
@@ -62,17 +60,19 @@ struct StreamBuffers {
   memory::StreamArrays arrays;
   int blocks = 0;
 
-  StreamBuffers(std::size_t n, int grid_blocks)
-      : a(n), b(n), c(n), partials(static_cast<std::size_t>(grid_blocks)), blocks(grid_blocks) {
-    arrays = {a.get(), b.get(), c.get(), n, partials.get(), grid_blocks};
+  explicit StreamBuffers(std::size_t n)
+      : a(n),
+        b(n),
+        c(n),
+        partials(memory::stream_blocks(StreamOp::kRead, n)),
+        blocks(static_cast<int>(partials.size())) {
+    arrays = {a.get(), b.get(), c.get(), n, partials.get(), blocks};
   }
 };
 
 StreamBuffers& stream_buffers(SuiteContext& context, std::int64_t array_bytes) {
-  return context.cached<StreamBuffers>("stream", [&] {
-    return StreamBuffers(static_cast<std::size_t>(array_bytes / 4),
-                         memory::stream_grid_blocks(context.device().ordinal));
-  });
+  return context.cached<StreamBuffers>(
+      "stream", [&] { return StreamBuffers(static_cast<std::size_t>(array_bytes / 4)); });
 }
 
 void verify_stream(StreamOp op, StreamBuffers& buffers, cudaStream_t stream) {
@@ -113,10 +113,9 @@ void stream_benchmark(benchmark::State& state, SuiteContext& context, StreamOp o
                       std::int64_t array_bytes) {
   StreamBuffers& buffers = stream_buffers(context, array_bytes);
   const cudaStream_t stream = context.stream();
-  memory::launch_stream_init(buffers.arrays, buffers.blocks, stream);
-  time_launches(state, context, [&](cudaStream_t s) {
-    memory::launch_stream_op(op, buffers.arrays, buffers.blocks, s);
-  });
+  memory::launch_stream_init(buffers.arrays, stream);
+  time_launches(state, context,
+                [&](cudaStream_t s) { memory::launch_stream_op(op, buffers.arrays, s); });
   verify_stream(op, buffers, stream);
   add_rate_counters(
       state, context,
@@ -130,7 +129,7 @@ void d2d_benchmark(benchmark::State& state, SuiteContext& context, bool copy_eng
                    std::int64_t array_bytes) {
   StreamBuffers& buffers = stream_buffers(context, array_bytes);
   const cudaStream_t stream = context.stream();
-  memory::launch_stream_init(buffers.arrays, buffers.blocks, stream);
+  memory::launch_stream_init(buffers.arrays, stream);
   GPUBENCH_CUDA_CHECK(
       cudaMemsetAsync(buffers.c.get(), 0, static_cast<std::size_t>(array_bytes), stream));
   time_launches(state, context, [&](cudaStream_t s) {
@@ -139,7 +138,7 @@ void d2d_benchmark(benchmark::State& state, SuiteContext& context, bool copy_eng
                                           static_cast<std::size_t>(array_bytes),
                                           cudaMemcpyDeviceToDevice, s));
     } else {
-      memory::launch_stream_op(StreamOp::kCopy, buffers.arrays, buffers.blocks, s);
+      memory::launch_stream_op(StreamOp::kCopy, buffers.arrays, s);
     }
   });
   verify_stream(StreamOp::kCopy, buffers, stream);
@@ -161,7 +160,7 @@ void l2_sweep_benchmark(benchmark::State& state, SuiteContext& context, std::int
                         std::int64_t largest) {
   SweepBuffers& buffers = context.cached<SweepBuffers>("l2_sweep", [&] {
     SweepBuffers made(static_cast<std::size_t>(largest / 4),
-                      memory::stream_grid_blocks(context.device().ordinal));
+                      memory::full_wave_blocks(context.device().ordinal));
     memory::launch_l2_sweep_init(made.buffer.get(), made.buffer.size(), context.stream());
     return made;
   });
@@ -354,12 +353,11 @@ void transfer_benchmark(benchmark::State& state, SuiteContext& context, Directio
 }
 
 template <typename Body>
-void add(std::string name, const RunOptions& options, Body body,
-         benchmark::TimeUnit unit = benchmark::kMillisecond) {
+void add(std::string name, Body body, benchmark::TimeUnit unit = benchmark::kMillisecond) {
   auto* benchmark = benchmark::RegisterBenchmark(
       name.c_str(),
       [name, body](benchmark::State& state) { run_guarded(state, name, [&] { body(state); }); });
-  configure(benchmark, options, unit);
+  configure(benchmark, unit);
 }
 
 }  // namespace
@@ -375,13 +373,13 @@ void register_memory_suite(SuiteContext& context) {
   const std::int64_t array_bytes = plan.array_bytes;
 
   for (const StreamRow& row : kStreamRows) {
-    add(fmt::format("memory/stream/{}", row.name), options,
+    add(fmt::format("memory/stream/{}", row.name),
         [&context, op = row.op, array_bytes](benchmark::State& state) {
           stream_benchmark(state, context, op, array_bytes);
         });
   }
   for (const bool copy_engine : {true, false}) {
-    add(fmt::format("memory/d2d/{}", copy_engine ? "copy_engine" : "sm_kernel"), options,
+    add(fmt::format("memory/d2d/{}", copy_engine ? "copy_engine" : "sm_kernel"),
         [&context, copy_engine, array_bytes](benchmark::State& state) {
           d2d_benchmark(state, context, copy_engine, array_bytes);
         });
@@ -389,25 +387,16 @@ void register_memory_suite(SuiteContext& context) {
   const auto sweep = l2_sweep_sizes(device.l2_cache_bytes, options.quick);
   for (const std::int64_t size : sweep) {
     add(
-        fmt::format("memory/l2_sweep/{}", format_bytes(size)), options,
+        fmt::format("memory/l2_sweep/{}", format_bytes(size)),
         [&context, size, largest = sweep.back()](benchmark::State& state) {
           l2_sweep_benchmark(state, context, size, largest);
         },
         benchmark::kMicrosecond);
   }
+  // One launch is >= 10^6 dependent loads, so DRAM-sized chases run a single iteration each.
   for (const std::int64_t size : latency_sizes(device.l2_cache_bytes, free_bytes, options.quick)) {
-    auto* benchmark = benchmark::RegisterBenchmark(
-        fmt::format("memory/latency/{}", format_bytes(size)).c_str(),
-        [&context, size,
-         name = fmt::format("memory/latency/{}", format_bytes(size))](benchmark::State& state) {
-          run_guarded(state, name, [&] { latency_benchmark(state, context, size); });
-        });
-    // One launch is >= 10^6 dependent loads already; repeat launches, not iterations.
-    benchmark->UseManualTime()
-        ->Unit(benchmark::kMillisecond)
-        ->Iterations(1)
-        ->Repetitions(3)
-        ->DisplayAggregatesOnly(true);
+    add(fmt::format("memory/latency/{}", format_bytes(size)),
+        [&context, size](benchmark::State& state) { latency_benchmark(state, context, size); });
   }
   for (const TransferRow& row : kTransferRows) {
     for (const bool pinned : {true, false}) {
@@ -415,7 +404,6 @@ void register_memory_suite(SuiteContext& context) {
         add(
             fmt::format("memory/{}/{}/{}", row.name, pinned ? "pinned" : "pageable",
                         format_bytes(size)),
-            options,
             [&context, direction = row.direction, pinned, size](benchmark::State& state) {
               transfer_benchmark(state, context, direction, pinned, size);
             },

@@ -1,7 +1,10 @@
 // STREAM-style DRAM kernels (read, write, copy, scale, add, triad, dot) on 16-byte vectors, and the
-// kernel that verifies their output. Grid-stride loops over one full wave of blocks.
+// kernel that verifies their output. Array ops: one vector per thread; reductions: a few per
+// thread.
 
 #include <cuda_runtime.h>
+
+#include <stdexcept>
 
 #include "gpubench/cuda_check.hpp"
 #include "memory_kernels.hpp"
@@ -45,19 +48,31 @@ __global__ void stream_init_kernel(float4* a, float4* b, float4* c, std::size_t 
   }
 }
 
+// The k-th vector of this thread in a reduction: consecutive threads read consecutive vectors.
+__device__ std::size_t reduction_vector(int k) {
+  return (static_cast<std::size_t>(blockIdx.x) * kReductionVectorsPerThread + k) *
+             kStreamBlockThreads +
+         threadIdx.x;
+}
+
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_read_kernel(const float4* __restrict__ a, std::size_t vectors, double* partials) {
   float sum = 0.0f;
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
-    const float4 x = a[v];
-    sum += (x.x + x.y) + (x.z + x.w);
+#pragma unroll
+  for (int k = 0; k < static_cast<int>(kReductionVectorsPerThread); ++k) {
+    const std::size_t v = reduction_vector(k);
+    if (v < vectors) {
+      const float4 x = a[v];
+      sum += (x.x + x.y) + (x.z + x.w);
+    }
   }
   block_sum_to(partials, sum);
 }
 
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_write_kernel(float4* __restrict__ a, std::size_t vectors) {
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
+  const std::size_t v = thread_index();
+  if (v < vectors) {
     const std::size_t i = v * 4;
     a[v] = make_float4(written_value(i), written_value(i + 1), written_value(i + 2),
                        written_value(i + 3));
@@ -66,13 +81,14 @@ __global__ void __launch_bounds__(kStreamBlockThreads)
 
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_copy_kernel(const float4* __restrict__ a, float4* __restrict__ c, std::size_t vectors) {
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count())
-    c[v] = a[v];
+  const std::size_t v = thread_index();
+  if (v < vectors) c[v] = a[v];
 }
 
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_scale_kernel(float4* __restrict__ b, const float4* __restrict__ c, std::size_t vectors) {
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
+  const std::size_t v = thread_index();
+  if (v < vectors) {
     const float4 x = c[v];
     b[v] = make_float4(kStreamScalar * x.x, kStreamScalar * x.y, kStreamScalar * x.z,
                        kStreamScalar * x.w);
@@ -82,7 +98,8 @@ __global__ void __launch_bounds__(kStreamBlockThreads)
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_add_kernel(const float4* __restrict__ a, const float4* __restrict__ b,
                       float4* __restrict__ c, std::size_t vectors) {
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
+  const std::size_t v = thread_index();
+  if (v < vectors) {
     const float4 x = a[v];
     const float4 y = b[v];
     c[v] = make_float4(x.x + y.x, x.y + y.y, x.z + y.z, x.w + y.w);
@@ -92,7 +109,8 @@ __global__ void __launch_bounds__(kStreamBlockThreads)
 __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_triad_kernel(float4* __restrict__ a, const float4* __restrict__ b,
                         const float4* __restrict__ c, std::size_t vectors) {
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
+  const std::size_t v = thread_index();
+  if (v < vectors) {
     const float4 y = b[v];
     const float4 z = c[v];
     a[v] = make_float4(y.x + kStreamScalar * z.x, y.y + kStreamScalar * z.y,
@@ -104,10 +122,14 @@ __global__ void __launch_bounds__(kStreamBlockThreads)
     stream_dot_kernel(const float4* __restrict__ a, const float4* __restrict__ b,
                       std::size_t vectors, double* partials) {
   float sum = 0.0f;
-  for (std::size_t v = thread_index(); v < vectors; v += thread_count()) {
-    const float4 x = a[v];
-    const float4 y = b[v];
-    sum += (x.x * y.x + x.y * y.y) + (x.z * y.z + x.w * y.w);
+#pragma unroll
+  for (int k = 0; k < static_cast<int>(kReductionVectorsPerThread); ++k) {
+    const std::size_t v = reduction_vector(k);
+    if (v < vectors) {
+      const float4 x = a[v];
+      const float4 y = b[v];
+      sum += (x.x * y.x + x.y * y.y) + (x.z * y.z + x.w * y.w);
+    }
   }
   block_sum_to(partials, sum);
 }
@@ -124,28 +146,32 @@ __global__ void verify_stream_output_kernel(StreamOp op, const float* x, std::si
 
 }  // namespace
 
-int stream_grid_blocks(int device) {
+int full_wave_blocks(int device) {
   int sms = 0;
   GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   int per_sm = 0;
-  GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_triad_kernel,
+  GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, stream_read_kernel,
                                                                     kStreamBlockThreads, 0));
   return sms * per_sm;
 }
 
-void launch_stream_init(const StreamArrays& arrays, int blocks, cudaStream_t stream) {
-  stream_init_kernel<<<blocks, kStreamBlockThreads, 0, stream>>>(
+void launch_stream_init(const StreamArrays& arrays, cudaStream_t stream) {
+  stream_init_kernel<<<1024, kStreamBlockThreads, 0, stream>>>(
       reinterpret_cast<float4*>(arrays.a), reinterpret_cast<float4*>(arrays.b),
       reinterpret_cast<float4*>(arrays.c), arrays.n / 4);
   GPUBENCH_CHECK_LAUNCH();
 }
 
-void launch_stream_op(StreamOp op, const StreamArrays& arrays, int blocks, cudaStream_t stream) {
+void launch_stream_op(StreamOp op, const StreamArrays& arrays, cudaStream_t stream) {
   auto* a = reinterpret_cast<float4*>(arrays.a);
   auto* b = reinterpret_cast<float4*>(arrays.b);
   auto* c = reinterpret_cast<float4*>(arrays.c);
   const std::size_t vectors = arrays.n / 4;
-  const dim3 grid(blocks), block(kStreamBlockThreads);
+  const std::size_t blocks = stream_blocks(op, arrays.n);
+  if (output_array(op) < 0 && blocks > static_cast<std::size_t>(arrays.reduction_slots)) {
+    throw std::invalid_argument("StreamArrays.reduction_slots is smaller than stream_blocks()");
+  }
+  const dim3 grid(static_cast<unsigned>(blocks)), block(kStreamBlockThreads);
   switch (op) {
     case StreamOp::kRead:
       stream_read_kernel<<<grid, block, 0, stream>>>(a, vectors, arrays.partials);

@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Prints the median of each benchmark's main counters from a gpubench results file."""
+import json
+import sys
+
+KEYS = ("bandwidth_gbs", "pct_of_spec", "vs_counterpart", "latency_ns", "latency_cycles",
+        "sm_clock_mhz")
+
+
+def main(path):
+    with open(path, encoding="utf-8") as handle:
+        run = json.load(handle)
+    context = run["context"]
+    print(f"{context.get('gpu_name')} driver {context.get('driver_version')} "
+          f"spec {context.get('gpu_spec_id')} vs {context.get('counterpart_spec_id')}")
+    for bench in run["benchmarks"]:
+        if bench.get("error_occurred"):
+            print(f"{bench['name']:44} FAILED: {bench.get('error_message')}")
+            continue
+        if bench.get("aggregate_name") not in ("median", "cv"):
+            continue
+        cells = " ".join(f"{k}={bench[k]:.4g}" for k in KEYS if k in bench)
+        print(f"{bench['name']:44} {cells}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -38,6 +38,53 @@ const std::vector<SassRule>& rule_table() {
       {.kernel_pattern = "stream_write_kernel", .must_contain = {"STG.E.128"}},
       {.kernel_pattern = "l2_read_kernel", .must_contain = {"LDG.E.128"}},
       {.kernel_pattern = "pointer_chase_kernel", .must_contain = {"LDG"}},
+      // Compute peaks (kernels/compute/): the unit under test, >= 90% of the hottest loop.
+      // Template argument E<n>E is the ComputeOp's value.
+      {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE0E",
+       .must_contain = {"FFMA"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE1E",
+       .must_contain = {"HFMA2"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE2E",
+       .must_contain = {"HFMA2.BF16_V2"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE3E",
+       .must_contain = {"DFMA"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE4E",
+       .must_contain = {"IMAD"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE5E",
+       .must_contain = {"HMMA.16816.F16"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE6E",
+       .must_contain = {"HMMA.16816.F32"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE7E",
+       .must_contain = {"HMMA.16816.F32.BF16"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE8E",
+       .must_contain = {"HMMA.1688.F32.TF32"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE9E",
+       .must_contain = {"IMMA.16832.S8.S8"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE10E",
+       .must_contain = {"IMMA.16864.S4.S4"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE11E",
+       .must_contain = {"QMMA.16832.F32.E4M3.E4M3"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE12E",
+       .must_contain = {"QMMA.16832.F32.E5M2.E5M2"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE13E",
+       .must_contain = {"QMMA.16832.F16.E4M3.E4M3"},
+       .min_fraction_in_loop = 0.9},
+      {.kernel_pattern = "mma_throughput_kernelILNS0_9ComputeOpE14E",
+       .must_contain = {"QMMA.16832.F16.E5M2.E5M2"},
+       .min_fraction_in_loop = 0.9},
   };
   return rules;
 }
@@ -260,13 +307,53 @@ TEST(SassAudit, PatternMatchingNoKernelIsAViolation) {
   EXPECT_EQ(audit_sass({}, rules).size(), 1u);
 }
 
-TEST(SassAudit, UnimplementedLoopFractionNeverPassesSilently) {
-  const std::vector<SassRule> rules = {
-      {.kernel_pattern = "copy_float4_kernel", .min_fraction_in_loop = 0.9}};
-  const auto violations =
-      audit_sass({function_named(fixture_kernels(), "copy_float4_kernel")}, rules);
+// A loop of 9 FFMA and its backward branch (90% FFMA), then code after it.
+constexpr std::string_view kLoopSass = R"(
+	code for sm_89
+		Function : loop_kernel
+        /*0000*/                   MOV R1, c[0x0][0x28] ;
+        /*0010*/                   FFMA R0, R1, R2, R3 ;
+        /*0020*/                   FFMA R0, R1, R2, R3 ;
+        /*0030*/                   FFMA R0, R1, R2, R3 ;
+        /*0040*/                   FFMA R0, R1, R2, R3 ;
+        /*0050*/                   FFMA R0, R1, R2, R3 ;
+        /*0060*/                   FFMA R0, R1, R2, R3 ;
+        /*0070*/                   FFMA R0, R1, R2, R3 ;
+        /*0080*/                   FFMA R0, R1, R2, R3 ;
+        /*0090*/                   FFMA R0, R1, R2, R3 ;
+        /*0098*/                   @!UPT UIADD3 URZ, URZ, URZ, URZ ;
+        /*00a0*/              @P0 BRA 0x10 ;
+        /*00b0*/                   IADD3 R4, R4, 0x1, RZ ;
+        /*00c0*/                   EXIT ;
+		Function : straight_kernel
+        /*0000*/                   FFMA R0, R1, R2, R3 ;
+        /*0010*/                   EXIT ;
+)";
+
+TEST(SassAudit, HottestLoopFractionIsMeasuredAndEnforced) {
+  const auto functions = parse_cuobjdump_sass(kLoopSass);
+  ASSERT_EQ(functions.size(), 2u);
+  ASSERT_EQ(functions[0].addresses.size(), functions[0].opcodes.size());
+  EXPECT_EQ(functions[0].branch_targets[11], 0x10u);
+  EXPECT_TRUE(functions[0].never_executes[10]) << "an @!UPT spacer is padding, not work";
+  EXPECT_FALSE(functions[0].never_executes[9]);
+  const auto loop = hottest_loop(functions[0], "FFMA");
+  ASSERT_TRUE(loop);
+  EXPECT_EQ(loop->instructions, 10u);
+  EXPECT_EQ(loop->matching, 9u);
+  EXPECT_FALSE(hottest_loop(functions[1], "FFMA")) << "no backward branch, no loop";
+
+  const std::vector<SassRule> enough = {
+      {.kernel_pattern = "loop_kernel", .must_contain = {"FFMA"}, .min_fraction_in_loop = 0.9}};
+  EXPECT_TRUE(audit_sass(functions, enough).empty());
+  const std::vector<SassRule> too_much = {
+      {.kernel_pattern = "loop_kernel", .must_contain = {"FFMA"}, .min_fraction_in_loop = 0.95}};
+  const auto violations = audit_sass(functions, too_much);
   ASSERT_EQ(violations.size(), 1u);
-  EXPECT_NE(violations[0].problem.find("min_fraction_in_loop"), std::string::npos);
+  EXPECT_NE(violations[0].problem.find("hottest loop"), std::string::npos);
+  const std::vector<SassRule> loopless = {
+      {.kernel_pattern = "straight_kernel", .must_contain = {"FFMA"}, .min_fraction_in_loop = 0.5}};
+  EXPECT_EQ(audit_sass(functions, loopless).size(), 1u);
 }
 
 // --- running cuobjdump

@@ -27,8 +27,8 @@
 namespace gpubench::cli {
 namespace {
 
-const std::vector<std::string> kBuiltSuites = {"memory"};
-const std::vector<std::string> kPlannedSuites = {"compute", "gemm"};
+const std::vector<std::string> kBuiltSuites = {"memory", "compute"};
+const std::vector<std::string> kPlannedSuites = {"gemm"};
 
 std::vector<std::string> parse_suites(const std::string& list) {
   std::vector<std::string> suites;
@@ -126,6 +126,7 @@ ExitCode run(const RunCommandOptions& options) {
                        RunOptions{.quick = options.quick, .stream_array_bytes = options.bytes});
   for (const std::string& suite : suites) {
     if (suite == "memory") register_memory_suite(context);
+    if (suite == "compute") register_compute_suite(context);
   }
 
   const std::filesystem::path target =
@@ -184,7 +185,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<RunCommandOptions>();
   CLI::App* command = app.add_subcommand(
       "run", "Run benchmark suites on a GPU, verify every output, and write a results file.");
-  command->add_option("--suite", options->suites, "Comma-separated suites (built: memory)");
+  command->add_option("--suite", options->suites, "Comma-separated suites (built: memory, compute)");
   auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
   command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
   command->add_option("--device", options->device, "CUDA device ordinal (default 0)");

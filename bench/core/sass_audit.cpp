@@ -58,6 +58,31 @@ std::string opcode_of(std::string_view instruction) {
   return std::string(opcode);
 }
 
+// A guard that is always false ("@!PT", "@!UPT"): ptxas emits such instructions as issue-slot
+// spacers (between consecutive QMMAs, for one); they do no work.
+bool never_executes(std::string_view instruction) {
+  instruction = trim(instruction);
+  if (instruction.starts_with('{')) instruction = trim(instruction.substr(1));
+  const std::string_view guard = first_word(instruction);
+  return guard == "@!PT" || guard == "@!UPT";
+}
+
+// 0x90 from "/*0090*/ ...".
+std::uint32_t address_of(std::string_view trimmed_line) {
+  const auto close = trimmed_line.find("*/");
+  return static_cast<std::uint32_t>(
+      std::strtoul(std::string(trimmed_line.substr(2, close - 2)).c_str(), nullptr, 16));
+}
+
+// The hexadecimal target of "@!P0 BRA 0x2d40 ;" (nvdisasm prints absolute addresses).
+std::optional<std::uint32_t> branch_target(std::string_view instruction) {
+  const auto hex = instruction.find("0x");
+  const auto end = std::min(instruction.find(';'), instruction.find("/*"));
+  if (hex == std::string_view::npos || hex > end) return std::nullopt;
+  return static_cast<std::uint32_t>(
+      std::strtoul(std::string(instruction.substr(hex, end - hex)).c_str(), nullptr, 16));
+}
+
 bool is_function_terminator(std::string_view trimmed) {
   return trimmed.size() >= 3 && trimmed.find_first_not_of('.') == std::string_view::npos;
 }
@@ -190,7 +215,12 @@ std::vector<SassFunction> parse_cuobjdump_sass(std::string_view text) {
       in_function = false;
     } else if (const auto instruction = after_address(trimmed); instruction && in_function) {
       if (auto opcode = opcode_of(*instruction); !opcode.empty()) {
-        functions.back().opcodes.push_back(std::move(opcode));
+        SassFunction& current = functions.back();
+        current.branch_targets.push_back(opcode_matches(opcode, "BRA") ? branch_target(*instruction)
+                                                                       : std::nullopt);
+        current.addresses.push_back(address_of(trimmed));
+        current.never_executes.push_back(never_executes(*instruction));
+        current.opcodes.push_back(std::move(opcode));
       }
     }
   }
@@ -233,9 +263,22 @@ std::vector<SassViolation> audit_sass(const std::vector<SassFunction>& functions
                        rule.kernel_pattern)});
     }
     if (rule.min_fraction_in_loop) {
-      violations.push_back({rule.kernel_pattern,
-                            "the rule sets min_fraction_in_loop, which the audit does not check "
-                            "yet; remove it from the rule"});
+      const std::string pattern = rule.must_contain.empty() ? "" : rule.must_contain.front();
+      for (const auto& function : functions) {
+        if (function.mangled_name.find(rule.kernel_pattern) == std::string::npos) continue;
+        const auto loop = hottest_loop(function, pattern);
+        if (!loop) {
+          violations.push_back(
+              {function.mangled_name, fmt::format("{} has no loop to audit", code_of(function))});
+        } else if (loop->fraction() < *rule.min_fraction_in_loop) {
+          violations.push_back(
+              {function.mangled_name,
+               fmt::format("{} instructions of its hottest loop are {} ({:.0f}%), fewer than the "
+                           "{:.0f}% the rule requires",
+                           loop->matching, pattern, loop->fraction() * 100,
+                           *rule.min_fraction_in_loop * 100)});
+        }
+      }
     }
   }
   for (const auto& function : functions) {
@@ -248,6 +291,25 @@ std::vector<SassViolation> audit_sass(const std::vector<SassFunction>& functions
     }
   }
   return violations;
+}
+
+std::optional<SassLoop> hottest_loop(const SassFunction& function, std::string_view pattern) {
+  std::optional<SassLoop> best;
+  for (std::size_t end = 0; end < function.opcodes.size(); ++end) {
+    const auto& target =
+        end < function.branch_targets.size() ? function.branch_targets[end] : std::nullopt;
+    if (!target || *target > function.addresses[end]) continue;  // not a backward branch
+    SassLoop loop;
+    for (std::size_t i = 0; i <= end; ++i) {
+      const bool padding = function.opcodes[i] == "NOP" ||
+                           (i < function.never_executes.size() && function.never_executes[i]);
+      if (function.addresses[i] < *target || padding) continue;
+      ++loop.instructions;
+      if (opcode_matches(function.opcodes[i], pattern)) ++loop.matching;
+    }
+    if (!best || loop.matching > best->matching) best = loop;
+  }
+  return best;
 }
 
 std::string format_violations(const std::vector<SassViolation>& violations) {

@@ -7,5 +7,6 @@
 namespace gpubench {
 
 void register_memory_suite(SuiteContext& context);
+void register_compute_suite(SuiteContext& context);
 
 }  // namespace gpubench

@@ -3,6 +3,7 @@
 // kernels' SASS (from cuobjdump) is parsed into opcodes per function and held against a table of
 // rules: "this kernel must use 128-bit global loads", "no kernel may touch local memory".
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -18,7 +19,23 @@ struct SassFunction {
   // In address order, with every modifier ("LDG.E.128.CONSTANT", "HMMA.16816.F32") and without
   // the guard predicate ("@!P0 BRA 0x100" gives "BRA").
   std::vector<std::string> opcodes;
+  // Parallel to opcodes: each instruction's address, and a branch's target address (BRA only).
+  std::vector<std::uint32_t> addresses = {};
+  std::vector<std::optional<std::uint32_t>> branch_targets = {};
+  std::vector<bool> never_executes = {};  // guarded by an always-false predicate (@!PT, @!UPT)
 };
+
+// The hottest loop of a function: of the ranges [target, branch] closed by a backward branch, the
+// one holding the most instructions matching `pattern`; nullopt when there is no backward branch.
+// NOPs and never-executed "@!PT"/"@!UPT" spacers are padding and are not counted.
+struct SassLoop {
+  std::size_t instructions = 0;
+  std::size_t matching = 0;
+  double fraction() const {
+    return instructions ? static_cast<double>(matching) / static_cast<double>(instructions) : 0;
+  }
+};
+std::optional<SassLoop> hottest_loop(const SassFunction& function, std::string_view pattern);
 
 // Every function in cuobjdump -sass output, in the order printed. Ignores what is not an
 // instruction inside a function: fatbin headers, "code for sm_XX" / ".target" / ".headerflags"
@@ -38,8 +55,9 @@ struct SassRule {
   std::vector<std::string> must_contain = {};
   // ...and none of these may match any.
   std::vector<std::string> must_not_contain = {};
-  // Reserved; not implemented yet: a rule that sets it is reported as a violation, so it never
-  // passes unchecked.
+  // When set: in each function's hottest loop (see hottest_loop), at least this fraction of the
+  // instructions must match must_contain's first pattern -- the timed loop is dominated by the
+  // instruction under test. A function without a loop fails it.
   std::optional<double> min_fraction_in_loop = {};
 };
 

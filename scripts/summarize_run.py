@@ -3,8 +3,8 @@
 import json
 import sys
 
-KEYS = ("bandwidth_gbs", "pct_of_spec", "vs_counterpart", "latency_ns", "latency_cycles",
-        "sm_clock_mhz")
+KEYS = ("bandwidth_gbs", "tflops", "tops", "pct_of_clock_peak", "pct_of_spec", "vs_counterpart",
+        "latency_ns", "latency_cycles", "sm_clock_mhz", "emulated")
 
 
 def main(path):
@@ -20,7 +20,8 @@ def main(path):
         if bench.get("aggregate_name") not in ("median", "cv"):
             continue
         cells = " ".join(f"{k}={bench[k]:.4g}" for k in KEYS if k in bench)
-        print(f"{bench['name']:44} {cells}")
+        label = f"  [{bench['label']}]" if bench.get("label") else ""
+        print(f"{bench['name']:44} {cells}{label}")
 
 
 if __name__ == "__main__":

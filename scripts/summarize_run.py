@@ -4,7 +4,7 @@ import json
 import sys
 
 KEYS = ("bandwidth_gbs", "tflops", "tops", "pct_of_clock_peak", "pct_of_spec", "vs_counterpart",
-        "latency_ns", "latency_cycles", "sm_clock_mhz", "emulated")
+        "latency_ns", "latency_cycles", "sm_clock_mhz")
 
 
 def main(path):

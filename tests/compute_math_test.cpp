@@ -220,7 +220,8 @@ TEST(ScalarReference, OperandsAreExactInTheirFormat) {
 TEST(ScalarReference, ChainModelShortcutIsExact) {
   for (const ComputeOp op :
        {ComputeOp::kFfma, ComputeOp::kHfma2, ComputeOp::kBf16Fma2, ComputeOp::kDfma}) {
-    const ScalarOperands o = scalar_operands(op, 5, 11, 2);
+    const ScalarOperands shared = scalar_operands(op, 5, 11, 0);  // a, b: chain 0's
+    const ScalarOperands o{scalar_operands(op, 5, 11, 2).x0, shared.a, shared.b};
     double x = o.x0;
     for (int i = 0; i < 5000; ++i) {
       if (op == ComputeOp::kFfma) {
@@ -249,10 +250,10 @@ TEST(ScalarReference, ChainModelShortcutIsExact) {
     EXPECT_EQ(model, direct) << static_cast<int>(op);
   }
   // IMAD wraps modulo 2^32.
-  const IntegerOperands i = integer_operands(5, 11, 2);
-  std::uint32_t x = i.x0;
+  const IntegerOperands shared = integer_operands(5, 11, 0);
+  std::uint32_t x = integer_operands(5, 11, 2).x0;
   for (int step = 0; step < 100; ++step)
-    x = x * i.a + i.b;
+    x = x * shared.a + shared.b;
   EXPECT_EQ(scalar_chain_result(ComputeOp::kImad, 5, 11, 2, 100), x);
 }
 

@@ -15,7 +15,7 @@ inline constexpr int kComputeBlockThreads = 256;
 // Independent accumulators per warp in the tensor throughput kernels.
 inline constexpr int kMmaAccumulators = 4;
 // Loop steps per unrolled body; iterations must be a multiple of this.
-inline constexpr int kScalarUnroll = 16;
+inline constexpr int kScalarUnroll = 32;
 inline constexpr int kMmaUnroll = 4;  // pairs (B, -B) per body
 
 // Whether this build has device code for `op` on architecture `sm` (e.g. 89), and whether that

@@ -54,14 +54,16 @@ inline std::uint16_t bf16_bits(double value) {
 // word; f64 two). Chains converge to a fixed point; the model stops once it is reached.
 inline std::uint64_t scalar_chain_result(ComputeOp op, std::uint32_t seed, std::uint32_t thread,
                                          int chain, long long iterations) {
+  // x0 is the chain's own; a and b are chain 0's, shared by every chain of the thread.
   if (op == ComputeOp::kImad) {
-    const IntegerOperands o = integer_operands(seed, thread, chain);
-    std::uint32_t x = o.x0;
+    const IntegerOperands shared = integer_operands(seed, thread, 0);
+    std::uint32_t x = integer_operands(seed, thread, chain).x0;
     for (long long i = 0; i < iterations; ++i)
-      x = x * o.a + o.b;
+      x = x * shared.a + shared.b;
     return x;
   }
-  const ScalarOperands o = scalar_operands(op, seed, thread, chain);
+  const ScalarOperands shared = scalar_operands(op, seed, thread, 0);
+  const ScalarOperands o{scalar_operands(op, seed, thread, chain).x0, shared.a, shared.b};
   if (op == ComputeOp::kFfma) {
     float x = static_cast<float>(o.x0);
     const float a = static_cast<float>(o.a), b = static_cast<float>(o.b);

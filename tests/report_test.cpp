@@ -197,8 +197,18 @@ TEST(ReportSummary, UsesTheMedianAggregateAndTheCoefficientOfVariation) {
   EXPECT_DOUBLE_EQ(read.median.at("bandwidth_gbs"), 400);
   EXPECT_DOUBLE_EQ(read.cv_pct.at("bandwidth_gbs"), 1.0);  // the file's fraction 0.01, in percent
   const MeasuredBenchmark& failed = benchmarks.back();
+  EXPECT_TRUE(read.label.empty());
   EXPECT_TRUE(failed.failed);
   EXPECT_NE(failed.error_message.find("synthetic mismatch"), std::string::npos);
+}
+
+TEST(ReportSummary, KeepsEveryDistinctLabelOfTheRepetitions) {
+  json file = synthetic_run({make_row("memory/stream/read", {{"bandwidth_gbs", 1}})});
+  file["benchmarks"][1]["label"] = "throttle: software power cap";
+  file["benchmarks"][2]["label"] = "throttle: software power cap";
+  TempDir dir;
+  const auto benchmarks = summarize_benchmarks(load_results_file(write_run(dir, file)));
+  EXPECT_EQ(benchmarks.at(0).label, "throttle: software power cap");
 }
 
 TEST(ReportSummary, ComputesTheMedianWhenTheFileHasNoAggregates) {

@@ -443,11 +443,17 @@ std::vector<MeasuredBenchmark> summarize_benchmarks(const ResultsFile& run) {
       benchmark.repetitions = std::max(benchmark.repetitions, median->repetitions);
     }
     std::map<std::string, std::vector<double>> samples;
+    std::vector<std::string> labels;  // distinct, in order: a throttle seen in any repetition shows
+    if (!benchmark.label.empty()) labels.push_back(benchmark.label);
     for (const BenchmarkRecord* record : iterations) {
       for (const auto& [key, value] : record->counters)
         samples[key].push_back(value);
-      if (benchmark.label.empty()) benchmark.label = record->label;
+      if (!record->label.empty() &&
+          std::find(labels.begin(), labels.end(), record->label) == labels.end()) {
+        labels.push_back(record->label);
+      }
     }
+    benchmark.label = fmt::format("{}", fmt::join(labels, "; "));
     for (const auto& [key, values] : samples) {
       if (!benchmark.median.contains(key)) benchmark.median[key] = median_of(values);
       if (cv == nullptr) {

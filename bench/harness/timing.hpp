@@ -22,11 +22,13 @@ struct TimingPolicy {
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
 };
 
-// Times one launch of `enqueue` per iteration of `state`'s loop.
+// Times one launch of `enqueue` per iteration of `state`'s loop, sampling NVML telemetry on a
+// background thread meanwhile (sm_clock_mean_mhz, power_mean_w, energy_j, ...; see telemetry.hpp).
 void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                    const TimingPolicy& policy = {});
 
-// bandwidth_gbs (decimal GB/s over the manual time), and when the sheets have a figure:
+// bandwidth_gbs (decimal GB/s over the manual time), gbs_per_w when telemetry gave a mean power,
+// and when the sheets have a figure:
 // pct_of_spec (of this card's documented figure) and vs_counterpart (measured / the
 // counterpart's documented figure).
 void add_rate_counters(benchmark::State& state, const SuiteContext& context,

@@ -647,5 +647,42 @@ TEST(ReportCli, BadInputIsOneSentenceAndExit2) {
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "r.txt"));
 }
 
+// The whole path on a real GPU: the run records the environment check and NVML telemetry, and
+// the report turns them into per-watt figures and a valid HTML file with its plots.
+TEST(ReportGpu, AQuickRunRecordsEnvironmentAndTelemetryAndReports) {
+  GPUBENCH_REQUIRE_GPU();
+  TempDir dir;
+  const auto run = dir.path() / "run.json";
+  const auto ran = run_gpubench(fmt::format("run --suite memory --quick --out '{}'", run.string()));
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("Environment of GPU"), std::string::npos) << ran.out;
+  const ResultsFile results = load_results_file(run);
+  for (const char* key :
+       {"env_compute_processes", "env_persistence_mode", "env_clocks", "env_power_limit",
+        "env_pcie_link", "env_mig_mode", "env_display_active"}) {
+    EXPECT_TRUE(results.context_value(key)) << key;
+  }
+  bool saw_power = false;
+  for (const MeasuredBenchmark& benchmark : summarize_benchmarks(results)) {
+    if (benchmark.name != "memory/stream/read") continue;
+    EXPECT_GT(benchmark.median.at("sm_clock_mean_mhz"), 0);
+    EXPECT_GT(benchmark.median.at("power_mean_w"), 0);
+    EXPECT_GT(benchmark.median.at("energy_j"), 0);
+    EXPECT_GT(benchmark.median.at("gbs_per_w"), 0);
+    saw_power = true;
+  }
+  EXPECT_TRUE(saw_power);
+
+  const auto html = dir.path() / "report.html";
+  const auto reported =
+      run_gpubench(fmt::format("report '{}' -o '{}'", run.string(), html.string()));
+  ASSERT_EQ(reported.exit_code, 0) << reported.err;
+  const bool plotted = reported.err.find("no plots") == std::string::npos;
+  const auto checked = check_html(html, plotted ? 2 : 0);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  const auto markdown = run_gpubench(fmt::format("report '{}'", run.string()));
+  EXPECT_NE(markdown.out.find("pJ per byte"), std::string::npos) << markdown.out;
+}
+
 }  // namespace
 }  // namespace gpubench

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -20,6 +21,7 @@
 #include "bench/harness/suites.hpp"
 #include "commands.hpp"
 #include "gpubench/cuda_check.hpp"
+#include "gpubench/environment_check.hpp"
 #include "gpubench/results_file.hpp"
 #include "gpubench/spec_database.hpp"
 #include "probe.hpp"
@@ -98,6 +100,27 @@ class TemporaryFile {
   bool published_ = false;
 };
 
+// The pre-run environment check: printed, and returned as env_* manifest entries. Warnings only.
+std::map<std::string, std::string> check_and_print_environment(
+    const DeviceInfo& device, const std::optional<std::string>& nvml_problem) {
+  if (!device.nvml) {
+    return {{"env_nvml", "unavailable"},
+            {"env_warning_nvml",
+             fmt::format("NVML was unavailable, so the environment was not checked and no "
+                         "telemetry was recorded: {}",
+                         nvml_problem.value_or("the driver did not report this GPU."))}};
+  }
+  const auto findings = check_environment(*device.nvml, static_cast<std::uint32_t>(::getpid()));
+  fmt::print("Environment of GPU {} ({}):\n", device.ordinal, device.pci_bus_id);
+  for (const EnvironmentFinding& finding : findings)
+    fmt::print("  {:<20} {}\n", finding.key, finding.state);
+  std::fflush(stdout);
+  for (const EnvironmentFinding& finding : findings) {
+    if (!finding.warning.empty()) fmt::print(stderr, "gpubench: warning: {}\n", finding.warning);
+  }
+  return environment_context(findings);
+}
+
 struct RunCommandOptions {
   std::string suites = "memory";
   bool quick = false;
@@ -137,6 +160,9 @@ ExitCode run(const RunCommandOptions& options) {
   TemporaryFile temporary(target.string() + fmt::format(".tmp.{}", ::getpid()));
 
   for (const auto& [key, value] : make_manifest(device, match.sheet.id)) {
+    benchmark::AddCustomContext(key, value);
+  }
+  for (const auto& [key, value] : check_and_print_environment(device, probed.nvml_problem)) {
     benchmark::AddCustomContext(key, value);
   }
   benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(match.how)));

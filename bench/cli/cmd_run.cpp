@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness/progress.hpp"
 #include "bench/harness/suites.hpp"
 #include "commands.hpp"
 #include "gpubench/cuda_check.hpp"
@@ -177,14 +178,28 @@ ExitCode run(const RunCommandOptions& options) {
       "--benchmark_counters_tabular=true",
       fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
       fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.2)};
+  // Ctrl-C from here on: stop after the current benchmark and publish nothing.
+  install_interrupt_handler(temporary.path());
+  const std::vector<std::string> names =
+      list_benchmarks({"gpubench", "--benchmark_out=", "--benchmark_out_format=json"});
+  arguments.emplace_back("--benchmark_list_tests=false");
   std::vector<char*> argv;
   for (auto& argument : arguments)
     argv.push_back(argument.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  benchmark::RunSpecifiedBenchmarks();
+  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
+  benchmark::RunSpecifiedBenchmarks(&progress);
   benchmark::Shutdown();
   context.release_cache();
+  restore_interrupt_handler();
+  if (interrupted()) {
+    // The temporary results file is removed by its guard; nothing appears under the final name.
+    fmt::print(stderr,
+               "gpubench: interrupted after {} of {} benchmarks; no results file was written.\n",
+               progress.done(), names.size());
+    return ExitCode::kInterrupted;
+  }
 
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "device_buffer.hpp"
+#include "progress.hpp"
 #include "telemetry.hpp"
 
 namespace gpubench {
@@ -55,6 +56,10 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
 
 void run_guarded(benchmark::State& state, std::string_view name,
                  const std::function<void()>& body) {
+  if (interrupted()) {
+    state.SkipWithError("not run: interrupted (Ctrl-C)");
+    return;
+  }
   try {
     body();
   } catch (const VerificationError& error) {

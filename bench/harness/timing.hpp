@@ -35,7 +35,8 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
                        double bytes_per_launch, std::string_view spec_key);
 
 // Runs `body`; a CUDA error or failed check becomes a failed benchmark (SkipWithError) with the
-// message also printed to stderr, so it is never mistaken for a figure.
+// message also printed to stderr, so it is never mistaken for a figure. After Ctrl-C (see
+// progress.hpp) it skips the body, so the run ends after the benchmark in progress.
 void run_guarded(benchmark::State& state, std::string_view name, const std::function<void()>& body);
 
 // Thrown by a benchmark whose output does not match its reference.

@@ -124,7 +124,7 @@ std::vector<Block> build_blocks(const Report& report, bool html) {
   std::vector<Block> blocks;
   blocks.push_back(heading(1, fmt::format("gpubench report: {}", report.title)));
 
-  Table manifest{{"", ""}, {}};
+  Table manifest{{"item", "value"}, {}};
   for (const auto& [what, value] : report.manifest)
     manifest.rows.push_back({what, value});
   blocks.push_back(heading(2, report.specs_only ? "What is compared" : "Run"));

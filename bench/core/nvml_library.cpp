@@ -262,14 +262,19 @@ NvmlDeviceReport NvmlLibrary::query_device(std::string_view pci_bus_id) const {
   unsigned mig_pending = 0;
   query("mig mode", api_->mig_mode(device, &mig, &mig_pending),
         [&] { report.mig_enabled = mig == NVML_DEVICE_MIG_ENABLE; });
+  // The environment-check queries: a container or an unprivileged user may be refused them, which
+  // the check reports as "not reported" rather than as a failed query.
+  auto query_optional = [&](const char* field, nvmlReturn_t status, auto&& on_success) {
+    if (status != NVML_ERROR_NO_PERMISSION) query(field, status, on_success);
+  };
   if (api_->display_active) {
-    query("display active", api_->display_active(device, &mode),
-          [&] { report.display_active = mode == NVML_FEATURE_ENABLED; });
+    query_optional("display active", api_->display_active(device, &mode),
+                   [&] { report.display_active = mode == NVML_FEATURE_ENABLED; });
   }
   if (api_->clock_event_reasons) {
     unsigned long long reasons = 0;
-    query("clock event reasons", api_->clock_event_reasons(device, &reasons),
-          [&] { report.clock_event_reasons = reasons; });
+    query_optional("clock event reasons", api_->clock_event_reasons(device, &reasons),
+                   [&] { report.clock_event_reasons = reasons; });
   }
   if (api_->compute_processes) {
     // Asks with room for a few, then again with the count NVML says it needs.
@@ -281,7 +286,7 @@ NvmlDeviceReport NvmlLibrary::query_device(std::string_view pci_bus_id) const {
         processes.resize(count + 8);
         continue;
       }
-      query("compute processes", status, [&] {
+      query_optional("compute processes", status, [&] {
         std::vector<std::uint32_t> ids;
         for (unsigned i = 0; i < count; ++i)
           ids.push_back(processes[i].pid);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -17,9 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/harness/progress.hpp"
 #include "bench/harness/suites.hpp"
 #include "commands.hpp"
 #include "gpubench/cuda_check.hpp"
+#include "gpubench/environment_check.hpp"
 #include "gpubench/results_file.hpp"
 #include "gpubench/spec_database.hpp"
 #include "probe.hpp"
@@ -98,6 +101,27 @@ class TemporaryFile {
   bool published_ = false;
 };
 
+// The pre-run environment check: printed, and returned as env_* manifest entries. Warnings only.
+std::map<std::string, std::string> check_and_print_environment(
+    const DeviceInfo& device, const std::optional<std::string>& nvml_problem) {
+  if (!device.nvml) {
+    return {{"env_nvml", "unavailable"},
+            {"env_warning_nvml",
+             fmt::format("NVML was unavailable, so the environment was not checked and no "
+                         "telemetry was recorded: {}",
+                         nvml_problem.value_or("the driver did not report this GPU."))}};
+  }
+  const auto findings = check_environment(*device.nvml, static_cast<std::uint32_t>(::getpid()));
+  fmt::print("Environment of GPU {} ({}):\n", device.ordinal, device.pci_bus_id);
+  for (const EnvironmentFinding& finding : findings)
+    fmt::print("  {:<20} {}\n", finding.key, finding.state);
+  std::fflush(stdout);
+  for (const EnvironmentFinding& finding : findings) {
+    if (!finding.warning.empty()) fmt::print(stderr, "gpubench: warning: {}\n", finding.warning);
+  }
+  return environment_context(findings);
+}
+
 struct RunCommandOptions {
   std::string suites = "memory";
   bool quick = false;
@@ -140,6 +164,9 @@ ExitCode run(const RunCommandOptions& options) {
   for (const auto& [key, value] : make_manifest(device, match.sheet.id)) {
     benchmark::AddCustomContext(key, value);
   }
+  for (const auto& [key, value] : check_and_print_environment(device, probed.nvml_problem)) {
+    benchmark::AddCustomContext(key, value);
+  }
   benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(match.how)));
   benchmark::AddCustomContext("counterpart_spec_id", against);
   benchmark::AddCustomContext("gpubench_suites", options.suites);
@@ -152,14 +179,28 @@ ExitCode run(const RunCommandOptions& options) {
       "--benchmark_counters_tabular=true",
       fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
       fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.2)};
+  // Ctrl-C from here on: stop after the current benchmark and publish nothing.
+  install_interrupt_handler(temporary.path());
+  const std::vector<std::string> names =
+      list_benchmarks({"gpubench", "--benchmark_out=", "--benchmark_out_format=json"});
+  arguments.emplace_back("--benchmark_list_tests=false");
   std::vector<char*> argv;
   for (auto& argument : arguments)
     argv.push_back(argument.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  benchmark::RunSpecifiedBenchmarks();
+  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
+  benchmark::RunSpecifiedBenchmarks(&progress);
   benchmark::Shutdown();
   context.release_cache();
+  restore_interrupt_handler();
+  if (interrupted()) {
+    // The temporary results file is removed by its guard; nothing appears under the final name.
+    fmt::print(stderr,
+               "gpubench: interrupted after {} of {} benchmarks; no results file was written.\n",
+               progress.done(), names.size());
+    return ExitCode::kInterrupted;
+  }
 
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
 
   ExitCode result = ExitCode::kOk;
   gpubench::cli::add_info_command(app, result);
+  gpubench::cli::add_report_command(app, result);
   gpubench::cli::add_run_command(app, result);
   gpubench::cli::add_specs_command(app, result);
 

@@ -1,5 +1,9 @@
 #include "suite_context.hpp"
 
+#include <fmt/format.h>
+
+#include "gpubench/nvml_library.hpp"
+
 namespace gpubench {
 
 SuiteContext::SuiteContext(DeviceInfo device, SpecSheet sheet, std::optional<SpecSheet> counterpart,
@@ -30,6 +34,18 @@ void SuiteContext::flush_l2() {
     l2_flush_ = DeviceBuffer<unsigned char>(static_cast<std::size_t>(2 * device_.l2_cache_bytes));
   }
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(l2_flush_.get(), 0x5a, l2_flush_.bytes(), stream()));
+}
+
+const TelemetrySource* SuiteContext::telemetry() {
+  if (!telemetry_opened_) {
+    telemetry_opened_ = true;
+    std::string problem;
+    telemetry_ = open_nvml_telemetry(device_.pci_bus_id, problem);
+    if (!telemetry_) {
+      fmt::print(stderr, "gpubench: warning: no power/clock telemetry: {}\n", problem);
+    }
+  }
+  return telemetry_.get();
 }
 
 }  // namespace gpubench

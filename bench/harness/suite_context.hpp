@@ -13,6 +13,7 @@
 #include "device_buffer.hpp"
 #include "gpubench/device_info.hpp"
 #include "gpubench/spec_database.hpp"
+#include "gpubench/telemetry.hpp"
 #include "kernels/probe/clock_probe.hpp"
 
 namespace gpubench {
@@ -64,6 +65,10 @@ class SuiteContext {
   // A 2 x L2 buffer to overwrite before a timed launch when the cache must start cold.
   void flush_l2();
 
+  // NVML telemetry for this device, opened on first use; nullptr (said once on stderr) when NVML
+  // or the device is unavailable, so sampling becomes a no-op.
+  const TelemetrySource* telemetry();
+
  private:
   DeviceInfo device_;
   SpecSheet sheet_;
@@ -74,6 +79,8 @@ class SuiteContext {
   DeviceBuffer<unsigned char> l2_flush_;
   std::string cache_key_;
   std::any cache_;
+  bool telemetry_opened_ = false;
+  std::unique_ptr<TelemetrySource> telemetry_;
 };
 
 }  // namespace gpubench

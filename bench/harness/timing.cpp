@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "device_buffer.hpp"
+#include "progress.hpp"
+#include "telemetry.hpp"
 
 namespace gpubench {
 
@@ -15,6 +17,7 @@ void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue
 
   OwnedEvent start;
   OwnedEvent stop;
+  TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   for (auto _ : state) {
     if (policy.flush_l2) context.flush_l2();
     GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
@@ -25,6 +28,7 @@ void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     state.SetIterationTime(milliseconds / 1e3);
   }
+  add_telemetry_counters(state, summarize_telemetry(sampler.stop()));
   if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
 }
 
@@ -33,6 +37,11 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
   using benchmark::Counter;
   const double gigabytes = bytes_per_launch / 1e9;
   state.counters["bandwidth_gbs"] = Counter(gigabytes, Counter::kIsIterationInvariantRate);
+  if (const auto power = state.counters.find("power_mean_w");
+      power != state.counters.end() && power->second.value > 0) {
+    state.counters["gbs_per_w"] =
+        Counter(gigabytes / power->second.value, Counter::kIsIterationInvariantRate);
+  }
   if (const auto spec = context.sheet().number(spec_key)) {
     state.counters["pct_of_spec"] =
         Counter(gigabytes / *spec * 100, Counter::kIsIterationInvariantRate);
@@ -47,6 +56,10 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
 
 void run_guarded(benchmark::State& state, std::string_view name,
                  const std::function<void()>& body) {
+  if (interrupted()) {
+    state.SkipWithError("not run: interrupted (Ctrl-C)");
+    return;
+  }
   try {
     body();
   } catch (const VerificationError& error) {

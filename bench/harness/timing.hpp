@@ -22,18 +22,21 @@ struct TimingPolicy {
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
 };
 
-// Times one launch of `enqueue` per iteration of `state`'s loop.
+// Times one launch of `enqueue` per iteration of `state`'s loop, sampling NVML telemetry on a
+// background thread meanwhile (sm_clock_mean_mhz, power_mean_w, energy_j, ...; see telemetry.hpp).
 void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                    const TimingPolicy& policy = {});
 
-// bandwidth_gbs (decimal GB/s over the manual time), and when the sheets have a figure:
+// bandwidth_gbs (decimal GB/s over the manual time), gbs_per_w when telemetry gave a mean power,
+// and when the sheets have a figure:
 // pct_of_spec (of this card's documented figure) and vs_counterpart (measured / the
 // counterpart's documented figure).
 void add_rate_counters(benchmark::State& state, const SuiteContext& context,
                        double bytes_per_launch, std::string_view spec_key);
 
 // Runs `body`; a CUDA error or failed check becomes a failed benchmark (SkipWithError) with the
-// message also printed to stderr, so it is never mistaken for a figure.
+// message also printed to stderr, so it is never mistaken for a figure. After Ctrl-C (see
+// progress.hpp) it skips the body, so the run ends after the benchmark in progress.
 void run_guarded(benchmark::State& state, std::string_view name, const std::function<void()>& body);
 
 // Thrown by a benchmark whose output does not match its reference.

@@ -11,6 +11,7 @@ enum class ExitCode : int {
   kRegressionOrFailedCheck =
       1,                 // a benchmark failed its verification, or compare found a regression
   kBadInputOrNoGpu = 2,  // bad arguments or files, or no usable GPU / driver / NVML
+  kInterrupted = 130,    // Ctrl-C: stopped after the current benchmark, nothing published
 };
 
 // A failure the user can act on. what() is one sentence: what happened and what to do about it.

@@ -1,0 +1,109 @@
+// `gpubench report`: a results file as Markdown (terminals, pull requests) or one self-contained
+// HTML file (people), against this card's documented specs and the counterpart's. `--specs-only`
+// compares two documented cards without a run or a GPU.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "gpubench/atomic_file.hpp"
+#include "gpubench/report.hpp"
+#include "gpubench/results_file.hpp"
+#include "gpubench/spec_database.hpp"
+
+namespace gpubench::cli {
+namespace {
+
+enum class Format { kMarkdown, kHtml };
+
+Format format_of(const std::filesystem::path& out) {
+  std::string extension = out.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension == ".html" || extension == ".htm") return Format::kHtml;
+  if (extension == ".md" || extension == ".markdown") return Format::kMarkdown;
+  throw UserError(
+      fmt::format("Cannot tell the report format from \"{}\": name the output file .html or .md.",
+                  out.string()));
+}
+
+struct ReportOptions {
+  std::string run;
+  std::vector<std::string> specs_only;
+  std::string against;
+  std::string out;
+  bool no_plots = false;
+};
+
+ExitCode report(const ReportOptions& options) {
+  if (!options.run.empty() && !options.specs_only.empty()) {
+    throw UserError("Give either a results file or --specs-only ID_A ID_B, not both.");
+  }
+  if (options.run.empty() && options.specs_only.empty()) {
+    throw UserError(
+        "report needs a results file (gpubench report results/runs/<spec>/<driver>/<run>.json) "
+        "or --specs-only ID_A ID_B.");
+  }
+  if (!options.specs_only.empty() && !options.against.empty()) {
+    throw UserError("--against applies to a results file; with --specs-only name both ids.");
+  }
+  const Format format = options.out.empty() ? Format::kMarkdown : format_of(options.out);
+
+  const SpecDatabase& database = SpecDatabase::builtin();
+  const Report built = options.specs_only.empty()
+                           ? build_report(load_results_file(options.run), database, options.against)
+                           : build_specs_only_report(database.at(options.specs_only[0]),
+                                                     database.at(options.specs_only[1]));
+
+  std::string text;
+  if (format == Format::kHtml) {
+    std::string problem;
+    std::vector<EmbeddedPlot> plots;
+    if (options.no_plots) {
+      problem = "left out (--no-plots).";
+    } else {
+      plots = render_plots(built, problem);
+      if (!problem.empty()) fmt::print(stderr, "gpubench: warning: no plots: {}\n", problem);
+    }
+    text = render_html(built, plots, problem);
+  } else {
+    text = render_markdown(built);
+  }
+  if (options.out.empty()) {
+    fmt::print("{}", text);
+  } else {
+    write_file_atomically(options.out, text);
+    fmt::print("Report: {}\n", options.out);
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, ExitCode& result) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* command = app.add_subcommand(
+      "report",
+      "Report a results file against this card's documented specs and its counterpart's, with "
+      "what it means for ML work (Markdown, or one HTML file with plots); --specs-only needs no "
+      "run and no GPU.");
+  command->add_option("run", options->run, "Results file written by gpubench run");
+  command
+      ->add_option("--specs-only", options->specs_only,
+                   "Compare two documented cards (ID_A ID_B) without a run")
+      ->expected(2);
+  command->add_option("--against", options->against,
+                      "Counterpart spec id (default: the one the run used)");
+  command->add_option("-o,--out", options->out,
+                      "Write report.html (self-contained, with plots) or report.md; default: "
+                      "Markdown on stdout");
+  command->add_flag("--no-plots", options->no_plots, "HTML without plots (no Python needed)");
+  command->callback([options, &result] { result = report(*options); });
+}
+
+}  // namespace gpubench::cli

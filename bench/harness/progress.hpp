@@ -1,0 +1,51 @@
+#pragma once
+// What `gpubench run` shows and does while the suites run: a progress line (benchmark i of N,
+// name, elapsed, estimated remaining) from a reporter wrapping google/benchmark's console one, and
+// a clean Ctrl-C: the first stops after the current benchmark (the rest are skipped, and the run
+// publishes nothing), a second aborts at once, removing the temporary results file.
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpubench {
+
+// "[12/84] 14.2 s elapsed, about 85 s left; next: memory/l2_sweep/8MiB". The estimate is the mean
+// time per finished benchmark times the number left; none before the first has finished.
+std::string format_progress(std::size_t done, std::size_t total, double elapsed_s,
+                            std::string_view next);
+
+// The names google/benchmark would run with these flags (google/benchmark's --benchmark_list_tests
+// pass), without their "/manual_time" suffixes. Leaves the flags parsed from `flags`.
+std::vector<std::string> list_benchmarks(const std::vector<std::string>& flags);
+
+class ProgressReporter : public benchmark::ConsoleReporter {
+ public:
+  // `interactive`: rewrite one line on stderr (a terminal); otherwise a line per tenth of the run.
+  ProgressReporter(std::vector<std::string> names, bool interactive);
+  bool ReportContext(const Context& context) override;
+  void ReportRuns(const std::vector<Run>& reports) override;
+  void Finalize() override;
+  std::size_t done() const { return done_; }
+
+ private:
+  void show();
+  void clear();
+  std::vector<std::string> names_;
+  bool interactive_;
+  std::size_t done_ = 0;
+  std::size_t last_tenth_ = 0;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// SIGINT: the first sets interrupted() and says so; a second removes `temporary` and exits 130.
+void install_interrupt_handler(const std::filesystem::path& temporary);
+void restore_interrupt_handler();
+bool interrupted();
+
+}  // namespace gpubench

@@ -1,0 +1,65 @@
+#include "telemetry.hpp"
+
+#include <fmt/format.h>
+
+#include "gpubench/nvml_library.hpp"
+
+namespace gpubench {
+
+TelemetrySampler::TelemetrySampler(const TelemetrySource* source, std::chrono::milliseconds period)
+    : source_(source), period_(period), start_(std::chrono::steady_clock::now()) {
+  if (source_ == nullptr) return;
+  take_sample();
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
+      lock.unlock();
+      take_sample();
+      lock.lock();
+    }
+  });
+}
+
+TelemetrySampler::~TelemetrySampler() {
+  stop();
+}
+
+void TelemetrySampler::take_sample() {
+  TelemetrySample sample = source_->sample();
+  sample.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const std::lock_guard lock(mutex_);
+  samples_.push_back(sample);
+}
+
+std::vector<TelemetrySample> TelemetrySampler::stop() {
+  if (thread_.joinable()) {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    take_sample();  // the end of the timed region
+  }
+  const std::lock_guard lock(mutex_);
+  return samples_;
+}
+
+void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary) {
+  auto put = [&](const char* name, const std::optional<double>& value) {
+    if (value) state.counters[name] = *value;
+  };
+  put("sm_clock_mean_mhz", summary.sm_clock_mean_mhz);
+  put("sm_clock_min_mhz", summary.sm_clock_min_mhz);
+  put("memory_clock_mhz", summary.memory_clock_mhz);
+  put("power_mean_w", summary.power_mean_w);
+  put("energy_j", summary.energy_j);
+  put("temperature_max_c", summary.temperature_max_c);
+  const std::uint64_t throttling = throttling_reasons(summary.clock_event_reasons);
+  if (throttling != 0) {
+    state.SetLabel(
+        fmt::format("throttle: {}", fmt::join(clock_event_reason_names(throttling), ", ")));
+  }
+}
+
+}  // namespace gpubench

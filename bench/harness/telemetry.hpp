@@ -1,0 +1,46 @@
+#pragma once
+// Samples GPU telemetry on a background thread while a benchmark's timed loop runs (RAII: starts
+// on construction, stops on stop() or destruction), and turns the series into counters.
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "gpubench/telemetry.hpp"
+
+namespace gpubench {
+
+class TelemetrySampler {
+ public:
+  // Samples `source` now, every `period`, and once more at stop(). A null source samples nothing.
+  explicit TelemetrySampler(const TelemetrySource* source,
+                            std::chrono::milliseconds period = std::chrono::milliseconds(10));
+  ~TelemetrySampler();
+  TelemetrySampler(const TelemetrySampler&) = delete;
+  TelemetrySampler& operator=(const TelemetrySampler&) = delete;
+
+  // Stops the thread (idempotent) and returns the samples, time-stamped from the start.
+  std::vector<TelemetrySample> stop();
+
+ private:
+  void take_sample();
+  const TelemetrySource* source_;
+  std::chrono::milliseconds period_;
+  std::chrono::steady_clock::time_point start_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::vector<TelemetrySample> samples_;
+  std::thread thread_;
+};
+
+// sm_clock_mean_mhz, sm_clock_min_mhz, memory_clock_mhz, power_mean_w, energy_j,
+// temperature_max_c where the summary has them, and the throttle reasons (all but "GPU idle") as
+// the label "throttle: ...". A summary of no samples adds nothing.
+void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary);
+
+}  // namespace gpubench

@@ -1,0 +1,51 @@
+#pragma once
+// GPU telemetry during a benchmark's timed loop: what one NVML sample holds, and how a series of
+// them becomes the figures gpubench records (pure, so the CPU tests check the arithmetic).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gpubench {
+
+// One reading; each field is empty when the driver or board does not report it.
+struct TelemetrySample {
+  double time_s = 0;  // since sampling started
+  std::optional<double> power_w;
+  std::optional<double> sm_clock_mhz;
+  std::optional<double> memory_clock_mhz;
+  std::optional<double> temperature_c;
+  std::optional<std::uint64_t> energy_mj;  // the board's running energy counter, millijoules
+  std::optional<std::uint64_t> clock_event_reasons;  // NVML clock-event (throttle) bitmask
+};
+
+// Something that can be sampled: NVML on a real GPU, a script in the tests.
+class TelemetrySource {
+ public:
+  virtual ~TelemetrySource() = default;
+  // Fills every field but time_s.
+  virtual TelemetrySample sample() const = 0;
+};
+
+enum class EnergySource { kNone, kEnergyCounter, kIntegratedPower };
+
+struct TelemetrySummary {
+  std::size_t samples = 0;
+  double duration_s = 0;  // first to last sample
+  std::optional<double> sm_clock_mean_mhz;
+  std::optional<double> sm_clock_min_mhz;
+  std::optional<double> memory_clock_mhz;  // mean
+  std::optional<double> power_mean_w;      // energy / duration
+  std::optional<double> energy_j;
+  std::optional<double> temperature_max_c;
+  std::uint64_t clock_event_reasons = 0;  // every reason seen in any sample
+  EnergySource energy_source = EnergySource::kNone;
+};
+
+// Clocks: mean and minimum of the samples. Energy: the energy counter's increase from the first
+// sample to the last where every sample has the counter and it rose, else the trapezoid integral
+// of power over time. Mean power: energy / duration, or the single reading when there is one.
+TelemetrySummary summarize_telemetry(const std::vector<TelemetrySample>& samples);
+
+}  // namespace gpubench

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   gpubench::cli::add_info_command(app, result);
   gpubench::cli::add_run_command(app, result);
   gpubench::cli::add_specs_command(app, result);
+  gpubench::cli::add_compare_command(app, result);
 
   try {
     app.parse(argc, argv);

@@ -131,6 +131,21 @@ TEST(ResultsFile, RejectsMalformedTruncatedForeignAndUnknownFiles) {
   expect_rejected(timeless.dump(), "no real_time");
 }
 
+TEST(ResultsFile, RejectsNonFiniteAndWronglyTypedValuesNamingTheFile) {
+  // google/benchmark writes a non-finite counter as a bare NaN or Infinity, which is not JSON.
+  std::string text = plain_benchmark_file().dump(2);
+  const auto at = text.find("1.5");
+  ASSERT_NE(at, std::string::npos);
+  expect_rejected(std::string(text).replace(at, 3, "NaN"), "NaN or Infinity");
+  expect_rejected(std::string(text).replace(at, 3, "-Infinity"), "NaN or Infinity");
+  // Overflows a double: nlohmann/json throws out_of_range, not a parse error.
+  expect_rejected(std::string(text).replace(at, 3, "1e999"), "cannot represent");
+
+  json wrong_type = plain_benchmark_file();
+  wrong_type["benchmarks"][1]["error_occurred"] = "yes";
+  expect_rejected(wrong_type.dump(), "benchmarks[1] has a field of the wrong type");
+}
+
 TEST(ResultsFile, MissingFileIsAUserError) {
   TempDir dir;
   EXPECT_THROW(load_results_file(dir.path() / "absent.json"), UserError);

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   gpubench::cli::add_report_command(app, result);
   gpubench::cli::add_run_command(app, result);
   gpubench::cli::add_specs_command(app, result);
+  gpubench::cli::add_compare_command(app, result);
+  gpubench::cli::add_history_command(app, result);
 
   try {
     app.parse(argc, argv);

@@ -93,6 +93,25 @@ BenchmarkRecord parse_run(const json& run, std::size_t index, const std::filesys
   return record;
 }
 
+// google/benchmark writes non-finite doubles as bare NaN / Infinity / -Infinity values.
+bool holds_non_finite_literal(std::string_view text) {
+  for (const std::string_view literal : {"NaN", "Infinity"}) {
+    for (auto at = text.find(literal); at != std::string_view::npos;
+         at = text.find(literal, at + 1)) {
+      auto before = at;
+      while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '-' ||
+                            text[before - 1] == '\t' || text[before - 1] == '\n')) {
+        --before;
+      }
+      if (before > 0 &&
+          (text[before - 1] == ':' || text[before - 1] == ',' || text[before - 1] == '[')) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 std::string scalar_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
   return value.dump();
@@ -119,8 +138,17 @@ ResultsFile parse_results(std::string_view json_text, const std::filesystem::pat
     const bool truncated =
         error.byte > json_text.size() ||
         std::string_view(error.what()).find("unexpected end of input") != std::string_view::npos;
-    reject(origin, truncated ? "the JSON ends early (truncated file?)"
-                             : fmt::format("it is not valid JSON ({})", error.what()));
+    if (truncated) reject(origin, "the JSON ends early (truncated file?)");
+    if (holds_non_finite_literal(json_text)) {
+      reject(origin,
+             "it holds NaN or Infinity, which google/benchmark writes for a non-finite counter "
+             "but JSON cannot carry (rerun or fix the benchmark that produced it)");
+    }
+    reject(origin, fmt::format("it is not valid JSON ({})", error.what()));
+  } catch (const json::exception& error) {
+    // e.g. a number too large for a double (1e999).
+    reject(origin,
+           fmt::format("it holds a value JSON readers cannot represent ({})", error.what()));
   }
   if (!document.is_object() || !document.contains("context") || !document["context"].is_object() ||
       !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
@@ -154,8 +182,13 @@ ResultsFile parse_results(std::string_view json_text, const std::filesystem::pat
     }
   }
   std::size_t index = 0;
-  for (const auto& run : document["benchmarks"]) {
-    results.benchmarks.push_back(parse_run(run, index++, origin));
+  try {
+    for (const auto& run : document["benchmarks"]) {
+      results.benchmarks.push_back(parse_run(run, index++, origin));
+    }
+  } catch (const json::exception& error) {
+    reject(origin, fmt::format("benchmarks[{}] has a field of the wrong type ({})", index - 1,
+                               error.what()));
   }
   return results;
 }

@@ -146,6 +146,22 @@ TEST(ResultsFile, RejectsNonFiniteAndWronglyTypedValuesNamingTheFile) {
   expect_rejected(wrong_type.dump(), "benchmarks[1] has a field of the wrong type");
 }
 
+TEST(ResultsFile, NonFiniteStatisticsBecomeNullOutsideStrings) {
+  json file = plain_benchmark_file();
+  file["benchmarks"][0]["label"] = "NaN in a label stays";
+  std::string text = file.dump();
+  // What google/benchmark writes for the cv of an all-zero counter, and an overflowed rate.
+  const auto at = text.find("\"bandwidth_gbs\":1.5");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("\"bandwidth_gbs\":1.5").size(),
+               "\"bandwidth_gbs\":NaN,\"rate\":-Infinity");
+  EXPECT_THROW(parse_results(text, "raw.json"), UserError);
+  EXPECT_EQ(replace_non_finite_values(text), 2u);
+  const ResultsFile results = parse_results(text, "clean.json");
+  EXPECT_FALSE(results.benchmarks[0].counters.contains("bandwidth_gbs")) << "null is no figure";
+  EXPECT_EQ(results.benchmarks[0].label, "NaN in a label stays");
+}
+
 TEST(ResultsFile, MissingFileIsAUserError) {
   TempDir dir;
   EXPECT_THROW(load_results_file(dir.path() / "absent.json"), UserError);

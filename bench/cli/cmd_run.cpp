@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "bench/harness/progress.hpp"
 #include "bench/harness/suites.hpp"
 #include "commands.hpp"
+#include "gpubench/atomic_file.hpp"
 #include "gpubench/cuda_check.hpp"
 #include "gpubench/environment_check.hpp"
 #include "gpubench/results_file.hpp"
@@ -202,6 +204,19 @@ ExitCode run(const RunCommandOptions& options) {
     return ExitCode::kInterrupted;
   }
 
+  {
+    std::ifstream in(temporary.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string json_text = text.str();
+    if (const std::size_t replaced = replace_non_finite_values(json_text); replaced > 0) {
+      write_file_atomically(temporary.path(), json_text);
+      fmt::print(stderr,
+                 "gpubench: note: {} non-finite statistic{} (e.g. the spread of an all-zero "
+                 "counter) written as null.\n",
+                 replaced, replaced == 1 ? "" : "s");
+    }
+  }
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
 
@@ -226,7 +241,8 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<RunCommandOptions>();
   CLI::App* command = app.add_subcommand(
       "run", "Run benchmark suites on a GPU, verify every output, and write a results file.");
-  command->add_option("--suite", options->suites, "Comma-separated suites (built: memory, compute)");
+  command->add_option("--suite", options->suites,
+                      "Comma-separated suites (built: memory, compute)");
   auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
   command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
   command->add_option("--device", options->device, "CUDA device ordinal (default 0)");

@@ -123,6 +123,45 @@ std::string_view gpubench_version() {
   return GPUBENCH_VERSION;
 }
 
+std::size_t replace_non_finite_values(std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  std::size_t replaced = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < json_text.size()) {
+        out += json_text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      continue;
+    }
+    bool matched = false;
+    // Outside strings, JSON has no letters but true/false/null; these are all non-finite values.
+    for (const std::string_view literal :
+         {"-Infinity", "Infinity", "-NaN", "NaN", "-nan", "nan", "-inf", "inf"}) {
+      if (json_text.compare(i, literal.size(), literal) == 0) {
+        out += "null";
+        i += literal.size() - 1;
+        ++replaced;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) out += c;
+  }
+  json_text = std::move(out);
+  return replaced;
+}
+
 std::optional<std::string> ResultsFile::context_value(std::string_view key) const {
   const auto it = context.find(std::string(key));
   if (it == context.end()) return std::nullopt;

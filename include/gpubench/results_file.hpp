@@ -60,6 +60,11 @@ struct ResultsFile {
 ResultsFile load_results_file(const std::filesystem::path& path);
 ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin);
 
+// google/benchmark writes a non-finite double (the coefficient of variation of an all-zero counter,
+// for one) as a bare NaN / Infinity, which is not JSON. Replaces each such value outside strings
+// with null, so the file stays readable by every JSON reader; returns how many it replaced.
+std::size_t replace_non_finite_values(std::string& json_text);
+
 // The manifest for a run on this device, keyed by kManifestKeys (plus the schema version).
 std::map<std::string, std::string> make_manifest(const DeviceInfo& device,
                                                  std::string_view gpu_spec_id);

@@ -1,0 +1,28 @@
+#pragma once
+// Launchers that name the tile configuration, so tests can run every configuration on whatever
+// card they have (launch_own_sgemm / launch_own_hgemm pick one by architecture). Same contract as
+// own_gemm.hpp. Inputs whose rows are not 16-byte aligned (k or n not a multiple of 4 floats / 8
+// halves, or a misaligned pointer) take the scalar-load fallback whatever the configuration named:
+// SgemmConfig::k128x128x8 with scalar loads, HgemmConfig::kFallback128x128x32 (which always loads
+// through scalars, so naming it runs the fallback on aligned inputs too).
+
+#include <cuda_fp16.h>
+#include <cuda_runtime_api.h>
+
+#include "kernels/gemm/gemm_tiling.hpp"
+
+namespace gpubench::gemm {
+
+// Throws std::invalid_argument for m, n or k < 1 or a null pointer.
+void launch_own_sgemm_with(SgemmConfig config, int m, int n, int k, const float* a, const float* b,
+                           float* c, cudaStream_t stream);
+
+// Also throws std::invalid_argument on a device without cp.async (sm < 80).
+void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int n, int k,
+                           const __half* a, const __half* b, __half* c, cudaStream_t stream);
+
+// Whether these operands take the 16-byte (float4 / cp.async) path or the scalar fallback.
+bool own_sgemm_vectorized(int n, int k, const float* a, const float* b);
+bool own_hgemm_vectorized(int n, int k, const __half* a, const __half* b);
+
+}  // namespace gpubench::gemm

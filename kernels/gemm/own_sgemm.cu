@@ -1,0 +1,239 @@
+// gpubench's own FP32 SIMT SGEMM. A block computes a bm x bn tile of C with 256 threads, each an
+// 8x8 register tile (sgemm_output in gemm_tiling.hpp). A and B tiles of depth bk go global ->
+// registers (float4 when rows are 16-byte aligned, else predicated scalars) -> shared memory, A
+// transposed and swizzled so a thread reads 4 rows of A as one float4. Two shared-memory stages:
+// the next tile's global loads are in flight while the current one is multiplied, and one barrier
+// per tile separates the two. Out-of-range elements are loaded as zeros and never stored.
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <stdexcept>
+
+#include "gpubench/cuda_check.hpp"
+#include "kernels/gemm/own_gemm.hpp"
+#include "kernels/gemm/own_gemm_detail.hpp"
+
+namespace gpubench::gemm {
+namespace {
+
+// Loads 4 consecutive elements (row, col..col+3) of a rows x cols row-major matrix, zero where
+// outside. Vectorized: the 4 are all inside or all outside, and 16-byte aligned.
+template <bool Vectorized>
+__device__ __forceinline__ float4 load4(const float* __restrict__ matrix, int rows, int cols,
+                                        int row, int col) {
+  const int valid = valid_elements(row, col, rows, cols, 4);
+  float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+  if (valid == 0) return v;
+  const float* p = matrix + static_cast<std::size_t>(row) * static_cast<std::size_t>(cols) + col;
+  if constexpr (Vectorized) {
+    v = __ldg(reinterpret_cast<const float4*>(p));
+  } else {
+    v.x = __ldg(p);
+    if (valid > 1) v.y = __ldg(p + 1);
+    if (valid > 2) v.z = __ldg(p + 2);
+    if (valid > 3) v.w = __ldg(p + 3);
+  }
+  return v;
+}
+
+// The scalar fallback needs more registers for its per-element predicates and addresses: one
+// block per SM rather than spills.
+template <SgemmConfig Config, bool Vectorized>
+__global__ void __launch_bounds__(sgemm_tile(Config).threads(),
+                                  Vectorized ? sgemm_tile(Config).min_blocks_per_sm : 1)
+    own_sgemm_kernel(int m, int n, int k, const float* __restrict__ a, const float* __restrict__ b,
+                     float* __restrict__ c, bool vector_store) {
+  constexpr SgemmTile kTile = sgemm_tile(Config);
+  static_assert(kTile.valid(), "SGEMM tile parameters do not divide evenly");
+  constexpr int kACopies = kTile.a_copies_per_thread();
+  constexpr int kBCopies = kTile.b_copies_per_thread();
+  __shared__ __align__(16) float a_smem[2][kTile.a_stage_floats()];
+  __shared__ __align__(16) float b_smem[2][kTile.b_stage_floats()];
+
+  const int thread = static_cast<int>(threadIdx.x);
+  const MatrixCoord tile = block_tile(static_cast<int>(blockIdx.x), ceil_div(m, kTile.bm),
+                                      ceil_div(n, kTile.bn), kBlockGroupM);
+  const int row0 = tile.row * kTile.bm;
+  const int col0 = tile.col * kTile.bn;
+
+  // Global -> registers -> shared, A and B separately: each is in registers for half a tile of
+  // FMAs only (the 128x128x8 tile then fits 128 registers, 2 blocks per SM, without spilling).
+  float4 a_prefetch[kACopies];
+  float4 b_prefetch[kBCopies];
+  const auto load_a = [&](int k0) {
+#pragma unroll
+    for (int i = 0; i < kACopies; ++i) {
+      const ChunkCoord at = copy_chunk(thread, i, kTile.threads(), kTile.a_chunks_per_row());
+      a_prefetch[i] = load4<Vectorized>(a, m, k, row0 + at.row, k0 + at.chunk * 4);
+    }
+  };
+  const auto load_b = [&](int k0) {
+#pragma unroll
+    for (int i = 0; i < kBCopies; ++i) {
+      const ChunkCoord at = copy_chunk(thread, i, kTile.threads(), kTile.b_chunks_per_row());
+      b_prefetch[i] = load4<Vectorized>(b, k, n, k0 + at.row, col0 + at.chunk * 4);
+    }
+  };
+  const auto store_a = [&](int stage) {
+#pragma unroll
+    for (int i = 0; i < kACopies; ++i) {
+      const ChunkCoord at = copy_chunk(thread, i, kTile.threads(), kTile.a_chunks_per_row());
+      const int k_first = at.chunk * 4;
+      a_smem[stage][sgemm_a_smem_index(kTile, k_first + 0, at.row)] = a_prefetch[i].x;
+      a_smem[stage][sgemm_a_smem_index(kTile, k_first + 1, at.row)] = a_prefetch[i].y;
+      a_smem[stage][sgemm_a_smem_index(kTile, k_first + 2, at.row)] = a_prefetch[i].z;
+      a_smem[stage][sgemm_a_smem_index(kTile, k_first + 3, at.row)] = a_prefetch[i].w;
+    }
+  };
+  const auto store_b = [&](int stage) {
+#pragma unroll
+    for (int i = 0; i < kBCopies; ++i) {
+      const ChunkCoord at = copy_chunk(thread, i, kTile.threads(), kTile.b_chunks_per_row());
+      *reinterpret_cast<float4*>(&b_smem[stage][sgemm_b_smem_index(kTile, at.row, at.chunk * 4)]) =
+          b_prefetch[i];
+    }
+  };
+
+  // The first row and column of each of the thread's 4x4 sub-tiles: sub-tile (h, g) starts at
+  // (sgemm_output(.., 4h, 4g)); within one, rows and columns are consecutive.
+  const MatrixCoord origin = sgemm_output(kTile, thread, 0, 0);
+  constexpr int kHalfM = kTile.warp_m() / 2;
+  constexpr int kHalfN = kTile.warp_n() / 2;
+
+  float acc[8][8];
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+#pragma unroll
+    for (int j = 0; j < 8; ++j)
+      acc[i][j] = 0.f;
+  }
+
+  const int k_tiles = ceil_div(k, kTile.bk);
+  load_a(0);
+  load_b(0);
+  store_a(0);
+  store_b(0);
+  __syncthreads();
+  for (int kt = 0; kt < k_tiles; ++kt) {
+    const int stage = kt & 1;
+    const bool more = kt + 1 < k_tiles;
+    const int k_next = (kt + 1) * kTile.bk;
+    // The other stage was last read in iteration kt - 1, which every thread finished before the
+    // barrier that ended it: the next tile goes there while this one is multiplied, A's loads in
+    // flight during the first half of the FMAs and B's during the second.
+#pragma unroll
+    for (int kk = 0; kk < kTile.bk; ++kk) {
+      if (kk == 0 && more) load_a(k_next);
+      if (kk == kTile.bk / 2 && more) {
+        store_a(stage ^ 1);
+        load_b(k_next);
+      }
+      float a_frag[8];
+      float b_frag[8];
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const float4 va = *reinterpret_cast<const float4*>(
+            &a_smem[stage][sgemm_a_smem_index(kTile, kk, origin.row + h * kHalfM)]);
+        a_frag[4 * h + 0] = va.x;
+        a_frag[4 * h + 1] = va.y;
+        a_frag[4 * h + 2] = va.z;
+        a_frag[4 * h + 3] = va.w;
+        const float4 vb = *reinterpret_cast<const float4*>(
+            &b_smem[stage][sgemm_b_smem_index(kTile, kk, origin.col + h * kHalfN)]);
+        b_frag[4 * h + 0] = vb.x;
+        b_frag[4 * h + 1] = vb.y;
+        b_frag[4 * h + 2] = vb.z;
+        b_frag[4 * h + 3] = vb.w;
+      }
+#pragma unroll
+      for (int i = 0; i < 8; ++i) {
+#pragma unroll
+        for (int j = 0; j < 8; ++j)
+          acc[i][j] = fmaf(a_frag[i], b_frag[j], acc[i][j]);
+      }
+    }
+    if (more) store_b(stage ^ 1);
+    __syncthreads();
+  }
+
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    const int row = row0 + origin.row + (i / 4) * kHalfM + i % 4;
+    if (row >= m) continue;
+    float* c_row = c + static_cast<std::size_t>(row) * static_cast<std::size_t>(n);
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int col = col0 + origin.col + h * kHalfN;
+      const int valid = valid_elements(row, col, m, n, 4);
+      if (vector_store && valid == 4) {
+        *reinterpret_cast<float4*>(c_row + col) =
+            make_float4(acc[i][4 * h], acc[i][4 * h + 1], acc[i][4 * h + 2], acc[i][4 * h + 3]);
+      } else {
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          if (j < valid) c_row[col + j] = acc[i][4 * h + j];
+        }
+      }
+    }
+  }
+}
+
+bool aligned16(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
+}
+
+int current_device_sm() {
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  int major = 0;
+  int minor = 0;
+  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+  return major * 10 + minor;
+}
+
+template <SgemmConfig Config, bool Vectorized>
+void launch(int m, int n, int k, const float* a, const float* b, float* c, cudaStream_t stream) {
+  constexpr SgemmTile kTile = sgemm_tile(Config);
+  const long long blocks = static_cast<long long>(ceil_div(m, kTile.bm)) * ceil_div(n, kTile.bn);
+  if (blocks > 0x7fffffffLL) throw std::invalid_argument("own SGEMM: matrix too large");
+  const bool vector_store = n % 4 == 0 && aligned16(c);
+  own_sgemm_kernel<Config, Vectorized>
+      <<<static_cast<unsigned>(blocks), kTile.threads(), 0, stream>>>(m, n, k, a, b, c,
+                                                                      vector_store);
+  GPUBENCH_CHECK_LAUNCH();
+}
+
+void check_arguments(int m, int n, int k, const float* a, const float* b, const float* c) {
+  if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("own SGEMM: m, n and k must be >= 1");
+  if (a == nullptr || b == nullptr || c == nullptr) {
+    throw std::invalid_argument("own SGEMM: null matrix pointer");
+  }
+}
+
+}  // namespace
+
+bool own_sgemm_vectorized(int n, int k, const float* a, const float* b) {
+  return n % 4 == 0 && k % 4 == 0 && aligned16(a) && aligned16(b);
+}
+
+void launch_own_sgemm_with(SgemmConfig config, int m, int n, int k, const float* a, const float* b,
+                           float* c, cudaStream_t stream) {
+  check_arguments(m, n, k, a, b, c);
+  if (!own_sgemm_vectorized(n, k, a, b)) {
+    launch<SgemmConfig::k128x128x8, false>(m, n, k, a, b, c, stream);
+  } else if (config == SgemmConfig::k128x128x16) {
+    launch<SgemmConfig::k128x128x16, true>(m, n, k, a, b, c, stream);
+  } else {
+    launch<SgemmConfig::k128x128x8, true>(m, n, k, a, b, c, stream);
+  }
+}
+
+void launch_own_sgemm(int m, int n, int k, const float* a, const float* b, float* c,
+                      cudaStream_t stream) {
+  check_arguments(m, n, k, a, b, c);  // before any CUDA call
+  launch_own_sgemm_with(sgemm_config_for_sm(current_device_sm()), m, n, k, a, b, c, stream);
+}
+
+}  // namespace gpubench::gemm

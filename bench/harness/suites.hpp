@@ -8,5 +8,6 @@ namespace gpubench {
 
 void register_memory_suite(SuiteContext& context);
 void register_compute_suite(SuiteContext& context);
+void register_gemm_suite(SuiteContext& context);
 
 }  // namespace gpubench

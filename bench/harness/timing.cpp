@@ -8,8 +8,9 @@
 
 namespace gpubench {
 
-void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
-                   const TimingPolicy& policy) {
+TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
+                            const TimingPolicy& policy) {
+  TimedLaunches timed;
   cudaStream_t stream = context.stream();
   for (int i = 0; i < policy.warm_up_launches; ++i)
     enqueue(stream);
@@ -27,9 +28,12 @@ void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue
     float milliseconds = 0;
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     state.SetIterationTime(milliseconds / 1e3);
+    timed.total_seconds += milliseconds / 1e3;
+    ++timed.launches;
   }
   add_telemetry_counters(state, summarize_telemetry(sampler.stop()));
   if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
+  return timed;
 }
 
 void add_rate_counters(benchmark::State& state, const SuiteContext& context,

@@ -22,10 +22,19 @@ struct TimingPolicy {
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
 };
 
+// What time_launches measured: the mean launch time it reported for this repetition.
+struct TimedLaunches {
+  double total_seconds = 0;
+  long long launches = 0;
+  double mean_seconds() const {
+    return launches ? total_seconds / static_cast<double>(launches) : 0;
+  }
+};
+
 // Times one launch of `enqueue` per iteration of `state`'s loop, sampling NVML telemetry on a
 // background thread meanwhile (sm_clock_mean_mhz, power_mean_w, energy_j, ...; see telemetry.hpp).
-void time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
-                   const TimingPolicy& policy = {});
+TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
+                            const TimingPolicy& policy = {});
 
 // bandwidth_gbs (decimal GB/s over the manual time), gbs_per_w when telemetry gave a mean power,
 // and when the sheets have a figure:

@@ -1,0 +1,147 @@
+#include "cublas_gemm.hpp"
+
+#include <cuda_fp16.h>
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace gpubench {
+namespace {
+
+constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
+
+void check(cublasStatus_t status, const char* call) {
+  if (status != CUBLAS_STATUS_SUCCESS) {
+    throw std::runtime_error(fmt::format("{} failed: {} ({})", call, cublasGetStatusName(status),
+                                         cublasGetStatusString(status)));
+  }
+}
+#define GPUBENCH_CUBLAS_CHECK(call) check((call), #call)
+
+}  // namespace
+
+struct CublasGemm::LtPlan {
+  cublasLtMatmulDesc_t operation = nullptr;
+  cublasLtMatrixLayout_t a = nullptr, b = nullptr, c = nullptr;
+  cublasLtMatmulAlgo_t algo{};
+  ~LtPlan() {
+    if (c) cublasLtMatrixLayoutDestroy(c);
+    if (b) cublasLtMatrixLayoutDestroy(b);
+    if (a) cublasLtMatrixLayoutDestroy(a);
+    if (operation) cublasLtMatmulDescDestroy(operation);
+  }
+};
+
+CublasGemm::CublasGemm(cudaStream_t stream) : stream_(stream), workspace_(kWorkspaceBytes) {
+  GPUBENCH_CUBLAS_CHECK(cublasCreate(&handle_));
+  GPUBENCH_CUBLAS_CHECK(cublasSetStream(handle_, stream_));
+  GPUBENCH_CUBLAS_CHECK(cublasSetWorkspace(handle_, workspace_.get(), workspace_.bytes()));
+  GPUBENCH_CUBLAS_CHECK(cublasLtCreate(&lt_));
+}
+
+CublasGemm::~CublasGemm() {
+  fp8_plans_.clear();
+  if (lt_) cublasLtDestroy(lt_);
+  if (handle_) cublasDestroy(handle_);
+}
+
+bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shape) {
+  const auto multiple = [&](std::int64_t of) {
+    return shape.m % of == 0 && shape.n % of == 0 && shape.k % of == 0;
+  };
+  switch (precision) {
+    case GemmPrecision::kTf32:
+    case GemmPrecision::kBf16:
+      return sm >= 80;
+    case GemmPrecision::kFp8E4m3:
+      return sm >= 89 && multiple(16);
+    case GemmPrecision::kInt8:
+      return multiple(4);
+    default:
+      return true;
+  }
+}
+
+void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
+  if (precision != GemmPrecision::kFp8E4m3 || fp8_plans_.contains({m, n, k})) return;
+  // Column-major view of row-major data: C^T (n x m) = B^T (n x k) * A^T (k x m). The first Lt
+  // operand is our B stored n x k row-major, i.e. k x n column-major, used transposed ("T"); the
+  // second is A, k x m column-major ("N").
+  auto plan = std::make_shared<LtPlan>();
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+  const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA,
+                                                       &transpose, sizeof transpose));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB,
+                                                       &keep, sizeof keep));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, k, n, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, k, m, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, n, m, n));
+  cublasLtMatmulPreference_t preference = nullptr;
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&preference));
+  const std::size_t workspace = workspace_.bytes();
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(
+      preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace, sizeof workspace));
+  cublasLtMatmulHeuristicResult_t heuristic{};
+  int found = 0;
+  const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(
+      lt_, plan->operation, plan->a, plan->b, plan->c, plan->c, preference, 1, &heuristic, &found);
+  cublasLtMatmulPreferenceDestroy(preference);
+  GPUBENCH_CUBLAS_CHECK(status);
+  if (found == 0) {
+    throw std::runtime_error(fmt::format("cuBLASLt has no FP8 algorithm for {}x{}x{}", m, n, k));
+  }
+  plan->algo = heuristic.algo;
+  fp8_plans_[{m, n, k}] = plan;
+}
+
+void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b,
+                      void* c) {
+  // Row-major C = A * B is column-major C^T = B^T * A^T: pass B first, dimensions (n, m, k).
+  const float one = 1.0f, zero = 0.0f;
+  switch (precision) {
+    case GemmPrecision::kFp32:
+    case GemmPrecision::kTf32:
+      GPUBENCH_CUBLAS_CHECK(cublasGemmEx(
+          handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, CUDA_R_32F, n, a, CUDA_R_32F, k,
+          &zero, c, CUDA_R_32F, n,
+          precision == GemmPrecision::kTf32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F,
+          CUBLAS_GEMM_DEFAULT));
+      return;
+    case GemmPrecision::kFp16Fp16Acc: {
+      const __half one_h = __float2half(1.0f), zero_h = __float2half(0.0f);
+      GPUBENCH_CUBLAS_CHECK(cublasGemmEx(handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one_h, b,
+                                         CUDA_R_16F, n, a, CUDA_R_16F, k, &zero_h, c, CUDA_R_16F, n,
+                                         CUBLAS_COMPUTE_16F, CUBLAS_GEMM_DEFAULT));
+      return;
+    }
+    case GemmPrecision::kFp16Fp32Acc:
+    case GemmPrecision::kBf16: {
+      const cudaDataType type = precision == GemmPrecision::kBf16 ? CUDA_R_16BF : CUDA_R_16F;
+      GPUBENCH_CUBLAS_CHECK(cublasGemmEx(handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one, b, type,
+                                         n, a, type, k, &zero, c, type, n, CUBLAS_COMPUTE_32F,
+                                         CUBLAS_GEMM_DEFAULT));
+      return;
+    }
+    case GemmPrecision::kInt8: {
+      const std::int32_t one_i = 1, zero_i = 0;
+      GPUBENCH_CUBLAS_CHECK(cublasGemmEx(handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one_i, b,
+                                         CUDA_R_8I, n, a, CUDA_R_8I, k, &zero_i, c, CUDA_R_32I, n,
+                                         CUBLAS_COMPUTE_32I, CUBLAS_GEMM_DEFAULT));
+      return;
+    }
+    case GemmPrecision::kFp8E4m3: {
+      const auto plan = fp8_plans_.find({m, n, k});
+      if (plan == fp8_plans_.end()) throw std::logic_error("FP8 GEMM called before prepare()");
+      const LtPlan& p = *plan->second;
+      GPUBENCH_CUBLAS_CHECK(cublasLtMatmul(lt_, p.operation, &one, b, p.a, a, p.b, &zero, c, p.c, c,
+                                           p.c, &p.algo, workspace_.get(), workspace_.bytes(),
+                                           stream_));
+      return;
+    }
+  }
+}
+
+}  // namespace gpubench

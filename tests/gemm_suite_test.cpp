@@ -1,0 +1,39 @@
+// `gpubench run --suite gemm` end to end on a real device: every library and own-kernel row
+// verified against the FP64 reference, with its figures. Skipped without a GPU.
+#include <gtest/gtest.h>
+
+#include "gpubench/results_file.hpp"
+#include "test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+TEST(RunCommandGpu, QuickGemmSuiteVerifiesLibraryAndOwnKernels) {
+  GPUBENCH_REQUIRE_GPU();
+  testing::TempDir dir;
+  const auto out = dir.path() / "gemm.json";
+  const auto result =
+      testing::run_gpubench("run --suite gemm --quick --out '" + out.string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const ResultsFile results = load_results_file(out);
+  bool saw_cublas_fp16 = false, saw_own_hgemm = false, saw_own_sgemm = false;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    EXPECT_FALSE(record.error_occurred) << record.name << ": " << record.error_message;
+    if (record.aggregate_name != "median") continue;
+    const auto starts = [&](const char* prefix) { return record.run_name.rfind(prefix, 0) == 0; };
+    if (starts("gemm/cublas/fp16_f32acc/4096x4096x4096")) {
+      saw_cublas_fp16 = true;
+      EXPECT_GT(record.counters.at("tflops"), 0.0);
+      EXPECT_EQ(record.label, "compute-bound");
+    }
+    if (starts("gemm/own/fp16_f32acc/4096x4096x4096")) {
+      saw_own_hgemm = true;
+      EXPECT_GT(record.counters.at("vs_cublas"), 0.0);
+    }
+    saw_own_sgemm |= starts("gemm/own/fp32/");
+  }
+  EXPECT_TRUE(saw_cublas_fp16 && saw_own_hgemm && saw_own_sgemm);
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -132,6 +132,25 @@ TEST(Progress, SecondCtrlCRemovesTheTemporaryFileAndExits130) {
   EXPECT_FALSE(std::filesystem::exists(temporary));
 }
 
+// A timeout's SIGTERM (seen on an H100: `timeout` killed a long run and left the temporary
+// behind) removes the temporary and exits 128 + 15 at once.
+TEST(Progress, TerminateRemovesTheTemporaryFileAndExits143) {
+  testing::TempDir dir;
+  const auto temporary = dir.write("run.json.tmp.2", "{\"partial\":");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    install_interrupt_handler(temporary);
+    std::raise(SIGTERM);
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_FALSE(std::filesystem::exists(temporary));
+}
+
 // A real run interrupted once: it stops after the benchmark in progress, exits 130, and leaves
 // nothing in the output directory (neither the final name nor a temporary).
 TEST(ProgressGpu, CtrlCDuringARunPublishesNothing) {

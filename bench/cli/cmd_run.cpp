@@ -175,7 +175,7 @@ ExitCode run(const RunCommandOptions& options) {
       "--benchmark_out_format=json",
       "--benchmark_counters_tabular=true",
       fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
-      fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.2)};
+      fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.1)};
   // Ctrl-C from here on: stop after the current benchmark and publish nothing.
   install_interrupt_handler(temporary.path());
   const std::vector<std::string> names =

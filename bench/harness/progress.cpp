@@ -28,6 +28,8 @@ std::string seconds_text(double seconds) {
 std::atomic<bool> g_interrupted{false};
 char g_temporary[4096] = {};
 struct sigaction g_previous {};
+struct sigaction g_previous_term {};
+struct sigaction g_previous_hup {};
 
 void on_interrupt(int) {
   if (!g_interrupted.exchange(true)) {
@@ -39,6 +41,13 @@ void on_interrupt(int) {
   }
   if (g_temporary[0] != '\0') ::unlink(g_temporary);
   ::_exit(130);
+}
+
+// SIGTERM or SIGHUP (a timeout, a closed terminal, a job scheduler) asks the process to end now:
+// nothing may be left under the temporary name either. A timeout on an H100 left one behind.
+void on_terminate(int signal_number) {
+  if (g_temporary[0] != '\0') ::unlink(g_temporary);
+  ::_exit(128 + signal_number);
 }
 
 }  // namespace
@@ -137,10 +146,17 @@ void install_interrupt_handler(const std::filesystem::path& temporary) {
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &action, &g_previous);
+  struct sigaction terminate {};
+  terminate.sa_handler = on_terminate;
+  sigemptyset(&terminate.sa_mask);
+  ::sigaction(SIGTERM, &terminate, &g_previous_term);
+  ::sigaction(SIGHUP, &terminate, &g_previous_hup);
 }
 
 void restore_interrupt_handler() {
   ::sigaction(SIGINT, &g_previous, nullptr);
+  ::sigaction(SIGTERM, &g_previous_term, nullptr);
+  ::sigaction(SIGHUP, &g_previous_hup, nullptr);
   std::memset(g_temporary, 0, sizeof g_temporary);
 }
 

@@ -44,6 +44,7 @@ class ProgressReporter : public benchmark::ConsoleReporter {
 };
 
 // SIGINT: the first sets interrupted() and says so; a second removes `temporary` and exits 130.
+// SIGTERM / SIGHUP: remove `temporary` and exit 128 + the signal at once.
 void install_interrupt_handler(const std::filesystem::path& temporary);
 void restore_interrupt_handler();
 bool interrupted();

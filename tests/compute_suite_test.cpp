@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bench/harness/device_buffer.hpp"
+#include "gpubench/cuda_device.hpp"
 #include "gpubench/results_file.hpp"
 #include "kernels/compute/compute_kernels.hpp"
 #include "kernels/compute/compute_reference.hpp"
@@ -12,13 +13,6 @@
 
 namespace gpubench::compute {
 namespace {
-
-int present_sm() {
-  int major = 0, minor = 0;
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, 0));
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, 0));
-  return major * 10 + minor;
-}
 
 constexpr ComputeOp kAllOps[] = {
     ComputeOp::kFfma,       ComputeOp::kHfma2,      ComputeOp::kBf16Fma2,  ComputeOp::kDfma,
@@ -28,7 +22,7 @@ constexpr ComputeOp kAllOps[] = {
 
 TEST(ComputeKernelsGpu, EveryThreadMatchesTheCpuModel) {
   GPUBENCH_REQUIRE_GPU();
-  const int sm = present_sm();
+  const int sm = current_device_sm();
   const std::uint32_t seed = 12345;
   const int blocks = 3;
   for (const ComputeOp op : kAllOps) {
@@ -71,7 +65,7 @@ TEST(ComputeKernelsGpu, EveryThreadMatchesTheCpuModel) {
 
 TEST(ComputeKernelsGpu, LatencyChainsMatchTheCpuModel) {
   GPUBENCH_REQUIRE_GPU();
-  const int sm = present_sm();
+  const int sm = current_device_sm();
   for (const ComputeOp op : kAllOps) {
     if (!compute_op_built(op, sm)) continue;
     DeviceBuffer<std::uint32_t> out(32 * 4);

@@ -19,6 +19,7 @@
 
 #include "gemm_reference.hpp"
 #include "gpubench/cuda_check.hpp"
+#include "gpubench/cuda_device.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 #include "test_support.hpp"
 
@@ -129,16 +130,6 @@ void expect_close(const std::vector<double>& c, const std::vector<double>& refer
   EXPECT_LE(worst, element_tolerance * typical)
       << what << ": element " << worst_at << " is " << c[worst_at] << ", reference "
       << reference[worst_at] << " (relative Frobenius error " << error << ")";
-}
-
-int device_sm() {
-  int device = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0;
-  int minor = 0;
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  return major * 10 + minor;
 }
 
 // Odd sizes (1x1x1; every tail; k = 8191), exact tiles, k and n multiples of 8 but not of the
@@ -297,19 +288,19 @@ void run_hgemm_shapes(bool fp16_accumulate) {
 
 TEST(OwnHgemm, Fp32AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
-  if (device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
+  if (current_device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
   run_hgemm_shapes(false);
 }
 
 TEST(OwnHgemm, Fp16AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
-  if (device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
+  if (current_device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
   run_hgemm_shapes(true);
 }
 
 TEST(OwnHgemm, DeclinesWithoutCpAsync) {
   GPUBENCH_REQUIRE_GPU();
-  if (device_sm() >= 80) GTEST_SKIP() << "this device has cp.async";
+  if (current_device_sm() >= 80) GTEST_SKIP() << "this device has cp.async";
   DeviceBuffer<__half> x(64);
   EXPECT_FALSE(launch_own_hgemm(false, 8, 8, 8, x.get(), x.get(), x.get(), nullptr));
   EXPECT_THROW(launch_own_hgemm_with(HgemmConfig::k128x128x32Stages3, false, 8, 8, 8, x.get(),
@@ -335,7 +326,7 @@ TEST(OwnGemm, RunsOnTheCallersStream) {
   const std::vector<float> c = out.result_checking_guards("SGEMM on a stream");
   expect_close(std::vector<double>(c.begin(), c.end()), reference_gemm(s.m, s.n, s.k, a, b), s.k,
                kSgemmTolerance, 1e-4, "SGEMM on a stream");
-  if (device_sm() >= 80) {
+  if (current_device_sm() >= 80) {
     const auto ah = to_half(a);
     const auto bh = to_half(b);
     DeviceBuffer<__half> ah_dev(ah.size());

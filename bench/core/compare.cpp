@@ -10,6 +10,7 @@
 #include <set>
 
 #include "gpubench/errors.hpp"
+#include "gpubench/markup.hpp"
 #include "gpubench/statistics.hpp"
 
 namespace gpubench {
@@ -237,38 +238,6 @@ std::string side_label(const RunIdentity& identity) {
                      identity.driver_version.value_or("?"),
                      identity.date ? ", " + *identity.date : "",
                      identity.host_name ? ", host " + *identity.host_name : "");
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 allows no control characters but tab, newline and carriage return.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += '?';
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 std::string metric_line(const MetricComparison& m) {
@@ -776,15 +745,15 @@ std::string comparison_to_junit(const Comparison& comparison) {
       tests, failures + errors, 0, skipped);
   out += fmt::format(
       "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-      xml_escape(fmt::format("gpubench compare {} {}", comparison.base.path.string(),
-                             comparison.candidate.path.string())),
+      escape_markup(fmt::format("gpubench compare {} {}", comparison.base.path.string(),
+                                comparison.candidate.path.string())),
       tests, failures + errors, skipped);
   for (const auto& benchmark : comparison.benchmarks) {
     out += fmt::format("    <testcase classname=\"gpubench.compare\" name=\"{}\" time=\"0\">\n",
-                       xml_escape(benchmark.name));
+                       escape_markup(benchmark.name));
     if (benchmark.verdict == Verdict::kError) {
       out += fmt::format("      <failure message=\"{}\" type=\"ERROR\"/>\n",
-                         xml_escape("failed in the new run: " + benchmark.failure.value_or("")));
+                         escape_markup("failed in the new run: " + benchmark.failure.value_or("")));
     } else if (benchmark.verdict == Verdict::kSlower) {
       std::string message;
       for (const auto& m : benchmark.metrics) {
@@ -793,13 +762,14 @@ std::string comparison_to_junit(const Comparison& comparison) {
         message += fmt::format("{} {} SLOWER (p={})", m.metric, format_percent(m.judgement.change),
                                format_p(m.judgement.p_value));
       }
-      out += fmt::format("      <failure message=\"{}\" type=\"SLOWER\"/>\n", xml_escape(message));
+      out +=
+          fmt::format("      <failure message=\"{}\" type=\"SLOWER\"/>\n", escape_markup(message));
     }
     std::string details;
     for (const auto& m : benchmark.metrics)
       details += metric_line(m) + "\n";
     if (!details.empty()) {
-      out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(details));
+      out += fmt::format("      <system-out>{}</system-out>\n", escape_markup(details));
     }
     out += "    </testcase>\n";
   }
@@ -809,7 +779,7 @@ std::string comparison_to_junit(const Comparison& comparison) {
       out += fmt::format(
           "    <testcase classname=\"gpubench.compare\" name=\"{}\" time=\"0\">\n      <skipped "
           "message=\"{}\"/>\n    </testcase>\n",
-          xml_escape(name), in_base ? "only in the base run" : "only in the new run");
+          escape_markup(name), in_base ? "only in the base run" : "only in the new run");
     }
   }
   out += "  </testsuite>\n</testsuites>\n";

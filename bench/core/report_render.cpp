@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 
+#include "gpubench/markup.hpp"
 #include "gpubench/report.hpp"
 
 namespace gpubench {
@@ -266,42 +267,15 @@ std::string markdown_table(const Table& table) {
 
 // --- HTML.
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string html_table(const Table& table) {
   std::string out = "<table>\n<thead><tr>";
   for (const auto& cell : table.header)
-    out += fmt::format("<th>{}</th>", html_escape(cell));
+    out += fmt::format("<th>{}</th>", escape_markup(cell));
   out += "</tr></thead>\n<tbody>\n";
   for (const auto& row : table.rows) {
     out += "<tr>";
     for (const auto& cell : row)
-      out += fmt::format("<td>{}</td>", html_escape(cell));
+      out += fmt::format("<td>{}</td>", escape_markup(cell));
     out += "</tr>\n";
   }
   out += "</tbody>\n</table>\n";
@@ -362,20 +336,20 @@ std::string render_html(const Report& report, const std::vector<EmbeddedPlot>& p
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta name=\"generator\" content=\"gpubench {}\">\n<title>gpubench report: {}</title>\n"
       "<style>{}</style>\n</head>\n<body>\n",
-      html_escape(gpubench_version()), html_escape(report.title), kStyle);
+      escape_markup(gpubench_version()), escape_markup(report.title), kStyle);
   bool plot_problem_said = false;
   for (const Block& block : build_blocks(report, true)) {
     switch (block.kind) {
       case Block::Kind::kHeading:
-        out += fmt::format("<h{0}>{1}</h{0}>\n", block.level, html_escape(block.text));
+        out += fmt::format("<h{0}>{1}</h{0}>\n", block.level, escape_markup(block.text));
         break;
       case Block::Kind::kParagraph:
-        out += fmt::format("<p>{}</p>\n", html_escape(block.text));
+        out += fmt::format("<p>{}</p>\n", escape_markup(block.text));
         break;
       case Block::Kind::kBullets:
         out += "<ul class=\"warnings\">\n";
         for (const auto& item : block.items)
-          out += fmt::format("<li>{}</li>\n", html_escape(item));
+          out += fmt::format("<li>{}</li>\n", escape_markup(item));
         out += "</ul>\n";
         break;
       case Block::Kind::kTable:
@@ -389,10 +363,10 @@ std::string render_html(const Report& report, const std::vector<EmbeddedPlot>& p
           out += fmt::format(
               "<figure id=\"plot-{0}\">\n<img alt=\"{1}\" src=\"data:image/png;base64,{2}\">\n"
               "<figcaption>{1}</figcaption>\n</figure>\n",
-              html_escape(found->name), html_escape(found->caption), base64_encode(found->png));
+              escape_markup(found->name), escape_markup(found->caption), base64_encode(found->png));
         } else if (!plot_problem.empty() && !plot_problem_said) {
           plot_problem_said = true;
-          out += fmt::format("<p>Plots unavailable: {}</p>\n", html_escape(plot_problem));
+          out += fmt::format("<p>Plots unavailable: {}</p>\n", escape_markup(plot_problem));
         }
         break;
       }

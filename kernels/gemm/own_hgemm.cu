@@ -18,6 +18,7 @@
 #include <string>
 
 #include "gpubench/cuda_check.hpp"
+#include "gpubench/cuda_device.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 
@@ -326,17 +327,6 @@ bool aligned16(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
 }
 
-int current_device(int* sm) {
-  int device = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0;
-  int minor = 0;
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  *sm = major * 10 + minor;
-  return device;
-}
-
 template <HgemmConfig Config, bool Fp16Accumulate, Loads kLoads>
 void launch(int device, int m, int n, int k, const __half* a, const __half* b, __half* c,
             cudaStream_t stream) {
@@ -409,8 +399,8 @@ bool own_hgemm_vectorized(int n, int k, const __half* a, const __half* b) {
 void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int n, int k,
                            const __half* a, const __half* b, __half* c, cudaStream_t stream) {
   check_arguments(m, n, k, a, b, c);
-  int sm = 0;
-  const int device = current_device(&sm);
+  int device = 0;
+  const int sm = current_device_sm(&device);
   if (!hgemm_supported(sm)) {
     throw std::invalid_argument("own HGEMM needs cp.async (sm_80 or newer)");
   }
@@ -420,8 +410,8 @@ void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int 
 bool launch_own_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
                       __half* c, cudaStream_t stream) {
   check_arguments(m, n, k, a, b, c);
-  int sm = 0;
-  const int device = current_device(&sm);
+  int device = 0;
+  const int sm = current_device_sm(&device);
   if (!hgemm_supported(sm)) return false;
   run(hgemm_config_for_sm(sm), fp16_accumulate, device, m, n, k, a, b, c, stream);
   return true;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "gpubench/cuda_check.hpp"
+#include "gpubench/cuda_device.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 
@@ -181,16 +182,6 @@ __global__ void __launch_bounds__(sgemm_tile(Config).threads(),
 
 bool aligned16(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
-}
-
-int current_device_sm() {
-  int device = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  int major = 0;
-  int minor = 0;
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  return major * 10 + minor;
 }
 
 template <SgemmConfig Config, bool Vectorized>

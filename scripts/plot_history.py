@@ -29,7 +29,7 @@ def main() -> int:
             "`python3 -m pip install matplotlib` (or your distribution's python3-matplotlib).",
             file=sys.stderr,
         )
-        return 2
+        return 3  # tells gpubench to try another Python
     with open(source, encoding="utf-8") as handle:
         history = json.load(handle)
 

@@ -3,13 +3,12 @@
 // GPU. --plot draws the same data through scripts/plot_history.py (matplotlib).
 
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,8 +17,7 @@
 #include "commands.hpp"
 #include "gpubench/atomic_file.hpp"
 #include "gpubench/history.hpp"
-
-extern char** environ;
+#include "gpubench/python_script.hpp"
 
 namespace gpubench::cli {
 namespace {
@@ -29,7 +27,7 @@ std::filesystem::path plot_script() {
   return std::filesystem::path(GPUBENCH_SCRIPTS_DIR) / "plot_history.py";
 }
 
-// Runs `python3 scripts/plot_history.py HISTORY.json OUTPUT` and waits for it.
+// Runs scripts/plot_history.py HISTORY.json OUTPUT with the first Python that has matplotlib.
 void plot(const History& history, const std::filesystem::path& output) {
   const std::string extension = output.extension().string();
   if (extension != ".png" && extension != ".svg") {
@@ -42,36 +40,24 @@ void plot(const History& history, const std::filesystem::path& output) {
                     "GPUBENCH_PLOT_SCRIPT to plot_history.py.",
                     script.string()));
   }
-  const char* python_env = std::getenv("GPUBENCH_PYTHON");
-  const std::string python = python_env != nullptr && *python_env != '\0' ? python_env : "python3";
-
   const auto data = std::filesystem::temp_directory_path() /
                     fmt::format("gpubench-history-{}.json", static_cast<long>(::getpid()));
+  const auto log = std::filesystem::path(data.string() + ".log");
   write_file_atomically(data, history_to_json(history));
-  std::vector<std::string> args = {python, script.string(), data.string(), output.string()};
-  std::vector<char*> argv;
-  for (auto& arg : args)
-    argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t child = 0;
-  const int spawn_error =
-      ::posix_spawnp(&child, python.c_str(), nullptr, nullptr, argv.data(), environ);
-  int status = 0;
-  if (spawn_error == 0) ::waitpid(child, &status, 0);
+  const ScriptRun run = run_matplotlib_script(script, {data.string(), output.string()}, log);
   std::error_code ignored;
   std::filesystem::remove(data, ignored);
-  if (spawn_error != 0) {
-    throw UserError(
-        fmt::format("Cannot run {} for --plot ({}); install Python 3 with matplotlib "
-                    "or set GPUBENCH_PYTHON.",
-                    python, std::strerror(spawn_error)));
+  if (run.status != 0) {
+    std::ifstream in(log);
+    std::string line, last;
+    while (std::getline(in, line)) {
+      if (!line.empty()) last = line;
+    }
+    std::filesystem::remove(log, ignored);
+    throw UserError(fmt::format("--plot: {}{}; {} was not written.", run.problem,
+                                last.empty() ? "" : " (" + last + ")", output.string()));
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw UserError(
-        fmt::format("Plotting with {} failed (see its message above); {} was not "
-                    "written.",
-                    script.string(), output.string()));
-  }
+  std::filesystem::remove(log, ignored);
 }
 
 }  // namespace

@@ -4,8 +4,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,9 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "gpubench/python_script.hpp"
 #include "gpubench/report.hpp"
-
-extern char** environ;
 
 namespace gpubench {
 namespace {
@@ -69,31 +66,6 @@ std::string last_line(const std::string& text) {
     trimmed.pop_back();
   const std::size_t newline = trimmed.rfind('\n');
   return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
-}
-
-// Runs argv without a shell, stdout and stderr into `log`. Returns the exit status, or -1 when the
-// program could not be started.
-int run_program(const std::vector<std::string>& arguments, const std::filesystem::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> argv;
-  std::vector<std::string> copies = arguments;
-  for (auto& argument : copies)
-    argv.push_back(argument.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 class ScratchDirectory {
@@ -160,49 +132,32 @@ std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& proble
   std::filesystem::create_directories(out);
   const auto log = scratch.path() / "plot.log";
 
-  std::vector<std::string> pythons;
-  if (const char* chosen = std::getenv("GPUBENCH_PYTHON"); chosen && *chosen) {
-    pythons.emplace_back(chosen);
+  const ScriptRun run = run_matplotlib_script(script_path, {input.string(), out.string()}, log);
+  if (run.status != 0) {
+    problem = run.status == -1
+                  ? run.problem
+                  : fmt::format("the plot script failed ({}).", last_line(read_all(log)));
+    return {};
   }
-  pythons.emplace_back("python3");
-  pythons.emplace_back("/usr/bin/python3");
-  std::string failure = "python3 was not found; install python3 and python3-matplotlib.";
-  for (const std::string& python : pythons) {
-    const int status =
-        run_program({python, script_path.string(), input.string(), out.string()}, log);
-    if (status == -1) continue;  // not there
-    if (status == 3) {           // that Python lacks matplotlib: try the next
-      failure =
-          "no Python with matplotlib was found; install python3-matplotlib (or set "
-          "GPUBENCH_PYTHON to a Python that has it).";
-      continue;
-    }
-    if (status != 0) {
-      problem = fmt::format("the plot script failed ({}).", last_line(read_all(log)));
-      return {};
-    }
-    std::vector<EmbeddedPlot> plots;
-    try {
-      const auto made = nlohmann::json::parse(read_all(out / "plots.json"));
-      for (const auto& entry : made) {
-        EmbeddedPlot plot;
-        plot.name = entry.at("name").get<std::string>();
-        plot.caption = entry.at("caption").get<std::string>();
-        plot.png = read_all(out / entry.at("file").get<std::string>());
-        if (plot.png.size() < 8 || plot.png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) {
-          problem = fmt::format("the plot script wrote no PNG for {}.", plot.name);
-          return {};
-        }
-        plots.push_back(std::move(plot));
+  std::vector<EmbeddedPlot> plots;
+  try {
+    const auto made = nlohmann::json::parse(read_all(out / "plots.json"));
+    for (const auto& entry : made) {
+      EmbeddedPlot plot;
+      plot.name = entry.at("name").get<std::string>();
+      plot.caption = entry.at("caption").get<std::string>();
+      plot.png = read_all(out / entry.at("file").get<std::string>());
+      if (plot.png.size() < 8 || plot.png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) {
+        problem = fmt::format("the plot script wrote no PNG for {}.", plot.name);
+        return {};
       }
-    } catch (const nlohmann::json::exception& error) {
-      problem = fmt::format("the plot script's list of plots is unreadable ({}).", error.what());
-      return {};
+      plots.push_back(std::move(plot));
     }
-    return plots;
+  } catch (const nlohmann::json::exception& error) {
+    problem = fmt::format("the plot script's list of plots is unreadable ({}).", error.what());
+    return {};
   }
-  problem = failure;
-  return {};
+  return plots;
 }
 
 }  // namespace gpubench

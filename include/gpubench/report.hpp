@@ -162,8 +162,8 @@ std::string render_html(const Report& report, const std::vector<EmbeddedPlot>& p
 
 // What scripts/plot.py reads (JSON).
 std::string plot_input_json(const Report& report);
-// Runs plot.py (the copy compiled into the binary, or `script` when given) with the first Python
-// that has matplotlib (GPUBENCH_PYTHON, python3 on PATH, /usr/bin/python3). Returns the plots made;
+// Runs plot.py (the copy compiled into the binary, or `script` when given) through
+// run_matplotlib_script (gpubench/python_script.hpp). Returns the plots made;
 // on failure returns none and sets `problem` to one sentence.
 std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& problem,
                                        const std::filesystem::path& script = {});

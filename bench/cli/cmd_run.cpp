@@ -26,6 +26,7 @@
 #include "gpubench/cuda_check.hpp"
 #include "gpubench/environment_check.hpp"
 #include "gpubench/results_file.hpp"
+#include "gpubench/run_summary.hpp"
 #include "gpubench/spec_database.hpp"
 #include "probe.hpp"
 
@@ -221,7 +222,7 @@ ExitCode run(const RunCommandOptions& options) {
   for (const BenchmarkRecord& record : results.benchmarks) {
     if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
   }
-  fmt::print("\nResults: {}\n", target.string());
+  fmt::print("\n{}\nResults: {}\n", format_run_summary(results), target.string());
   if (!failed.empty()) {
     fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
                failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # For a short session on a machine with a GPU: every test (GPU ones included), then a quick and a
-# full memory run, with a summary of the medians. Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR
+# full memory run, with a summary of the medians. The SASS audits need cuobjdump, which GPU
+# machines may lack; they run in CI. Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR
 set -uo pipefail
 build=${1:?build dir}
 out=${2:?output dir}
 mkdir -p "$out"
-(cd "$build" && ctest --output-on-failure -E '^SassAudit\.KernelsMatchTheRuleTable$' 2>&1) >"$out/ctest.log"
+(cd "$build" && ctest --output-on-failure -E '^SassAudit\.KernelsMatchTheRuleTable(ForOwnGemm)?$' 2>&1) >"$out/ctest.log"
 grep -E 'tests passed|\*\*\*Failed|Skipped' "$out/ctest.log"
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader
 for profile in quick full; do

@@ -11,7 +11,10 @@ TEST(Markup, EscapesWhatHtmlAndXmlReserve) {
 }
 
 TEST(Markup, ControlCharactersXmlForbidsBecomeQuestionMarks) {
-  EXPECT_EQ(escape_markup(std::string("a\x01" "b\tc\nd", 7)), "a?b\tc\nd");
+  EXPECT_EQ(escape_markup(std::string("a\x01"
+                                      "b\tc\nd",
+                                      7)),
+            "a?b\tc\nd");
 }
 
 }  // namespace

@@ -169,24 +169,8 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
   state.counters["sm_clock_mhz"] = clock_mhz;
   state.counters["iterations_per_launch"] = static_cast<double>(buffers.iterations);
   if (row.rate) {
-    const auto peak =
-        peak_tera_ops(context.device().compute_capability, context.sheet().product_class, *row.rate,
-                      context.device().sm_count, clock_mhz);
-    if (peak) {
-      state.counters["pct_of_clock_peak"] =
-          Counter(tera / *peak * 100, Counter::kIsIterationInvariantRate);
-    }
-    const std::string key(spec_key(*row.rate));
-    if (const auto documented = context.sheet().number(key)) {
-      state.counters["pct_of_spec"] =
-          Counter(tera / *documented * 100, Counter::kIsIterationInvariantRate);
-    }
-    if (context.counterpart()) {
-      if (const auto other = context.counterpart()->number(key)) {
-        state.counters["vs_counterpart"] =
-            Counter(tera / *other, Counter::kIsIterationInvariantRate);
-      }
-    }
+    add_clock_peak_counter(state, context, tera, *row.rate, clock_mhz);
+    add_spec_counters(state, context, tera, spec_key(*row.rate));
   }
   std::string label(row.note);
   if (compute::is_tensor(op) && sm == 90) {

@@ -185,24 +185,9 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   state.counters[info.integer ? "tops" : "tflops"] =
       Counter(tera, Counter::kIsIterationInvariantRate);
   if (error > 0) state.counters["rel_error"] = error;
-  const double clock_mhz = state.counters["sm_clock_mhz"];
-  const DeviceInfo& device = context.device();
-  if (const auto peak = peak_tera_ops(device.compute_capability, context.sheet().product_class,
-                                      info.peak, device.sm_count, clock_mhz)) {
-    state.counters["pct_of_clock_peak"] =
-        Counter(tera / *peak * 100, Counter::kIsIterationInvariantRate);
-  }
-  const std::string key(spec_key(info.peak));
-  const auto documented = context.sheet().number(key);
-  if (documented) {
-    state.counters["pct_of_spec"] =
-        Counter(tera / *documented * 100, Counter::kIsIterationInvariantRate);
-  }
-  if (context.counterpart()) {
-    if (const auto other = context.counterpart()->number(key)) {
-      state.counters["vs_counterpart"] = Counter(tera / *other, Counter::kIsIterationInvariantRate);
-    }
-  }
+  add_clock_peak_counter(state, context, tera, info.peak, state.counters["sm_clock_mhz"]);
+  add_spec_counters(state, context, tera, spec_key(info.peak));
+  const auto documented = context.sheet().number(spec_key(info.peak));
   const double measured_tflops = timed.mean_seconds() > 0 ? tera / timed.mean_seconds() : 0;
   const std::string pair = fmt::format("{}/{}", info.name, shape.name);
   if (row.implementation == Implementation::kCublas) {

@@ -46,15 +46,31 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
     state.counters["gbs_per_w"] =
         Counter(gigabytes / power->second.value, Counter::kIsIterationInvariantRate);
   }
+  add_spec_counters(state, context, gigabytes, spec_key);
+}
+
+void add_spec_counters(benchmark::State& state, const SuiteContext& context,
+                       double amount_per_launch, std::string_view spec_key) {
+  using benchmark::Counter;
   if (const auto spec = context.sheet().number(spec_key)) {
     state.counters["pct_of_spec"] =
-        Counter(gigabytes / *spec * 100, Counter::kIsIterationInvariantRate);
+        Counter(amount_per_launch / *spec * 100, Counter::kIsIterationInvariantRate);
   }
   if (context.counterpart()) {
     if (const auto other = context.counterpart()->number(spec_key)) {
       state.counters["vs_counterpart"] =
-          Counter(gigabytes / *other, Counter::kIsIterationInvariantRate);
+          Counter(amount_per_launch / *other, Counter::kIsIterationInvariantRate);
     }
+  }
+}
+
+void add_clock_peak_counter(benchmark::State& state, const SuiteContext& context,
+                            double tera_ops_per_launch, Throughput throughput, double clock_mhz) {
+  const DeviceInfo& device = context.device();
+  if (const auto peak = peak_tera_ops(device.compute_capability, context.sheet().product_class,
+                                      throughput, device.sm_count, clock_mhz)) {
+    state.counters["pct_of_clock_peak"] = benchmark::Counter(
+        tera_ops_per_launch / *peak * 100, benchmark::Counter::kIsIterationInvariantRate);
   }
 }
 

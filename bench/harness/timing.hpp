@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "gpubench/rate_table.hpp"
 #include "suite_context.hpp"
 
 namespace gpubench {
@@ -35,6 +36,16 @@ struct TimedLaunches {
 // background thread meanwhile (sm_clock_mean_mhz, power_mean_w, energy_j, ...; see telemetry.hpp).
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy = {});
+
+// pct_of_spec (of this card's documented figure under spec_key) and vs_counterpart (measured /
+// the counterpart's), when the sheets have the figure. amount_per_launch is in the key's unit per
+// launch: gigabytes for *_gbs, tera-ops for *_tflops and *_tops.
+void add_spec_counters(benchmark::State& state, const SuiteContext& context,
+                       double amount_per_launch, std::string_view spec_key);
+
+// pct_of_clock_peak: against SMs x the rate table's per-SM rate x the SM clock measured with it.
+void add_clock_peak_counter(benchmark::State& state, const SuiteContext& context,
+                            double tera_ops_per_launch, Throughput throughput, double clock_mhz);
 
 // bandwidth_gbs (decimal GB/s over the manual time), gbs_per_w when telemetry gave a mean power,
 // and when the sheets have a figure:

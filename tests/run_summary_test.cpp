@@ -42,7 +42,33 @@ TEST(RunSummary, OneRowPerBenchmarkWithItsHeadlineFigure) {
   EXPECT_NE(table.find("0.50x"), std::string::npos) << table;
   EXPECT_NE(table.find("20 ns"), std::string::npos) << table;
   EXPECT_NE(table.find("FAILED"), std::string::npos) << table;
-  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5) << "a header and four rows";
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 6) << "a header, four rows, a legend";
+  EXPECT_EQ(table.find("throttl"), std::string::npos) << "no throttled samples, no note";
+}
+
+TEST(RunSummary, ShowsTheNoiseAndListsThrottledSamples) {
+  ResultsFile results;
+  // Synthetic figures.
+  results.benchmarks = {
+      aggregate("memory/stream/copy/manual_time", "median",
+                {{"bandwidth_gbs", 200.0}, {"noise_pct", 0.375}}),
+      aggregate("memory/stream/copy/manual_time", "mean",
+                {{"samples", 12.0}, {"throttled_samples", 2.0}}),
+      aggregate("gemm/cublas/fp32/4096/manual_time", "median", {{"tflops", 20.0}}),
+      aggregate("gemm/cublas/fp32/4096/manual_time", "mean",
+                {{"samples", 3.0}, {"throttled_samples", 3.0}}),
+      aggregate("memory/stream/add/manual_time", "mean",
+                {{"samples", 3.0}, {"throttled_samples", 0.0}}),
+      aggregate("memory/stream/add/manual_time", "median", {{"bandwidth_gbs", 150.0}}),
+  };
+  const std::string table = format_run_summary(results);
+  EXPECT_NE(table.find("0.38%"), std::string::npos) << table;
+  EXPECT_NE(table.find("memory/stream/copy: 2 sample(s) per repetition dropped"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("gemm/cublas/fp32/4096: 3 sample(s) per repetition all throttled, kept"),
+            std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("memory/stream/add:"), std::string::npos) << table;
 }
 
 }  // namespace

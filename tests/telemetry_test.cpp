@@ -148,7 +148,19 @@ TEST(TelemetrySampler, SamplesAtStartPeriodicallyAndAtStop) {
 
 TEST(TelemetrySampler, WithoutASourceItIsANoOp) {
   TelemetrySampler sampler(nullptr);
+  EXPECT_TRUE(sampler.readings(true).empty());
   EXPECT_TRUE(sampler.stop().empty());
+}
+
+TEST(TelemetrySampler, GivesTheReadingsSoFarAndCanTakeOneNow) {
+  CountingSource source;
+  TelemetrySampler sampler(&source, std::chrono::hours(1));  // only the first, periodic never
+  EXPECT_EQ(sampler.readings().size(), 1u);
+  const double before = sampler.seconds_since_start();
+  const auto readings = sampler.readings(/*take_one_now=*/true);
+  ASSERT_EQ(readings.size(), 2u);
+  EXPECT_GE(readings.back().time_s, before);
+  EXPECT_EQ(source.calls(), 2);
 }
 
 TEST(TelemetrySampler, DestructionStopsTheThread) {

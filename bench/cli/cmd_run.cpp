@@ -21,6 +21,7 @@
 
 #include "bench/harness/progress.hpp"
 #include "bench/harness/suites.hpp"
+#include "bench/harness/timing.hpp"
 #include "commands.hpp"
 #include "gpubench/atomic_file.hpp"
 #include "gpubench/cuda_check.hpp"
@@ -144,7 +145,9 @@ ExitCode run(const RunCommandOptions& options) {
   if (!against.empty()) counterpart = database.at(against);
 
   SuiteContext context(device, match.sheet, counterpart,
-                       RunOptions{.quick = options.quick, .stream_array_bytes = options.bytes});
+                       RunOptions{.quick = options.quick,
+                                  .stopping = stopping_rule(options.quick),
+                                  .stream_array_bytes = options.bytes});
   for (const std::string& suite : suites) {
     if (suite == "memory") register_memory_suite(context);
     if (suite == "compute") register_compute_suite(context);
@@ -169,6 +172,13 @@ ExitCode run(const RunCommandOptions& options) {
   benchmark::AddCustomContext("counterpart_spec_id", against);
   benchmark::AddCustomContext("gpubench_suites", options.suites);
   benchmark::AddCustomContext("gpubench_profile", options.quick ? "quick" : "full");
+  const StoppingRule& stopping = context.options().stopping;
+  benchmark::AddCustomContext(
+      "gpubench_stopping_rule",
+      fmt::format("relative IQR <= {}% after >= {} samples, or {} s per repetition; samples "
+                  "below {}% of the maximum SM clock dropped",
+                  stopping.target_relative_spread * 100, stopping.min_samples, stopping.budget_s,
+                  stopping.throttle_fraction * 100));
 
   std::vector<std::string> arguments = {
       "gpubench",
@@ -176,7 +186,7 @@ ExitCode run(const RunCommandOptions& options) {
       "--benchmark_out_format=json",
       "--benchmark_counters_tabular=true",
       fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
-      fmt::format("--benchmark_min_time={}", options.quick ? 0.05 : 0.1)};
+      kOneIterationPerRepetitionFlag};
   // Ctrl-C from here on: stop after the current benchmark and publish nothing.
   install_interrupt_handler(temporary.path());
   const std::vector<std::string> names =

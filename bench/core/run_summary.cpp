@@ -35,7 +35,7 @@ std::string cell(const std::map<std::string, double>& counters, const char* key,
 }  // namespace
 
 std::string format_run_summary(const ResultsFile& results) {
-  std::map<std::string, const BenchmarkRecord*> medians, spreads;
+  std::map<std::string, const BenchmarkRecord*> medians, means, spreads;
   std::vector<std::string> order;
   std::set<std::string> failed;
   for (const BenchmarkRecord& record : results.benchmarks) {
@@ -46,12 +46,16 @@ std::string format_run_summary(const ResultsFile& results) {
     if (record.aggregate_name == "median") {
       if (!medians.contains(record.run_name)) order.push_back(record.run_name);
       medians[record.run_name] = &record;
+    } else if (record.aggregate_name == "mean") {
+      means[record.run_name] = &record;
     } else if (record.aggregate_name == "cv") {
       spreads[record.run_name] = &record;
     }
   }
-  std::string out = fmt::format("{:<52} {:>14} {:>7} {:>9} {:>8} {:>8}\n", "benchmark (median)",
-                                "figure", "cv", "% spec", "vs other", "SM MHz");
+  std::string out =
+      fmt::format("{:<52} {:>14} {:>7} {:>7} {:>9} {:>8} {:>8}\n", "benchmark (median)", "figure",
+                  "cv", "noise", "% spec", "vs other", "SM MHz");
+  std::vector<std::string> throttle_notes;
   for (const std::string& name : order) {
     if (failed.contains(name)) {
       out += fmt::format("{:<52} {:>14}\n", short_name(name), "FAILED");
@@ -71,10 +75,28 @@ std::string format_run_summary(const ResultsFile& results) {
       }
       break;
     }
-    out += fmt::format("{:<52} {:>14} {:>7} {:>9} {:>8} {:>8}\n", short_name(name), figure, spread,
+    out += fmt::format("{:<52} {:>14} {:>7} {:>7} {:>9} {:>8} {:>8}\n", short_name(name), figure,
+                       spread, cell(median.counters, "noise_pct", "{:.2f}%"),
                        cell(median.counters, "pct_of_spec", "{:.1f}%"),
                        cell(median.counters, "vs_counterpart", "{:.2f}x"),
                        cell(median.counters, "sm_clock_mhz", "{:.0f}"));
+    if (const auto mean = means.find(name); mean != means.end()) {
+      const auto& counters = mean->second->counters;
+      const auto throttled = counters.find("throttled_samples");
+      const auto kept = counters.find("samples");
+      if (throttled != counters.end() && throttled->second > 0) {
+        const bool all = kept != counters.end() && throttled->second >= kept->second;
+        throttle_notes.push_back(fmt::format(
+            "  {}: {:.3g} sample(s) per repetition {}\n", short_name(name), throttled->second,
+            all ? "all throttled, kept: the figure is the throttled card's" : "dropped"));
+      }
+    }
+  }
+  out += "cv: across repetitions; noise: relative IQR of the samples within one (median).\n";
+  if (!throttle_notes.empty()) {
+    out += "Samples taken below 75% of the maximum SM clock (power or thermal throttling):\n";
+    for (const std::string& note : throttle_notes)
+      out += note;
   }
   return out;
 }

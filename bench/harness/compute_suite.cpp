@@ -45,7 +45,11 @@ constexpr ComputeRow kComputeRows[] = {
     {"mma_e5m2_f16acc", ComputeOp::kMmaE5m2F16, Throughput::kFp8TensorFp16Acc, ""},
 };
 
-constexpr double kTargetLaunchSeconds = 0.1;  // long enough for clocks to settle
+// Long enough that launch overhead and block start-up skew are below 0.1% (microseconds), short
+// enough that the stopping rule gets its five samples within a repetition's budget.
+double target_launch_seconds(bool quick) {
+  return quick ? 0.01 : 0.02;
+}
 constexpr std::uint32_t kSeed = 0x6a09e667u;
 
 bool is_integer(ComputeOp op) {
@@ -131,7 +135,7 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
         made->out = DeviceBuffer<std::uint32_t>(
             static_cast<std::size_t>(made->blocks) * compute::kComputeBlockThreads *
             static_cast<std::size_t>(compute::output_words_per_thread(op, sm)));
-        // Calibrate: time a short launch, then size the timed ones to ~kTargetLaunchSeconds.
+        // Calibrate: time a short launch, then size the timed ones to the target launch time.
         const long long probe_iterations = round_iterations(op, 4096);
         OwnedEvent start, stop;
         compute::launch_compute_throughput(op, sm, made->blocks, probe_iterations, kSeed,
@@ -143,9 +147,9 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
         GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
         float milliseconds = 0;
         GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-        made->iterations =
-            round_iterations(op, static_cast<double>(probe_iterations) * kTargetLaunchSeconds *
-                                     1e3 / std::max(milliseconds, 1e-3f));
+        made->iterations = round_iterations(op, static_cast<double>(probe_iterations) *
+                                                    target_launch_seconds(context.options().quick) *
+                                                    1e3 / std::max(milliseconds, 1e-3f));
         return made;
       });
   time_launches(
@@ -245,26 +249,25 @@ void register_compute_suite(SuiteContext& context) {
   for (const ComputeRow& row : kComputeRows) {
     if (!measured(row, sm, true)) continue;
     const std::string name = fmt::format("compute/peak/{}", row.name);
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [&context, &row, name](benchmark::State& state) {
-                                   run_guarded(state, name,
-                                               [&] { throughput_benchmark(state, context, row); });
-                                 })
-        ->UseManualTime()
-        ->Unit(benchmark::kMillisecond)
-        ->DisplayAggregatesOnly(true);
+    configure_timed_benchmark(
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&context, &row, name](benchmark::State& state) {
+                                       run_guarded(state, name, [&] {
+                                         throughput_benchmark(state, context, row);
+                                       });
+                                     }),
+        benchmark::kMillisecond);
   }
   for (const ComputeRow& row : kComputeRows) {
     if (!measured(row, sm, false)) continue;
     const std::string name = fmt::format("compute/latency/{}", row.name);
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [&context, &row, name](benchmark::State& state) {
-                                   run_guarded(state, name,
-                                               [&] { latency_benchmark(state, context, row); });
-                                 })
-        ->UseManualTime()
-        ->Unit(benchmark::kMicrosecond)
-        ->DisplayAggregatesOnly(true);
+    configure_timed_benchmark(
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&context, &row, name](benchmark::State& state) {
+                                       run_guarded(state, name,
+                                                   [&] { latency_benchmark(state, context, row); });
+                                     }),
+        benchmark::kMicrosecond);
   }
 }
 

@@ -188,7 +188,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   add_clock_peak_counter(state, context, tera, info.peak, state.counters["sm_clock_mhz"]);
   add_spec_counters(state, context, tera, spec_key(info.peak));
   const auto documented = context.sheet().number(spec_key(info.peak));
-  const double measured_tflops = timed.mean_seconds() > 0 ? tera / timed.mean_seconds() : 0;
+  const double measured_tflops = timed.median_seconds > 0 ? tera / timed.median_seconds : 0;
   const std::string pair = fmt::format("{}/{}", info.name, shape.name);
   if (row.implementation == Implementation::kCublas) {
     suite.cublas_tflops[pair].push_back(measured_tflops);
@@ -238,14 +238,14 @@ void register_gemm_suite(SuiteContext& context) {
       }
       const std::string name = fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
                                            info.name, shape.name);
-      benchmark::RegisterBenchmark(
-          name.c_str(),
-          [&context, suite, row, shape, name](benchmark::State& state) {
-            run_guarded(state, name, [&] { gemm_benchmark(state, context, *suite, row, shape); });
-          })
-          ->UseManualTime()
-          ->Unit(benchmark::kMicrosecond)
-          ->DisplayAggregatesOnly(true);
+      configure_timed_benchmark(benchmark::RegisterBenchmark(
+                                    name.c_str(),
+                                    [&context, suite, row, shape, name](benchmark::State& state) {
+                                      run_guarded(state, name, [&] {
+                                        gemm_benchmark(state, context, *suite, row, shape);
+                                      });
+                                    }),
+                                benchmark::kMicrosecond);
     }
   }
 }

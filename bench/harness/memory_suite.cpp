@@ -30,11 +30,11 @@ constexpr StreamRow kStreamRows[] = {
     {"dot", StreamOp::kDot},
 };
 
-// Repetitions and minimum time come from the run's global flags (see cmd_run), so a benchmark's
-// name is the same in quick and full runs and results stay comparable.
+// Repetitions and sampling come from the run's options and global flags (see cmd_run), so a
+// benchmark's name is the same in quick and full runs and results stay comparable.
 void configure(benchmark::internal::Benchmark* benchmark,
                benchmark::TimeUnit unit = benchmark::kMillisecond) {
-  benchmark->UseManualTime()->Unit(unit)->DisplayAggregatesOnly(true);
+  configure_timed_benchmark(benchmark, unit);
 }
 
 // Two values copied back from a verification kernel: mismatch count, first bad index.

@@ -12,6 +12,7 @@
 
 #include "device_buffer.hpp"
 #include "gpubench/device_info.hpp"
+#include "gpubench/sample_series.hpp"
 #include "gpubench/spec_database.hpp"
 #include "gpubench/telemetry.hpp"
 #include "kernels/probe/clock_probe.hpp"
@@ -20,6 +21,7 @@ namespace gpubench {
 
 struct RunOptions {
   bool quick = false;
+  StoppingRule stopping;                           // when time_launches has enough samples
   std::optional<std::int64_t> stream_array_bytes;  // --bytes
 };
 

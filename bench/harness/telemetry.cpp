@@ -26,7 +26,7 @@ TelemetrySampler::~TelemetrySampler() {
 
 void TelemetrySampler::take_sample() {
   TelemetrySample sample = source_->sample();
-  sample.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  sample.time_s = seconds_since_start();
   const std::lock_guard lock(mutex_);
   samples_.push_back(sample);
 }
@@ -43,6 +43,17 @@ std::vector<TelemetrySample> TelemetrySampler::stop() {
   }
   const std::lock_guard lock(mutex_);
   return samples_;
+}
+
+std::vector<TelemetrySample> TelemetrySampler::readings(bool take_one_now) {
+  if (source_ == nullptr) return {};
+  if (take_one_now) take_sample();
+  const std::lock_guard lock(mutex_);
+  return samples_;
+}
+
+double TelemetrySampler::seconds_since_start() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
 void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary) {

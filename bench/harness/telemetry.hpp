@@ -26,6 +26,13 @@ class TelemetrySampler {
   // Stops the thread (idempotent) and returns the samples, time-stamped from the start.
   std::vector<TelemetrySample> stop();
 
+  // The samples so far, for judging the clock of the launches that ran meanwhile. take_one_now
+  // adds a reading first (an NVML query: too slow to do after every microsecond launch).
+  std::vector<TelemetrySample> readings(bool take_one_now = false);
+
+  // Seconds since sampling started: the time base of the samples' time_s.
+  double seconds_since_start() const;
+
  private:
   void take_sample();
   const TelemetrySource* source_;

@@ -3,10 +3,31 @@
 #include <fmt/format.h>
 
 #include "device_buffer.hpp"
+#include "gpubench/sample_series.hpp"
 #include "progress.hpp"
 #include "telemetry.hpp"
 
 namespace gpubench {
+
+StoppingRule stopping_rule(bool quick) {
+  return StoppingRule{.budget_s = quick ? 0.05 : 0.1};
+}
+
+void configure_timed_benchmark(benchmark::internal::Benchmark* benchmark,
+                               benchmark::TimeUnit unit) {
+  benchmark->UseManualTime()->Unit(unit)->DisplayAggregatesOnly(true);
+}
+
+namespace {
+
+// The SM clock a sample is judged against: NVML's maximum, else the runtime's peak.
+std::optional<double> max_sm_clock_mhz(const DeviceInfo& device) {
+  if (device.nvml && device.nvml->sm_clock_max_mhz) return *device.nvml->sm_clock_max_mhz;
+  if (device.sm_clock_mhz > 0) return device.sm_clock_mhz;
+  return std::nullopt;
+}
+
+}  // namespace
 
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy) {
@@ -19,20 +40,39 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   OwnedEvent start;
   OwnedEvent stop;
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
+  SampleSummary summary;
   for (auto _ : state) {
-    if (policy.flush_l2) context.flush_l2();
-    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    enqueue(stream);
-    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
-    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    float milliseconds = 0;
-    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-    state.SetIterationTime(milliseconds / 1e3);
-    timed.total_seconds += milliseconds / 1e3;
-    ++timed.launches;
+    SampleSeries series(context.options().stopping, max_sm_clock_mhz(context.device()));
+    const double loop_begin_s = sampler.seconds_since_start();
+    for (;;) {
+      if (policy.flush_l2) context.flush_l2();
+      const double begin_s = sampler.seconds_since_start();
+      GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+      enqueue(stream);
+      GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+      GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+      const double end_s = sampler.seconds_since_start();
+      float milliseconds = 0;
+      GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+      series.add(TimedSample{.seconds = milliseconds / 1e3, .begin_s = begin_s, .end_s = end_s},
+                 sampler.readings());
+      if (series.should_stop(end_s - loop_begin_s) || interrupted()) break;
+    }
+    summary = series.summarize(sampler.readings(/*take_one_now=*/true));
+    state.SetIterationTime(summary.median_seconds);
   }
   add_telemetry_counters(state, summarize_telemetry(sampler.stop()));
   if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
+  state.counters["samples"] = static_cast<double>(summary.kept);
+  state.counters["throttled_samples"] = static_cast<double>(summary.throttled);
+  // Quartiles of one or two samples say nothing about the noise; the spread across repetitions
+  // (the cv aggregate) still does.
+  if (summary.kept >= 3) state.counters["noise_pct"] = summary.relative_spread * 100;
+  state.counters["converged"] = summary.reason == StopReason::kConverged ? 1 : 0;
+  timed.median_seconds = summary.median_seconds;
+  timed.relative_spread = summary.relative_spread;
+  timed.samples = summary.kept;
+  timed.throttled = summary.throttled;
   return timed;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The one timing loop of gpubench. Every benchmark hands it what to enqueue; it warms up, times
-// each google/benchmark iteration with CUDA events (manual time), and records the SM clock.
+// launches with CUDA events until they agree (noise-based stopping, see sample_series.hpp), and
+// records the SM clock.
 // Counters are named with their units so report/compare/history need no per-benchmark code.
 
 #include <benchmark/benchmark.h>
@@ -23,17 +24,32 @@ struct TimingPolicy {
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
 };
 
-// What time_launches measured: the mean launch time it reported for this repetition.
+// What time_launches measured in its (last) repetition: the median of the kept samples.
 struct TimedLaunches {
-  double total_seconds = 0;
-  long long launches = 0;
-  double mean_seconds() const {
-    return launches ? total_seconds / static_cast<double>(launches) : 0;
-  }
+  double median_seconds = 0;
+  double relative_spread = 0;  // relative IQR of the kept samples
+  std::size_t samples = 0;     // kept
+  std::size_t throttled = 0;   // taken below 75% of the maximum SM clock, dropped
 };
 
-// Times one launch of `enqueue` per iteration of `state`'s loop, sampling NVML telemetry on a
-// background thread meanwhile (sm_clock_mean_mhz, power_mean_w, energy_j, ...; see telemetry.hpp).
+// Every benchmark of a run is one google/benchmark iteration per repetition: time_launches samples
+// inside it until the samples agree (context.options().stopping), and reports their median as the
+// iteration's manual time. A minimum time below any launch's makes google/benchmark accept that
+// first iteration without renaming the benchmark (->Iterations(1) would add "iterations:1").
+inline constexpr const char* kOneIterationPerRepetitionFlag = "--benchmark_min_time=1e-9";
+
+// The noise-based stopping rule of a profile: up to 0.05 s of sampling per repetition for --quick,
+// 0.1 s for --full, stopping sooner once the samples agree to 0.5%.
+StoppingRule stopping_rule(bool quick);
+
+// Manual time, one iteration per repetition (with the flag above), aggregates only.
+void configure_timed_benchmark(benchmark::internal::Benchmark* benchmark, benchmark::TimeUnit unit);
+
+// Times launches of `enqueue` with CUDA events, one per sample, until the noise-based stopping
+// rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mean_mhz,
+// power_mean_w, energy_j, ...; see telemetry.hpp). Adds the counters samples, throttled_samples,
+// noise_pct (relative IQR of the kept samples, percent, from 3 samples on) and converged (1 when
+// the samples agreed to within the target before the budget ran out).
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy = {});
 

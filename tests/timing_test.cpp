@@ -1,0 +1,74 @@
+// What the one timing loop relies on from google/benchmark without a GPU: with the run's flag,
+// each repetition of a timed benchmark is exactly one iteration (time_launches samples inside
+// it), and the benchmark keeps its plain name.
+#include "bench/harness/timing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace gpubench {
+namespace {
+
+struct Calls {
+  int bodies = 0;
+  long long iterations = 0;
+};
+
+Calls& calls() {
+  static Calls counted;
+  return counted;
+}
+
+class Collector : public benchmark::ConsoleReporter {
+ public:
+  bool ReportContext(const Context&) override { return true; }
+  void ReportRuns(const std::vector<Run>& reports) override {
+    for (const auto& run : reports)
+      runs.push_back(run);
+  }
+  std::vector<Run> runs;
+};
+
+TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
+  configure_timed_benchmark(benchmark::RegisterBenchmark("timing_test/one",
+                                                         [](benchmark::State& state) {
+                                                           ++calls().bodies;
+                                                           for (auto _ : state) {
+                                                             ++calls().iterations;
+                                                             state.SetIterationTime(2e-6);
+                                                           }
+                                                         }),
+                            benchmark::kMicrosecond);
+  std::vector<std::string> flags = {"test", "--benchmark_filter=^timing_test/",
+                                    "--benchmark_repetitions=3", kOneIterationPerRepetitionFlag};
+  std::vector<char*> argv;
+  for (auto& flag : flags)
+    argv.push_back(flag.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  Collector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  EXPECT_EQ(calls().bodies, 3);
+  EXPECT_EQ(calls().iterations, 3);
+  ASSERT_FALSE(collector.runs.empty());
+  for (const auto& run : collector.runs) {
+    EXPECT_EQ(run.run_name.str(), "timing_test/one/manual_time");
+    EXPECT_EQ(run.run_type == benchmark::BenchmarkReporter::Run::RT_Aggregate,
+              !run.aggregate_name.empty());
+  }
+  // Aggregates only: mean, median, stddev, cv.
+  EXPECT_EQ(collector.runs.size(), 4u);
+}
+
+TEST(Timing, QuickSamplesForHalfTheTimeOfFull) {
+  const StoppingRule quick = stopping_rule(true);
+  const StoppingRule full = stopping_rule(false);
+  EXPECT_DOUBLE_EQ(quick.target_relative_spread, 0.005);
+  EXPECT_DOUBLE_EQ(quick.throttle_fraction, 0.75);
+  EXPECT_LT(quick.budget_s, full.budget_s);
+}
+
+}  // namespace
+}  // namespace gpubench

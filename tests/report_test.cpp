@@ -434,6 +434,29 @@ TEST(Report, NamesTheManifestAndTheEnvironmentWarnings) {
   EXPECT_NE(render_markdown(memory_report(dir)).find("No environment warnings"), std::string::npos);
 }
 
+TEST(Report, ShowsEachFiguresNoiseAndItsThrottledSamples) {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].counters["noise_pct"] = 0.3;  // memory/stream/read
+  rows[0].counters["samples"] = 8;
+  rows[0].counters["throttled_samples"] = 2;
+  rows[1].counters["samples"] = 3;  // memory/stream/triad: every sample throttled
+  rows[1].counters["throttled_samples"] = 3;
+  TempDir dir;
+  const Report report = build_report(load_results_file(write_run(dir, synthetic_run(rows))),
+                                     SpecDatabase::builtin(), "");
+  const ReportRow& read = find_row(report, "memory/stream/read");
+  ASSERT_TRUE(read.noise_pct);
+  EXPECT_DOUBLE_EQ(*read.noise_pct, 0.3);
+  EXPECT_NE(read.note.find("2 throttled sample(s) per repetition dropped"), std::string::npos)
+      << read.note;
+  const ReportRow& triad = find_row(report, "memory/stream/triad");
+  EXPECT_FALSE(triad.noise_pct);
+  EXPECT_NE(triad.note.find("a throttled figure"), std::string::npos) << triad.note;
+  EXPECT_EQ(find_row(report, "memory/l2_sweep/16MiB").note.find("throttled"), std::string::npos);
+  const std::string markdown = render_markdown(report);
+  EXPECT_NE(markdown.find("1.00% / 0.30%"), std::string::npos) << markdown;
+}
+
 TEST(Report, WarnsWhenTheSheetChangedSinceTheRun) {
   std::vector<FixtureRow> rows = memory_rows();
   rows[0].counters["pct_of_spec"] = 50;  // not 400 / documented bandwidth

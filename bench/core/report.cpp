@@ -583,6 +583,7 @@ Report build_report(const ResultsFile& run, const SpecDatabase& database,
     if (const auto it = benchmark.cv_pct.find(figure->counter); it != benchmark.cv_pct.end()) {
       row.spread_pct = it->second;
     }
+    row.noise_pct = counter(benchmark, "noise_pct");
     if (row.kind == FigureKind::kLatency) {
       if (const auto cycles = counter(benchmark, "latency_cycles")) {
         row.secondary = fmt::format("{:.1f} cycles", *cycles);
@@ -665,6 +666,14 @@ Report build_report(const ResultsFile& run, const SpecDatabase& database,
     }
     if (const auto temperature = counter(benchmark, "temperature_max_c")) {
       notes.push_back(fmt::format("max {:.0f} C", *temperature));
+    }
+    if (const auto throttled = counter(benchmark, "throttled_samples");
+        throttled && *throttled > 0) {
+      const auto kept = counter(benchmark, "samples");
+      notes.push_back(
+          kept && *throttled >= *kept
+              ? "every sample below 75% of the maximum SM clock: a throttled figure"
+              : fmt::format("{:.3g} throttled sample(s) per repetition dropped", *throttled));
     }
     if (!benchmark.label.empty()) notes.push_back(benchmark.label);
     row.note = fmt::format("{}", fmt::join(notes, "; "));

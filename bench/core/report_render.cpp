@@ -71,13 +71,20 @@ std::string per_watt_unit(FigureKind kind) {
   return kind == FigureKind::kBandwidth ? "GB/s/W" : "TFLOPS/W";
 }
 
+// The CV across repetitions, then the within-repetition noise when the run recorded it.
+std::string spread_cell(const ReportRow& row) {
+  const std::string cv = row.spread_pct ? fmt::format("{:.2f}%", *row.spread_pct) : "";
+  if (!row.noise_pct) return cv;
+  return fmt::format("{} / {:.2f}%", cv.empty() ? "-" : cv, *row.noise_pct);
+}
+
 Table section_table(const Report& report, const ReportSection& section) {
   const std::string this_id = report.sheet.id;
   const std::string other_id = report.counterpart ? report.counterpart->id : "counterpart";
   Table table;
   table.header = {"benchmark",
                   "measured (median)",
-                  "spread (CV)",
+                  "spread (CV / noise)",
                   fmt::format("% of {} spec", this_id),
                   fmt::format("{} spec", other_id),
                   fmt::format("measured / {}", other_id),
@@ -100,7 +107,7 @@ Table section_table(const Report& report, const ReportSection& section) {
     table.rows.push_back({
         row.benchmark,
         measured,
-        row.spread_pct ? fmt::format("{:.2f}%", *row.spread_pct) : "",
+        spread_cell(row),
         row.pct_of_spec && row.this_spec
             ? fmt::format("{:.1f}% of {}", *row.pct_of_spec, with_unit(row.this_spec, row.unit))
             : "",

@@ -55,8 +55,9 @@ struct ReportRow {
   FigureKind kind = FigureKind::kBandwidth;
   std::string unit;  // "GB/s", "TFLOPS", "ns"
   double measured = 0;
-  std::optional<double> spread_pct;
-  std::string secondary;  // "39.6 cycles" for latency rows
+  std::optional<double> spread_pct;  // CV across the repetitions
+  std::optional<double> noise_pct;   // median relative IQR of the samples within a repetition
+  std::string secondary;             // "39.6 cycles" for latency rows
   Residency residency = Residency::kUnknown;
   std::string spec_key;  // empty when no documented figure applies
   std::optional<double> this_spec;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything gpubench needs to build and test; safe to run again (it skips what is there).
-#  - Debian packages: compilers' companions and the libraries the build finds with find_package.
+#  - Debian packages: compilers' companions, the libraries the build finds with find_package, and
+#    chromium, with which a test screenshots an HTML report headlessly.
 #  - From PyPI, into the git-ignored prefix .tools/ (never the system): cuobjdump and nvml.h when the
 #    CUDA toolkit lacks them (pip-wheel toolkits do), matching the toolkit's major version.
 # Exit codes: 0 ready, 2 something a person must install (said in one sentence).
@@ -11,7 +12,7 @@ tools="$repo/.tools"
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 apt_packages=(cmake ninja-build g++ libgtest-dev libgmock-dev libbenchmark-dev libfmt-dev
-  nlohmann-json3-dev libcli11-dev clang-format python3 python3-matplotlib unzip)
+  nlohmann-json3-dev libcli11-dev clang-format python3 python3-matplotlib unzip chromium)
 
 missing=()
 for p in "${apt_packages[@]}"; do

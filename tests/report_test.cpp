@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "gpubench/errors.hpp"
+#include "gpubench/python_script.hpp"
 #include "test_support.hpp"
 
 namespace gpubench {
@@ -601,6 +602,39 @@ TEST(ReportRender, PlotsAreDrawnAndEmbedded) {
   const auto checked = check_html(file, 3);
   EXPECT_EQ(checked.exit_code, 0) << checked.out;
   EXPECT_NE(checked.out.find("ok: 3 plots"), std::string::npos) << checked.out;
+}
+
+// Screenshots the page with tests/screenshot_report.py (headless Chromium): exit 0 when the text
+// and at least min_plots plots were drawn; the test skips where no browser or matplotlib is.
+ScriptRun screenshot(const std::filesystem::path& html, int min_plots, const TempDir& dir) {
+  return run_matplotlib_script(
+      std::filesystem::path(GPUBENCH_SOURCE_DIR) / "tests" / "screenshot_report.py",
+      {html.string(), (dir.path() / "screenshot.png").string(), std::to_string(min_plots)},
+      dir.path() / "screenshot.log");
+}
+
+TEST(ReportRender, AHeadlessBrowserDrawsTheTablesAndThePlots) {
+  TempDir dir;
+  const Report report =
+      build_report(load_results_file(write_run(dir, synthetic_run(gemm_and_telemetry_rows()))),
+                   SpecDatabase::builtin(), "");
+  std::string problem;
+  const auto plots = render_plots(
+      report, problem, std::filesystem::path(GPUBENCH_SOURCE_DIR) / "scripts" / "plot.py");
+  if (!problem.empty()) GTEST_SKIP() << "no plots here: " << problem;
+  const auto with_plots = dir.write("plots.html", render_html(report, plots, ""));
+  const ScriptRun shot = screenshot(with_plots, 3, dir);
+  const std::string log = read_file(dir.path() / "screenshot.log");
+  if (shot.status == 77) GTEST_SKIP() << log;
+  if (shot.status == -1) GTEST_SKIP() << shot.problem;
+  EXPECT_EQ(shot.status, 0) << log;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "screenshot.png"));
+
+  // The check can fail: the same page without its plots is refused.
+  const auto without_plots = dir.write("no-plots.html", render_html(report, {}, "left out."));
+  const ScriptRun bare = screenshot(without_plots, 1, dir);
+  EXPECT_EQ(bare.status, 1) << read_file(dir.path() / "screenshot.log");
+  EXPECT_NE(read_file(dir.path() / "screenshot.log").find("no plots drawn"), std::string::npos);
 }
 
 TEST(ReportRender, TheCompiledInPlotScriptIsScriptsPlotPy) {

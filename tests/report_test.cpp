@@ -424,12 +424,14 @@ TEST(Report, NamesTheManifestAndTheEnvironmentWarnings) {
   json run = synthetic_run(memory_rows());
   run["context"]["env_persistence_mode"] = "off";
   run["context"]["env_warning_persistence_mode"] = "Persistence mode is off (synthetic).";
+  run["context"]["gpubench_run_wall_s"] = "12.5";
   TempDir dir;
   const Report report =
       build_report(load_results_file(write_run(dir, run)), SpecDatabase::builtin(), "");
   const std::string markdown = render_markdown(report);
-  for (const char* expected : {"Synthetic GPU (test fixture)", "999.99.99", "99.0.0", "quick",
-                               "persistence_mode", "Persistence mode is off (synthetic)."}) {
+  for (const char* expected : {"Synthetic GPU (test fixture)", "999.99.99", "99.0.0",
+                               "quick (suites: memory), ran in 12.5 s", "persistence_mode",
+                               "Persistence mode is off (synthetic)."}) {
     EXPECT_NE(markdown.find(expected), std::string::npos) << expected;
   }
   EXPECT_NE(render_markdown(memory_report(dir)).find("No environment warnings"), std::string::npos);
@@ -714,14 +716,21 @@ TEST(ReportGpu, AQuickRunRecordsEnvironmentAndTelemetryAndReports) {
   ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
   EXPECT_NE(ran.out.find("Environment of GPU"), std::string::npos) << ran.out;
   const ResultsFile results = load_results_file(run);
-  for (const char* key :
-       {"env_compute_processes", "env_persistence_mode", "env_clocks", "env_power_limit",
-        "env_pcie_link", "env_mig_mode", "env_display_active"}) {
+  for (const char* key : {"env_compute_processes", "env_persistence_mode", "env_clocks",
+                          "env_power_limit", "env_pcie_link", "env_mig_mode", "env_display_active",
+                          "gpubench_stopping_rule", "gpubench_run_wall_s"}) {
     EXPECT_TRUE(results.context_value(key)) << key;
   }
   bool saw_power = false;
   for (const MeasuredBenchmark& benchmark : summarize_benchmarks(results)) {
     if (benchmark.name != "memory/stream/read") continue;
+    // Noise-based stopping: at least one kept sample per repetition, the noise when >= 3.
+    EXPECT_GE(benchmark.median.at("samples"), 1);
+    EXPECT_TRUE(benchmark.median.contains("throttled_samples"));
+    EXPECT_TRUE(benchmark.median.contains("converged"));
+    if (benchmark.median.at("samples") >= 3) {
+      EXPECT_GE(benchmark.median.at("noise_pct"), 0);
+    }
     EXPECT_GT(benchmark.median.at("sm_clock_mean_mhz"), 0);
     EXPECT_GT(benchmark.median.at("power_mean_w"), 0);
     EXPECT_GT(benchmark.median.at("energy_j"), 0);

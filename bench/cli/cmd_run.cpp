@@ -13,6 +13,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -198,7 +199,10 @@ ExitCode run(const RunCommandOptions& options) {
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
   ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
+  const auto run_start = std::chrono::steady_clock::now();
   benchmark::RunSpecifiedBenchmarks(&progress);
+  const double run_wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
   benchmark::Shutdown();
   // The registrations own suite state (cuBLAS handles): free it while CUDA is still up.
   benchmark::ClearRegisteredBenchmarks();
@@ -218,12 +222,16 @@ ExitCode run(const RunCommandOptions& options) {
     text << in.rdbuf();
     std::string json_text = text.str();
     if (const std::size_t replaced = replace_non_finite_values(json_text); replaced > 0) {
-      write_file_atomically(temporary.path(), json_text);
       fmt::print(stderr,
                  "gpubench: note: {} non-finite statistic{} (e.g. the spread of an all-zero "
                  "counter) written as null.\n",
                  replaced, replaced == 1 ? "" : "s");
     }
+    // Only known once the run is over, so it joins the manifest here: how long the profile took
+    // (issue 6's quick <= 20 s and full <= 120 s targets are read from it).
+    auto file = nlohmann::ordered_json::parse(json_text);
+    file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
+    write_file_atomically(temporary.path(), file.dump(2));
   }
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
@@ -232,7 +240,9 @@ ExitCode run(const RunCommandOptions& options) {
   for (const BenchmarkRecord& record : results.benchmarks) {
     if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
   }
-  fmt::print("\n{}\nResults: {}\n", format_run_summary(results), target.string());
+  fmt::print("\n{}\n{} benchmarks ({} profile) in {:.1f} s. Results: {}\n",
+             format_run_summary(results), names.size(), options.quick ? "quick" : "full",
+             run_wall_s, target.string());
   if (!failed.empty()) {
     fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
                failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");

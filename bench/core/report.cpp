@@ -515,7 +515,10 @@ Report build_report(const ResultsFile& run, const SpecDatabase& database,
       {"cuBLAS", context("cublas_version")},
       {"gpubench", context("gpubench_version")},
       {"Profile",
-       fmt::format("{} (suites: {})", context("gpubench_profile"), context("gpubench_suites"))},
+       fmt::format("{} (suites: {}){}", context("gpubench_profile"), context("gpubench_suites"),
+                   run.context_value("gpubench_run_wall_s")
+                       ? fmt::format(", ran in {} s", *run.context_value("gpubench_run_wall_s"))
+                       : "")},
       {"Date", context("date")},
       {"Host", context("host_name")},
       {"Results file", run.path.filename().string()},

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "bench/harness/timing.hpp"
+#include "run_collector.hpp"
 #include "test_support.hpp"
 
 namespace gpubench {
@@ -48,17 +49,6 @@ void register_dummies() {
   }();
   (void)registered;
 }
-
-// Collects the runs instead of printing them.
-class Collector : public benchmark::ConsoleReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& reports) override {
-    for (const auto& run : reports)
-      runs.push_back(run);
-  }
-  std::vector<Run> runs;
-};
 
 TEST(Progress, ListsTheBenchmarksARunWillVisit) {
   register_dummies();
@@ -100,7 +90,7 @@ TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
   const int calls = body_calls();
-  Collector collector;
+  testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   restore_interrupt_handler();
   EXPECT_EQ(body_calls(), calls) << "no benchmark body may run after Ctrl-C";

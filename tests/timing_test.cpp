@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "run_collector.hpp"
+
 namespace gpubench {
 namespace {
 
@@ -20,16 +22,6 @@ Calls& calls() {
   static Calls counted;
   return counted;
 }
-
-class Collector : public benchmark::ConsoleReporter {
- public:
-  bool ReportContext(const Context&) override { return true; }
-  void ReportRuns(const std::vector<Run>& reports) override {
-    for (const auto& run : reports)
-      runs.push_back(run);
-  }
-  std::vector<Run> runs;
-};
 
 TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
   configure_timed_benchmark(benchmark::RegisterBenchmark("timing_test/one",
@@ -48,7 +40,7 @@ TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
     argv.push_back(flag.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  Collector collector;
+  testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   EXPECT_EQ(calls().bodies, 3);
   EXPECT_EQ(calls().iterations, 3);

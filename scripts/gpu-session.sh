@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# For a short session on a machine with a GPU: every test (GPU ones included), then a quick and a
-# full memory run, with a summary of the medians. The SASS audits need cuobjdump, which GPU
-# machines may lack; they run in CI. Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR
+# For a short session on a machine with a GPU: every test (GPU ones included), a quick run of every
+# suite, then a full run of each suite in its own file (so a time limit loses one suite, not all),
+# with each run's wall time and the medians of the GEMM run. The SASS audits need cuobjdump, which
+# GPU machines may lack; they run in CI. Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR
 set -uo pipefail
 build=${1:?build dir}
 out=${2:?output dir}
+here=$(dirname "$0")
 mkdir -p "$out"
 (cd "$build" && ctest --output-on-failure -E '^SassAudit\.KernelsMatchTheRuleTable(ForOwnGemm)?$' 2>&1) >"$out/ctest.log"
 grep -E 'tests passed|\*\*\*Failed|Skipped' "$out/ctest.log"
 nvidia-smi --query-gpu=name,clocks.sm,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader
-for profile in quick full; do
-  start=$(date +%s.%N)
-  flag=$([ "$profile" = quick ] && echo --quick || echo --full)
-  "$build/gpubench" run --suite memory "$flag" --out "$out/$profile.json" >"$out/$profile.log" 2>&1
-  status=$?
-  echo "$profile: exit $status in $(echo "$(date +%s.%N) - $start" | bc) s"
+run() {  # NAME ARGS...: one gpubench run into $out/NAME.json, its log beside it
+  local name=$1
+  shift
+  "$build/gpubench" run "$@" --out "$out/$name.json" >"$out/$name.log" 2>&1
+  echo "$name: exit $? ($(tail -n 1 "$out/$name.log"))"
+}
+run quick --quick
+for suite in memory compute gemm; do
+  run "full-$suite" --suite "$suite" --full
 done
-python3 "$(dirname "$0")/summarize_run.py" "$out/full.json"
+[ -f "$out/full-gemm.json" ] && python3 "$here/summarize_run.py" "$out/full-gemm.json"

@@ -4,7 +4,8 @@ import json
 import sys
 
 KEYS = ("bandwidth_gbs", "tflops", "tops", "pct_of_clock_peak", "pct_of_spec", "vs_counterpart",
-        "latency_ns", "latency_cycles", "sm_clock_mhz")
+        "vs_cublas", "tensor_core_kernels", "tensor_pipe_active_pct", "latency_ns", "latency_cycles",
+        "sm_clock_mhz", "samples", "throttled_samples", "noise_pct")
 
 
 def main(path):
@@ -12,7 +13,8 @@ def main(path):
         run = json.load(handle)
     context = run["context"]
     print(f"{context.get('gpu_name')} driver {context.get('driver_version')} "
-          f"spec {context.get('gpu_spec_id')} vs {context.get('counterpart_spec_id')}")
+          f"spec {context.get('gpu_spec_id')} vs {context.get('counterpart_spec_id')}, "
+          f"{context.get('gpubench_profile')} profile in {context.get('gpubench_run_wall_s')} s")
     for bench in run["benchmarks"]:
         if bench.get("error_occurred"):
             print(f"{bench['name']:44} FAILED: {bench.get('error_message')}")

@@ -2,6 +2,7 @@
 // verified against the FP64 reference, with its figures. Skipped without a GPU.
 #include <gtest/gtest.h>
 
+#include "gpubench/kernel_inspection.hpp"
 #include "gpubench/results_file.hpp"
 #include "test_support.hpp"
 
@@ -24,13 +25,25 @@ TEST(RunCommandGpu, QuickGemmSuiteVerifiesLibraryAndOwnKernels) {
     if (starts("gemm/cublas/fp16_f32acc/4096x4096x4096")) {
       saw_cublas_fp16 = true;
       EXPECT_GT(record.counters.at("tflops"), 0.0);
-      EXPECT_EQ(record.label, "compute-bound");
+      // The bound, then what CUPTI saw of one untimed launch: cuBLAS's FP16 kernels run on
+      // tensor cores, and the counters were read or the permission text says why not.
+      EXPECT_EQ(record.label.rfind("compute-bound; kernels: ", 0), 0u) << record.label;
+      EXPECT_NE(record.label.find("[tensor core]"), std::string::npos) << record.label;
+      EXPECT_EQ(record.counters.at("tensor_core_kernels"), 1.0);
+      if (record.label.find(kProfilingPermissionText) == std::string::npos) {
+        EXPECT_NE(record.label.find("tensor pipe active "), std::string::npos) << record.label;
+        EXPECT_GT(record.counters.at("tensor_pipe_active_pct"), 0.0);
+      }
     }
     if (starts("gemm/own/fp16_f32acc/4096x4096x4096")) {
       saw_own_hgemm = true;
       EXPECT_GT(record.counters.at("vs_cublas"), 0.0);
+      EXPECT_EQ(record.counters.at("tensor_core_kernels"), 1.0) << record.label;
     }
-    saw_own_sgemm |= starts("gemm/own/fp32/");
+    if (starts("gemm/own/fp32/")) {
+      saw_own_sgemm = true;
+      EXPECT_EQ(record.counters.at("tensor_core_kernels"), 0.0) << record.label;
+    }
   }
   EXPECT_TRUE(saw_cublas_fp16 && saw_own_hgemm && saw_own_sgemm);
 }

@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "cublas_gemm.hpp"
+#include "cupti_inspector.hpp"
 #include "gpubench/gemm_plan.hpp"
+#include "gpubench/kernel_classes.hpp"
+#include "gpubench/kernel_inspection.hpp"
 #include "kernels/gemm/gemm_support.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "suites.hpp"
@@ -81,12 +84,16 @@ struct GemmBuffers {
   DeviceBuffer<double> sums{3};
 };
 
-// What the suite shares across rows: the library handles, and the cuBLAS rates per shape so the
-// own kernels can report their ratio to them.
+// What the suite shares across rows: the library handles, the cuBLAS rates per shape so the own
+// kernels can report their ratio to them, and CUPTI's look at each benchmark's launch.
 struct GemmSuiteState {
   explicit GemmSuiteState(cudaStream_t stream) : cublas(stream) {}
   CublasGemm cublas;
   std::map<std::string, std::vector<double>> cublas_tflops;  // "precision/shape" -> per repetition
+  CuptiInspector inspector;
+  // "implementation/precision/shape" -> what one untimed launch showed; taken on a benchmark's
+  // first repetition and reused by the others, which run the same kernels.
+  std::map<std::string, KernelInspection> inspections;
 };
 
 double median(std::vector<double> values) {
@@ -151,6 +158,26 @@ double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers&
   return error;
 }
 
+// One extra launch, after the timed ones and the check (CUPTI instruments what it watches): the
+// kernels it ran and the tensor pipe's activity, once per benchmark. CUPTI's failures come back as
+// label text and a warning printed once per run; CUDA errors throw.
+const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
+                                     const GemmShape& shape, GemmBuffers& buffers,
+                                     cudaStream_t stream) {
+  const std::string key = fmt::format("{}/{}/{}", implementation_name(row.implementation),
+                                      gemm_precision_info(row.precision).name, shape.name);
+  auto found = suite.inspections.find(key);
+  if (found == suite.inspections.end()) {
+    KernelInspection inspection = suite.inspector.inspect(
+        [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); }, stream);
+    for (const std::string& notice : suite.inspector.take_notices()) {
+      fmt::print(stderr, "gpubench: warning: {}\n", notice);
+    }
+    found = suite.inspections.emplace(key, std::move(inspection)).first;
+  }
+  return found->second;
+}
+
 void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteState& suite,
                     const GemmRow& row, const GemmShape& shape) {
   const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
@@ -179,6 +206,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
       state, context, [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); },
       TimingPolicy{.warm_up_launches = 2, .flush_l2 = true, .measure_sm_clock = true});
   const double error = verify_gemm(row.precision, shape, buffers, stream);
+  const KernelInspection& inspection = inspect_gemm(suite, row, shape, buffers, stream);
 
   using benchmark::Counter;
   const double tera = shape.flops() / 1e12;
@@ -204,7 +232,18 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     state.counters["ridge_point"] = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
-  state.SetLabel(label);
+  // Which kernels ran (1: all tensor-core; 0: some SIMT; absent: a kernel the rules do not know)
+  // and how busy the tensor pipe was, when the driver lets CUPTI read the counters.
+  const bool integer = row.precision == GemmPrecision::kInt8;
+  if (const auto tensor_core = all_tensor_core(inspection.kernel_names)) {
+    state.counters["tensor_core_kernels"] = *tensor_core ? 1 : 0;
+  }
+  for (const auto& [counter, pct] : inspection.tensor_pipe_pct)
+    state.counters[counter] = pct;
+  if (const auto pct = tensor_pipe_active_pct(inspection, integer)) {
+    state.counters["tensor_pipe_active_pct"] = *pct;
+  }
+  state.SetLabel(inspection_label(label, inspection, integer));
 }
 
 }  // namespace

@@ -129,6 +129,7 @@ struct RunCommandOptions {
   std::string against;
   std::string out;
   std::optional<std::int64_t> bytes;
+  bool no_inspect = false;
 };
 
 ExitCode run(const RunCommandOptions& options) {
@@ -148,7 +149,8 @@ ExitCode run(const RunCommandOptions& options) {
   SuiteContext context(device, match.sheet, counterpart,
                        RunOptions{.quick = options.quick,
                                   .stopping = stopping_rule(options.quick),
-                                  .stream_array_bytes = options.bytes});
+                                  .stream_array_bytes = options.bytes,
+                                  .inspect_kernels = !options.no_inspect});
   for (const std::string& suite : suites) {
     if (suite == "memory") register_memory_suite(context);
     if (suite == "compute") register_compute_suite(context);
@@ -173,6 +175,8 @@ ExitCode run(const RunCommandOptions& options) {
   benchmark::AddCustomContext("counterpart_spec_id", against);
   benchmark::AddCustomContext("gpubench_suites", options.suites);
   benchmark::AddCustomContext("gpubench_profile", options.quick ? "quick" : "full");
+  benchmark::AddCustomContext("gpubench_kernel_inspection",
+                              options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
   const StoppingRule& stopping = context.options().stopping;
   benchmark::AddCustomContext(
       "gpubench_stopping_rule",
@@ -269,6 +273,8 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                       "Results file (default results/runs/<spec>/<driver>/<UTC>-<host>.json)");
   command->add_option("--bytes", options->bytes,
                       "Size of each STREAM array in bytes (default: max(4 x L2, 512 MiB))");
+  command->add_flag("--no-inspect", options->no_inspect,
+                    "Skip CUPTI's untimed look at each GEMM's kernels and tensor pipe");
   command->callback([options, &result] { result = run(*options); });
 }
 

@@ -206,7 +206,9 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
       state, context, [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); },
       TimingPolicy{.warm_up_launches = 2, .flush_l2 = true, .measure_sm_clock = true});
   const double error = verify_gemm(row.precision, shape, buffers, stream);
-  const KernelInspection& inspection = inspect_gemm(suite, row, shape, buffers, stream);
+  const KernelInspection* inspection = context.options().inspect_kernels
+                                           ? &inspect_gemm(suite, row, shape, buffers, stream)
+                                           : nullptr;
 
   using benchmark::Counter;
   const double tera = shape.flops() / 1e12;
@@ -232,18 +234,22 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     state.counters["ridge_point"] = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
+  if (inspection == nullptr) {  // --no-inspect
+    state.SetLabel(label);
+    return;
+  }
   // Which kernels ran (1: all tensor-core; 0: some SIMT; absent: a kernel the rules do not know)
   // and how busy the tensor pipe was, when the driver lets CUPTI read the counters.
   const bool integer = row.precision == GemmPrecision::kInt8;
-  if (const auto tensor_core = all_tensor_core(inspection.kernel_names)) {
+  if (const auto tensor_core = all_tensor_core(inspection->kernel_names)) {
     state.counters["tensor_core_kernels"] = *tensor_core ? 1 : 0;
   }
-  for (const auto& [counter, pct] : inspection.tensor_pipe_pct)
+  for (const auto& [counter, pct] : inspection->tensor_pipe_pct)
     state.counters[counter] = pct;
-  if (const auto pct = tensor_pipe_active_pct(inspection, integer)) {
+  if (const auto pct = tensor_pipe_active_pct(*inspection, integer)) {
     state.counters["tensor_pipe_active_pct"] = *pct;
   }
-  state.SetLabel(inspection_label(label, inspection, integer));
+  state.SetLabel(inspection_label(label, *inspection, integer));
 }
 
 }  // namespace

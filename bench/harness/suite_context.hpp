@@ -23,6 +23,7 @@ struct RunOptions {
   bool quick = false;
   StoppingRule stopping;                           // when time_launches has enough samples
   std::optional<std::int64_t> stream_array_bytes;  // --bytes
+  bool inspect_kernels = true;  // CUPTI's look at each GEMM's kernels (off: --no-inspect)
 };
 
 class SuiteContext {

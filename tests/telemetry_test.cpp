@@ -113,6 +113,13 @@ TEST(ClockEventReasons, DecodeIntoNamesLowestBitFirst) {
   EXPECT_EQ(throttling_reasons(0x5), 0x4u);
 }
 
+TEST(ClockEventReasons, ThrottleLabelNamesEveryReasonButIdle) {
+  EXPECT_EQ(throttle_label(0), "");
+  EXPECT_EQ(throttle_label(0x1), "") << "idle is not throttling";
+  EXPECT_EQ(throttle_label(0x1 | 0x4 | 0x40),
+            "throttle: software power cap, hardware thermal slowdown");
+}
+
 // A scripted source: power rises by 1 W per reading.
 class CountingSource : public TelemetrySource {
  public:

@@ -3,6 +3,7 @@
 // it), and the benchmark keeps its plain name.
 #include "bench/harness/timing.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -52,6 +53,31 @@ TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
   }
   // Aggregates only: mean, median, stddev, cv.
   EXPECT_EQ(collector.runs.size(), 4u);
+}
+
+TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
+  for (const char* own : {"compute-bound", ""}) {
+    benchmark::RegisterBenchmark(fmt::format("timing_label/{}", own).c_str(),
+                                 [own](benchmark::State& state) {
+                                   for (auto _ : state) {
+                                   }
+                                   TimedLaunches timed;
+                                   timed.label = "throttle: software power cap";
+                                   set_label(state, timed, own);
+                                 })
+        ->Iterations(1);
+  }
+  std::vector<std::string> flags = {"test", "--benchmark_filter=^timing_label/"};
+  std::vector<char*> argv;
+  for (auto& flag : flags)
+    argv.push_back(flag.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+  testing::RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  ASSERT_EQ(collector.runs.size(), 2u);
+  EXPECT_EQ(collector.runs[0].report_label, "compute-bound; throttle: software power cap");
+  EXPECT_EQ(collector.runs[1].report_label, "throttle: software power cap");
 }
 
 TEST(Timing, QuickSamplesForHalfTheTimeOfFull) {

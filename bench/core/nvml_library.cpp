@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nvml.h>
 
 #include <initializer_list>
@@ -115,6 +116,12 @@ std::vector<std::string> clock_event_reason_names(std::uint64_t mask) {
 
 std::uint64_t throttling_reasons(std::uint64_t mask) {
   return mask & ~static_cast<std::uint64_t>(nvmlClocksEventReasonGpuIdle);
+}
+
+std::string throttle_label(std::uint64_t mask) {
+  const std::uint64_t throttling = throttling_reasons(mask);
+  if (throttling == 0) return "";
+  return fmt::format("throttle: {}", fmt::join(clock_event_reason_names(throttling), ", "));
 }
 
 std::unique_ptr<TelemetrySource> open_nvml_telemetry(std::string_view pci_bus_id,

@@ -152,7 +152,7 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
                                                     1e3 / std::max(milliseconds, 1e-3f));
         return made;
       });
-  time_launches(
+  const TimedLaunches timed = time_launches(
       state, context,
       [&](cudaStream_t s) {
         compute::launch_compute_throughput(op, sm, buffers.blocks, buffers.iterations, kSeed,
@@ -180,7 +180,7 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
   if (compute::is_tensor(op) && sm == 90) {
     label = "Hopper: the rate table holds the wgmma rate; mma.sync does not reach it";
   }
-  if (!label.empty()) state.SetLabel(label);
+  set_label(state, timed, label);
 }
 
 void latency_benchmark(benchmark::State& state, SuiteContext& context, const ComputeRow& row) {

@@ -235,7 +235,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
   if (inspection == nullptr) {  // --no-inspect
-    state.SetLabel(label);
+    set_label(state, timed, label);
     return;
   }
   // Which kernels ran (1: all tensor-core; 0: some SIMT; absent: a kernel the rules do not know)
@@ -249,7 +249,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   if (const auto pct = tensor_pipe_active_pct(*inspection, integer)) {
     state.counters["tensor_pipe_active_pct"] = *pct;
   }
-  state.SetLabel(inspection_label(label, *inspection, integer));
+  set_label(state, timed, inspection_label(label, *inspection, integer));
 }
 
 }  // namespace

@@ -66,11 +66,6 @@ void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& sum
   put("power_mean_w", summary.power_mean_w);
   put("energy_j", summary.energy_j);
   put("temperature_max_c", summary.temperature_max_c);
-  const std::uint64_t throttling = throttling_reasons(summary.clock_event_reasons);
-  if (throttling != 0) {
-    state.SetLabel(
-        fmt::format("throttle: {}", fmt::join(clock_event_reason_names(throttling), ", ")));
-  }
 }
 
 }  // namespace gpubench

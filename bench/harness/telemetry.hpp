@@ -45,9 +45,9 @@ class TelemetrySampler {
   std::thread thread_;
 };
 
-// sm_clock_mean_mhz, sm_clock_min_mhz, memory_clock_mhz, power_mean_w, energy_j,
-// temperature_max_c where the summary has them, and the throttle reasons (all but "GPU idle") as
-// the label "throttle: ...". A summary of no samples adds nothing.
+// sm_clock_mean_mhz, sm_clock_min_mhz, memory_clock_mhz, power_mean_w, energy_j and
+// temperature_max_c where the summary has them (the throttle reasons go into the label: see
+// timing.hpp). A summary of no samples adds nothing.
 void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary);
 
 }  // namespace gpubench

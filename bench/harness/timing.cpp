@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "device_buffer.hpp"
+#include "gpubench/nvml_library.hpp"
 #include "gpubench/sample_series.hpp"
 #include "progress.hpp"
 #include "telemetry.hpp"
@@ -61,7 +62,10 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
     summary = series.summarize(sampler.readings(/*take_one_now=*/true));
     state.SetIterationTime(summary.median_seconds);
   }
-  add_telemetry_counters(state, summarize_telemetry(sampler.stop()));
+  const TelemetrySummary telemetry = summarize_telemetry(sampler.stop());
+  add_telemetry_counters(state, telemetry);
+  timed.label = throttle_label(telemetry.clock_event_reasons);
+  if (!timed.label.empty()) state.SetLabel(timed.label);
   if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
   state.counters["samples"] = static_cast<double>(summary.kept);
   state.counters["throttled_samples"] = static_cast<double>(summary.throttled);
@@ -74,6 +78,12 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   timed.samples = summary.kept;
   timed.throttled = summary.throttled;
   return timed;
+}
+
+void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label) {
+  std::string text(label);
+  if (!timed.label.empty()) text += text.empty() ? timed.label : "; " + timed.label;
+  state.SetLabel(text);
 }
 
 void add_rate_counters(benchmark::State& state, const SuiteContext& context,

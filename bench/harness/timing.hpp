@@ -30,7 +30,12 @@ struct TimedLaunches {
   double relative_spread = 0;  // relative IQR of the kept samples
   std::size_t samples = 0;     // kept
   std::size_t throttled = 0;   // taken below 75% of the maximum SM clock, dropped
+  std::string label;           // "throttle: ..." when NVML saw clocks held down, else empty
 };
+
+// Sets the benchmark's label to `label` followed by what time_launches put there (the throttle
+// reasons), so a benchmark's own label never hides them.
+void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label);
 
 // Every benchmark of a run is one google/benchmark iteration per repetition: time_launches samples
 // inside it until the samples agree (context.options().stopping), and reports their median as the

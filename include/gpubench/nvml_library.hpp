@@ -51,6 +51,8 @@ class NvmlLibrary {
 std::vector<std::string> clock_event_reason_names(std::uint64_t mask);
 // The reasons that mean clocks were held down (every reason but "GPU idle").
 std::uint64_t throttling_reasons(std::uint64_t mask);
+// "throttle: software power cap, ..." for the throttling reasons in mask; empty when none.
+std::string throttle_label(std::uint64_t mask);
 
 // The telemetry source for one GPU, or nullptr with `problem` set (one sentence) when NVML or the
 // device is unavailable.

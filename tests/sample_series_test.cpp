@@ -42,6 +42,16 @@ TEST(ClockThrottled, IgnoresLaterReadingsAndReadingsWithoutAClock) {
   EXPECT_EQ(clock_throttled(std::vector<TelemetrySample>{no_clock}, 0.5, 1.5, 1500), std::nullopt);
 }
 
+TEST(ThrottleReferenceClock, PrefersTheDocumentedBoostThenNvmlThenTheRuntime) {
+  const auto documented = throttle_reference_clock(2475.0, 3105.0, 2475.0);
+  ASSERT_TRUE(documented);
+  EXPECT_DOUBLE_EQ(documented->mhz, 2475);
+  EXPECT_EQ(documented->source, "documented boost");
+  EXPECT_EQ(throttle_reference_clock(std::nullopt, 3105.0, 2475.0)->source, "NVML maximum");
+  EXPECT_EQ(throttle_reference_clock(0.0, std::nullopt, 1980.0)->source, "runtime peak");
+  EXPECT_FALSE(throttle_reference_clock(std::nullopt, 0.0, std::nullopt));
+}
+
 TEST(SampleSeries, StopsOnceTheMinimumOfSteadySamplesAgree) {
   SampleSeries series(StoppingRule{.min_samples = 5}, 2000.0);
   for (int i = 0; i < 4; ++i) {

@@ -178,12 +178,15 @@ ExitCode run(const RunCommandOptions& options) {
   benchmark::AddCustomContext("gpubench_kernel_inspection",
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
   const StoppingRule& stopping = context.options().stopping;
+  const auto reference = context.throttle_reference_clock();
   benchmark::AddCustomContext(
       "gpubench_stopping_rule",
-      fmt::format("relative IQR <= {}% after >= {} samples, or {} s per repetition; samples "
-                  "below {}% of the maximum SM clock dropped",
+      fmt::format("relative IQR <= {}% after >= {} samples, or {} s per repetition; {}",
                   stopping.target_relative_spread * 100, stopping.min_samples, stopping.budget_s,
-                  stopping.throttle_fraction * 100));
+                  reference ? fmt::format("samples below {}% of {:.0f} MHz ({}) dropped",
+                                          stopping.throttle_fraction * 100, reference->mhz,
+                                          reference->source)
+                            : std::string("no reference clock, no sample dropped")));
 
   std::vector<std::string> arguments = {
       "gpubench",

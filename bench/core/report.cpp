@@ -675,7 +675,7 @@ Report build_report(const ResultsFile& run, const SpecDatabase& database,
       const auto kept = counter(benchmark, "samples");
       notes.push_back(
           kept && *throttled >= *kept
-              ? "every sample below 75% of the maximum SM clock: a throttled figure"
+              ? "every sample below 75% of the reference SM clock: a throttled figure"
               : fmt::format("{:.3g} throttled sample(s) per repetition dropped", *throttled));
     }
     if (!benchmark.label.empty()) notes.push_back(benchmark.label);

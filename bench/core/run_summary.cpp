@@ -94,7 +94,8 @@ std::string format_run_summary(const ResultsFile& results) {
   }
   out += "cv: across repetitions; noise: relative IQR of the samples within one (median).\n";
   if (!throttle_notes.empty()) {
-    out += "Samples taken below 75% of the maximum SM clock (power or thermal throttling):\n";
+    out +=
+        "Samples taken below 75% of the reference SM clock (gpubench_stopping_rule in the file):\n";
     for (const std::string& note : throttle_notes)
       out += note;
   }

@@ -19,6 +19,19 @@ std::string_view to_string(StopReason reason) {
   return "unknown";
 }
 
+std::optional<ReferenceClock> throttle_reference_clock(std::optional<double> documented_boost_mhz,
+                                                       std::optional<double> nvml_max_mhz,
+                                                       std::optional<double> runtime_peak_mhz) {
+  if (documented_boost_mhz && *documented_boost_mhz > 0) {
+    return ReferenceClock{*documented_boost_mhz, "documented boost"};
+  }
+  if (nvml_max_mhz && *nvml_max_mhz > 0) return ReferenceClock{*nvml_max_mhz, "NVML maximum"};
+  if (runtime_peak_mhz && *runtime_peak_mhz > 0) {
+    return ReferenceClock{*runtime_peak_mhz, "runtime peak"};
+  }
+  return std::nullopt;
+}
+
 std::optional<bool> clock_throttled(std::span<const TelemetrySample> readings, double begin_s,
                                     double end_s, double threshold_mhz) {
   std::optional<double> lowest_inside;

@@ -29,6 +29,13 @@ double SuiteContext::measure_sm_clock_mhz() {
   return probe::clock_mhz(sample);
 }
 
+std::optional<ReferenceClock> SuiteContext::throttle_reference_clock() const {
+  std::optional<double> nvml_max;
+  if (device_.nvml && device_.nvml->sm_clock_max_mhz) nvml_max = *device_.nvml->sm_clock_max_mhz;
+  return gpubench::throttle_reference_clock(sheet_.number("boost_clock_mhz"), nvml_max,
+                                            static_cast<double>(device_.sm_clock_mhz));
+}
+
 void SuiteContext::flush_l2() {
   if (l2_flush_.size() == 0) {
     l2_flush_ = DeviceBuffer<unsigned char>(static_cast<std::size_t>(2 * device_.l2_cache_bytes));

@@ -65,6 +65,9 @@ class SuiteContext {
   // The SM clock now, measured on the device (clock64 against %globaltimer over ~1 ms).
   double measure_sm_clock_mhz();
 
+  // What time_launches judges throttled samples against (see sample_series.hpp).
+  std::optional<ReferenceClock> throttle_reference_clock() const;
+
   // A 2 x L2 buffer to overwrite before a timed launch when the cache must start cold.
   void flush_l2();
 

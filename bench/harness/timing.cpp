@@ -19,17 +19,6 @@ void configure_timed_benchmark(benchmark::internal::Benchmark* benchmark,
   benchmark->UseManualTime()->Unit(unit)->DisplayAggregatesOnly(true);
 }
 
-namespace {
-
-// The SM clock a sample is judged against: NVML's maximum, else the runtime's peak.
-std::optional<double> max_sm_clock_mhz(const DeviceInfo& device) {
-  if (device.nvml && device.nvml->sm_clock_max_mhz) return *device.nvml->sm_clock_max_mhz;
-  if (device.sm_clock_mhz > 0) return device.sm_clock_mhz;
-  return std::nullopt;
-}
-
-}  // namespace
-
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy) {
   TimedLaunches timed;
@@ -43,7 +32,9 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   SampleSummary summary;
   for (auto _ : state) {
-    SampleSeries series(context.options().stopping, max_sm_clock_mhz(context.device()));
+    const auto reference = context.throttle_reference_clock();
+    SampleSeries series(context.options().stopping,
+                        reference ? std::optional<double>(reference->mhz) : std::nullopt);
     const double loop_begin_s = sampler.seconds_since_start();
     for (;;) {
       if (policy.flush_l2) context.flush_l2();

@@ -29,7 +29,7 @@ struct TimedLaunches {
   double median_seconds = 0;
   double relative_spread = 0;  // relative IQR of the kept samples
   std::size_t samples = 0;     // kept
-  std::size_t throttled = 0;   // taken below 75% of the maximum SM clock, dropped
+  std::size_t throttled = 0;   // taken below 75% of the reference SM clock, dropped
   std::string label;           // "throttle: ..." when NVML saw clocks held down, else empty
 };
 

@@ -43,6 +43,18 @@ struct SampleSummary {
   StopReason reason = StopReason::kBudgetSpent;
 };
 
+// The clock the throttle threshold is a fraction of: the card's documented boost clock (a GeForce
+// card's NVML "maximum" can be a VBIOS limit well above its rated boost, against which healthy
+// samples would be dropped), else NVML's maximum, else the runtime's peak. Values <= 0 count as
+// absent.
+struct ReferenceClock {
+  double mhz = 0;
+  std::string_view source;  // "documented boost", "NVML maximum", "runtime peak"
+};
+std::optional<ReferenceClock> throttle_reference_clock(std::optional<double> documented_boost_mhz,
+                                                       std::optional<double> nvml_max_mhz,
+                                                       std::optional<double> runtime_peak_mhz);
+
 // Whether the SM clock was below threshold_mhz while [begin_s, end_s] ran: judged by the readings
 // inside the window, or by the last one before it when none falls inside (NVML is read every few
 // milliseconds, launches can be microseconds). Empty when no reading up to end_s has a clock.

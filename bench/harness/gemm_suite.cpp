@@ -11,6 +11,7 @@
 
 #include "cublas_gemm.hpp"
 #include "cupti_inspector.hpp"
+#include "gemm_types.hpp"
 #include "gpubench/gemm_plan.hpp"
 #include "gpubench/kernel_classes.hpp"
 #include "gpubench/kernel_inspection.hpp"
@@ -21,8 +22,6 @@
 
 namespace gpubench {
 namespace {
-
-using gemm::ElementType;
 
 constexpr int kReferenceSamples = 4096;
 constexpr std::uint32_t kSeedA = 0x243f6a88u, kSeedB = 0x85a308d3u;
@@ -48,36 +47,6 @@ constexpr GemmRow kGemmRows[] = {
     {Implementation::kOwn, GemmPrecision::kFp16Fp32Acc},
     {Implementation::kOwn, GemmPrecision::kFp16Fp16Acc},
 };
-
-ElementType input_type(GemmPrecision precision) {
-  switch (precision) {
-    case GemmPrecision::kFp32:
-    case GemmPrecision::kTf32:
-      return ElementType::kF32;
-    case GemmPrecision::kBf16:
-      return ElementType::kBf16;
-    case GemmPrecision::kFp8E4m3:
-      return ElementType::kE4m3;
-    case GemmPrecision::kInt8:
-      return ElementType::kS8;
-    default:
-      return ElementType::kF16;
-  }
-}
-
-ElementType output_type(GemmPrecision precision) {
-  switch (precision) {
-    case GemmPrecision::kFp32:
-    case GemmPrecision::kTf32:
-      return ElementType::kF32;
-    case GemmPrecision::kBf16:
-      return ElementType::kBf16;
-    case GemmPrecision::kInt8:
-      return ElementType::kS32;
-    default:
-      return ElementType::kF16;  // FP16 in/out, and FP8's FP16 output
-  }
-}
 
 struct GemmBuffers {
   DeviceBuffer<unsigned char> a, b, c;
@@ -135,8 +104,8 @@ void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& sh
 double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers& buffers,
                    cudaStream_t stream) {
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.sums.get(), 0, 3 * sizeof(double), stream));
-  gemm::launch_sampled_error(input_type(precision), output_type(precision),
-                             precision == GemmPrecision::kFp8E4m3, static_cast<int>(shape.m),
+  gemm::launch_sampled_error(gemm_input_type(precision), gemm_output_type(precision),
+                             gemm_b_transposed(precision), static_cast<int>(shape.m),
                              static_cast<int>(shape.n), static_cast<int>(shape.k), buffers.a.get(),
                              buffers.b.get(), buffers.c.get(), kReferenceSamples, 0x5851f42du,
                              buffers.sums.get(), stream);
@@ -185,13 +154,13 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   GemmBuffers& buffers =
       context.cached<GemmBuffers>(fmt::format("gemm:{}:{}", info.name, shape.name), [&] {
         auto made = std::make_shared<GemmBuffers>();
-        const auto in = input_type(row.precision);
+        const auto in = gemm_input_type(row.precision);
         const std::size_t a_count = static_cast<std::size_t>(shape.m * shape.k);
         const std::size_t b_count = static_cast<std::size_t>(shape.k * shape.n);
         made->a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
         made->b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
         made->c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
-                                              gemm::element_bytes(output_type(row.precision)));
+                                              gemm::element_bytes(gemm_output_type(row.precision)));
         gemm::launch_fill_random(in, made->a.get(), a_count, kSeedA, stream);
         gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
         return made;

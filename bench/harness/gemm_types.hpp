@@ -1,0 +1,46 @@
+#pragma once
+// The element types each GEMM precision reads and writes, shared by the GEMM suite and its tests.
+
+#include "gpubench/gemm_plan.hpp"
+#include "kernels/gemm/gemm_support.hpp"
+
+namespace gpubench {
+
+inline gemm::ElementType gemm_input_type(GemmPrecision precision) {
+  using gemm::ElementType;
+  switch (precision) {
+    case GemmPrecision::kFp32:
+    case GemmPrecision::kTf32:
+      return ElementType::kF32;
+    case GemmPrecision::kBf16:
+      return ElementType::kBf16;
+    case GemmPrecision::kFp8E4m3:
+      return ElementType::kE4m3;
+    case GemmPrecision::kInt8:
+      return ElementType::kS8;
+    default:
+      return ElementType::kF16;
+  }
+}
+
+inline gemm::ElementType gemm_output_type(GemmPrecision precision) {
+  using gemm::ElementType;
+  switch (precision) {
+    case GemmPrecision::kFp32:
+    case GemmPrecision::kTf32:
+      return ElementType::kF32;
+    case GemmPrecision::kBf16:
+      return ElementType::kBf16;
+    case GemmPrecision::kInt8:
+      return ElementType::kS32;
+    default:
+      return ElementType::kF16;  // FP16 in/out, and FP8's FP16 output
+  }
+}
+
+// cuBLASLt's FP8 GEMM is TN only: B is given as n x k.
+inline bool gemm_b_transposed(GemmPrecision precision) {
+  return precision == GemmPrecision::kFp8E4m3;
+}
+
+}  // namespace gpubench

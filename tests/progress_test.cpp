@@ -60,13 +60,8 @@ TEST(Progress, ListsTheBenchmarksARunWillVisit) {
 TEST(Progress, ReporterCountsFinishedBenchmarks) {
   register_dummies();
   const auto names = list_benchmarks({"test", "--benchmark_filter=^progress_test/"});
-  std::vector<std::string> flags = {"test", "--benchmark_filter=^progress_test/",
-                                    "--benchmark_list_tests=false"};
-  std::vector<char*> argv;
-  for (auto& flag : flags)
-    argv.push_back(flag.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
+  testing::initialize_benchmark(
+      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
   std::ostringstream out;
   ProgressReporter progress(names, false);
   progress.SetOutputStream(&out);
@@ -82,13 +77,8 @@ TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
   install_interrupt_handler(dir.path() / "run.json.tmp");
   std::raise(SIGINT);
   EXPECT_TRUE(interrupted());
-  std::vector<std::string> flags = {"test", "--benchmark_filter=^progress_test/",
-                                    "--benchmark_list_tests=false"};
-  std::vector<char*> argv;
-  for (auto& flag : flags)
-    argv.push_back(flag.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
+  testing::initialize_benchmark(
+      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
   const int calls = body_calls();
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);

@@ -34,13 +34,8 @@ TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
                                                            }
                                                          }),
                             benchmark::kMicrosecond);
-  std::vector<std::string> flags = {"test", "--benchmark_filter=^timing_test/",
-                                    "--benchmark_repetitions=3", kOneIterationPerRepetitionFlag};
-  std::vector<char*> argv;
-  for (auto& flag : flags)
-    argv.push_back(flag.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
+  testing::initialize_benchmark({"test", "--benchmark_filter=^timing_test/",
+                                 "--benchmark_repetitions=3", kOneIterationPerRepetitionFlag});
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   EXPECT_EQ(calls().bodies, 3);
@@ -67,12 +62,7 @@ TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
                                  })
         ->Iterations(1);
   }
-  std::vector<std::string> flags = {"test", "--benchmark_filter=^timing_label/"};
-  std::vector<char*> argv;
-  for (auto& flag : flags)
-    argv.push_back(flag.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
+  testing::initialize_benchmark({"test", "--benchmark_filter=^timing_label/"});
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   ASSERT_EQ(collector.runs.size(), 2u);

@@ -12,6 +12,7 @@
 #include "gpubench/errors.hpp"
 #include "gpubench/markup.hpp"
 #include "gpubench/statistics.hpp"
+#include "gpubench/text_table.hpp"
 
 namespace gpubench {
 namespace {
@@ -593,10 +594,9 @@ std::string format_comparison_table(const Comparison& comparison) {
   }
   out += "\n";
 
-  const std::array<std::string, 10> header = {"benchmark", "metric",     "base", "new",
-                                              "change",    "clock-norm", "p",    "noise b/n",
-                                              "verdict",   "why"};
-  std::vector<std::array<std::string, 10>> rows;
+  const std::vector<std::string> header = {"benchmark",  "metric", "base",      "new",     "change",
+                                           "clock-norm", "p",      "noise b/n", "verdict", "why"};
+  std::vector<std::vector<std::string>> rows;
   for (const auto& benchmark : comparison.benchmarks) {
     if (benchmark.verdict == Verdict::kError) {
       rows.push_back({benchmark.name, "-", "", "", "", "", "", "", "ERROR",
@@ -618,28 +618,8 @@ std::string format_comparison_table(const Comparison& comparison) {
            std::string(to_string(j.verdict)), j.verdict == Verdict::kUnsure ? j.reason : ""});
     }
   }
-  std::array<std::size_t, 10> widths{};
-  for (std::size_t c = 0; c < header.size(); ++c)
-    widths[c] = header[c].size();
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c)
-      widths[c] = std::max(widths[c], row[c].size());
-  }
-  auto print_row = [&](const std::array<std::string, 10>& row) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const bool left = c < 2 || c >= 8;
-      line += left ? fmt::format("{:<{}}", row[c], widths[c])
-                   : fmt::format("{:>{}}", row[c], widths[c]);
-      if (c + 1 < row.size()) line += "  ";
-    }
-    while (!line.empty() && line.back() == ' ')
-      line.pop_back();
-    out += line + "\n";
-  };
-  print_row(header);
-  for (const auto& row : rows)
-    print_row(row);
+  // Benchmark, metric and the verdict's columns read left to right; the figures line up right.
+  out += format_text_table(header, rows, [](std::size_t c) { return c >= 2 && c < 8; });
 
   for (const auto& name : comparison.only_in_base)
     out += fmt::format("only in base: {}\n", name);

@@ -14,6 +14,7 @@
 
 #include "gpubench/errors.hpp"
 #include "gpubench/statistics.hpp"
+#include "gpubench/text_table.hpp"
 
 namespace gpubench {
 namespace {
@@ -411,25 +412,8 @@ std::string format_history_table(const History& history) {
       }
       rows.push_back(std::move(row));
     }
-    std::vector<std::size_t> widths(header.size(), 0);
-    for (std::size_t c = 0; c < header.size(); ++c)
-      widths[c] = header[c].size();
-    for (const auto& row : rows) {
-      for (std::size_t c = 0; c < row.size(); ++c)
-        widths[c] = std::max(widths[c], row[c].size());
-    }
-    auto print_row = [&](const std::vector<std::string>& row) {
-      std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        line += "  " + fmt::format("{:<{}}", row[c], widths[c]);
-      }
-      while (!line.empty() && line.back() == ' ')
-        line.pop_back();
-      out += line + "\n";
-    };
-    print_row(header);
-    for (const auto& row : rows)
-      print_row(row);
+    out += format_text_table(
+        header, rows, [](std::size_t) { return false; }, "  ");
     out += "\n";
   }
   out += fmt::format(

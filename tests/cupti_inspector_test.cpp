@@ -134,19 +134,22 @@ struct GemmOperands {
   DeviceBuffer<unsigned char> a, b, c;
 };
 
-TEST(CuptiInspectorGpu, CublasSgemmNamesItsKernels) {
-  GPUBENCH_REQUIRE_GPU();
+// The kernels one n^3 cuBLAS GEMM of this precision ran, as CUPTI recorded them.
+KernelInspection cublas_kernels(GemmPrecision precision, int n, std::size_t element_bytes) {
   OwnedStream stream;
   CublasGemm cublas(stream.get());
-  const int n = 512;
-  GemmOperands operands(n, n, n, sizeof(float), sizeof(float));
+  GemmOperands operands(n, n, n, element_bytes, element_bytes);
   CuptiInspector inspector;
-  const KernelInspection inspection = inspector.record_kernels(
+  return inspector.record_kernels(
       [&](cudaStream_t) {
-        cublas.gemm(GemmPrecision::kFp32, n, n, n, operands.a.get(), operands.b.get(),
-                    operands.c.get());
+        cublas.gemm(precision, n, n, n, operands.a.get(), operands.b.get(), operands.c.get());
       },
       stream.get());
+}
+
+TEST(CuptiInspectorGpu, CublasSgemmNamesItsKernels) {
+  GPUBENCH_REQUIRE_GPU();
+  const KernelInspection inspection = cublas_kernels(GemmPrecision::kFp32, 512, sizeof(float));
   ASSERT_FALSE(inspection.kernel_names.empty()) << inspection.kernels_problem;
   const bool any_gemm = std::any_of(
       inspection.kernel_names.begin(), inspection.kernel_names.end(), [](const std::string& name) {
@@ -159,17 +162,8 @@ TEST(CuptiInspectorGpu, CublasSgemmNamesItsKernels) {
 
 TEST(CuptiInspectorGpu, CublasHgemmRunsATensorCoreKernel) {
   GPUBENCH_REQUIRE_GPU();
-  OwnedStream stream;
-  CublasGemm cublas(stream.get());
-  const int n = 1024;
-  GemmOperands operands(n, n, n, sizeof(__half), sizeof(__half));
-  CuptiInspector inspector;
-  const KernelInspection inspection = inspector.record_kernels(
-      [&](cudaStream_t) {
-        cublas.gemm(GemmPrecision::kFp16Fp32Acc, n, n, n, operands.a.get(), operands.b.get(),
-                    operands.c.get());
-      },
-      stream.get());
+  const KernelInspection inspection =
+      cublas_kernels(GemmPrecision::kFp16Fp32Acc, 1024, sizeof(__half));
   ASSERT_FALSE(inspection.kernel_names.empty()) << inspection.kernels_problem;
   EXPECT_EQ(all_tensor_core(inspection.kernel_names), std::optional<bool>(true))
       << "kernels:" << joined(inspection.kernel_names);

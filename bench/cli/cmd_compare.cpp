@@ -8,10 +8,11 @@
 #include <optional>
 #include <string>
 
-#include "commands.hpp"
-#include "gpubench/atomic_file.hpp"
-#include "gpubench/compare.hpp"
-#include "gpubench/results_file.hpp"
+#include "analysis/compare.hpp"
+#include "cli/commands.hpp"
+#include "model/results_file.hpp"
+#include "platform/atomic_file.hpp"
+#include "render/compare_render.hpp"
 
 namespace gpubench::cli {
 

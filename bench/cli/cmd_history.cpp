@@ -14,10 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "gpubench/atomic_file.hpp"
-#include "gpubench/history.hpp"
-#include "gpubench/python_script.hpp"
+#include "analysis/history.hpp"
+#include "cli/commands.hpp"
+#include "platform/atomic_file.hpp"
+#include "platform/python_script.hpp"
+#include "render/history_render.hpp"
 
 namespace gpubench::cli {
 namespace {

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "gpubench/device_probe.hpp"
-#include "gpubench/nvml_library.hpp"
-#include "gpubench/spec_database.hpp"
-#include "probe.hpp"
+#include "cli/commands.hpp"
+#include "cli/probe.hpp"
+#include "device/device_probe.hpp"
+#include "model/spec_database.hpp"
+#include "platform/nvml_library.hpp"
 
 namespace gpubench::cli {
 namespace {

@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
-#include "gpubench/atomic_file.hpp"
-#include "gpubench/report.hpp"
-#include "gpubench/results_file.hpp"
-#include "gpubench/spec_database.hpp"
+#include "analysis/report.hpp"
+#include "cli/commands.hpp"
+#include "model/results_file.hpp"
+#include "model/spec_database.hpp"
+#include "platform/atomic_file.hpp"
+#include "render/report_render.hpp"
 
 namespace gpubench::cli {
 namespace {

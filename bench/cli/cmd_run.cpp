@@ -20,17 +20,17 @@
 #include <string>
 #include <vector>
 
-#include "bench/harness/progress.hpp"
-#include "bench/harness/suites.hpp"
-#include "bench/harness/timing.hpp"
-#include "commands.hpp"
-#include "gpubench/atomic_file.hpp"
-#include "gpubench/cuda_check.hpp"
-#include "gpubench/environment_check.hpp"
-#include "gpubench/results_file.hpp"
-#include "gpubench/run_summary.hpp"
-#include "gpubench/spec_database.hpp"
-#include "probe.hpp"
+#include "analysis/environment_check.hpp"
+#include "analysis/run_summary.hpp"
+#include "cli/commands.hpp"
+#include "cli/probe.hpp"
+#include "harness/progress.hpp"
+#include "harness/suites/suites.hpp"
+#include "harness/timing.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "model/results_file.hpp"
+#include "model/spec_database.hpp"
+#include "platform/atomic_file.hpp"
 
 namespace gpubench::cli {
 namespace {

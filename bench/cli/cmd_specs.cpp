@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 
-#include "commands.hpp"
-#include "gpubench/spec_database.hpp"
-#include "probe.hpp"
+#include "cli/commands.hpp"
+#include "cli/probe.hpp"
+#include "model/spec_database.hpp"
 
 namespace gpubench::cli {
 namespace {

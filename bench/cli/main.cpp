@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <exception>
 
-#include "commands.hpp"
-#include "gpubench/results_file.hpp"
+#include "cli/commands.hpp"
+#include "model/results_file.hpp"
 
 int main(int argc, char** argv) {
   using gpubench::ExitCode;

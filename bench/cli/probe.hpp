@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gpubench/device_info.hpp"
+#include "model/device_info.hpp"
 
 namespace gpubench::cli {
 

@@ -1,4 +1,4 @@
-#include "gpubench/device_probe.hpp"
+#include "device/device_probe.hpp"
 
 #include <cublas_api.h>
 #include <cuda_runtime_api.h>
@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "gpubench/errors.hpp"
-#include "gpubench/nvml_library.hpp"
+#include "platform/nvml_library.hpp"
 
 namespace gpubench {
 namespace {

@@ -1,4 +1,4 @@
-#include "cublas_gemm.hpp"
+#include "harness/cublas_gemm.hpp"
 
 #include <cuda_fp16.h>
 #include <fmt/format.h>

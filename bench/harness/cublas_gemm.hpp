@@ -10,8 +10,8 @@
 #include <memory>
 #include <tuple>
 
-#include "device_buffer.hpp"
-#include "gpubench/gemm_plan.hpp"
+#include "harness/device_buffer.hpp"
+#include "model/gemm_plan.hpp"
 
 namespace gpubench {
 

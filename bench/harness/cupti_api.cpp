@@ -1,7 +1,7 @@
 // Built only with CUPTI's headers (GPUBENCH_HAVE_CUPTI); see cupti_api.hpp.
 #if GPUBENCH_HAVE_CUPTI
 
-#include "cupti_api.hpp"
+#include "harness/cupti_api.hpp"
 
 #include <dlfcn.h>
 #include <fmt/format.h>

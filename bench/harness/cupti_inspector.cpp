@@ -1,4 +1,4 @@
-#include "cupti_inspector.hpp"
+#include "harness/cupti_inspector.hpp"
 
 #include <fmt/format.h>
 
@@ -12,12 +12,12 @@
 #include <stdexcept>
 #include <utility>
 
-#include "gpubench/cuda_check.hpp"
+#include "kernels/common/cuda_check.hpp"
 
 #if GPUBENCH_HAVE_CUPTI
 #include <cuda.h>
 
-#include "cupti_api.hpp"
+#include "harness/cupti_api.hpp"
 #endif
 
 #ifndef GPUBENCH_CUPTI_SONAME

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gpubench/kernel_inspection.hpp"
+#include "analysis/kernel_inspection.hpp"
 
 namespace gpubench {
 

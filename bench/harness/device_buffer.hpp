@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <utility>
 
-#include "gpubench/cuda_check.hpp"
+#include "kernels/common/cuda_check.hpp"
 
 namespace gpubench {
 

@@ -1,8 +1,8 @@
 #pragma once
 // The element types each GEMM precision reads and writes, shared by the GEMM suite and its tests.
 
-#include "gpubench/gemm_plan.hpp"
 #include "kernels/gemm/gemm_support.hpp"
+#include "model/gemm_plan.hpp"
 
 namespace gpubench {
 

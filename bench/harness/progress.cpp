@@ -1,4 +1,4 @@
-#include "progress.hpp"
+#include "harness/progress.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
-#include "suite_context.hpp"
+#include "harness/suite_context.hpp"
 
 #include <fmt/format.h>
 
-#include "gpubench/nvml_library.hpp"
+#include "platform/nvml_library.hpp"
 
 namespace gpubench {
 

@@ -10,12 +10,12 @@
 #include <string>
 #include <type_traits>
 
-#include "device_buffer.hpp"
-#include "gpubench/device_info.hpp"
-#include "gpubench/sample_series.hpp"
-#include "gpubench/spec_database.hpp"
-#include "gpubench/telemetry.hpp"
+#include "harness/device_buffer.hpp"
 #include "kernels/probe/clock_probe.hpp"
+#include "model/device_info.hpp"
+#include "model/sample_series.hpp"
+#include "model/spec_database.hpp"
+#include "model/telemetry.hpp"
 
 namespace gpubench {
 

@@ -1,8 +1,8 @@
-#include "telemetry.hpp"
+#include "harness/telemetry.hpp"
 
 #include <fmt/format.h>
 
-#include "gpubench/nvml_library.hpp"
+#include "platform/nvml_library.hpp"
 
 namespace gpubench {
 

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "gpubench/telemetry.hpp"
+#include "model/telemetry.hpp"
 
 namespace gpubench {
 

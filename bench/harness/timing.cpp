@@ -1,12 +1,12 @@
-#include "timing.hpp"
+#include "harness/timing.hpp"
 
 #include <fmt/format.h>
 
-#include "device_buffer.hpp"
-#include "gpubench/nvml_library.hpp"
-#include "gpubench/sample_series.hpp"
-#include "progress.hpp"
-#include "telemetry.hpp"
+#include "harness/device_buffer.hpp"
+#include "harness/progress.hpp"
+#include "harness/telemetry.hpp"
+#include "model/sample_series.hpp"
+#include "platform/nvml_library.hpp"
 
 namespace gpubench {
 

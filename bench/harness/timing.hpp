@@ -11,8 +11,8 @@
 #include <optional>
 #include <string>
 
-#include "gpubench/rate_table.hpp"
-#include "suite_context.hpp"
+#include "harness/suite_context.hpp"
+#include "model/rate_table.hpp"
 
 namespace gpubench {
 

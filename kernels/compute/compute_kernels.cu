@@ -9,8 +9,9 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "compute_kernels.hpp"
-#include "gpubench/cuda_check.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/device_timer.cuh"
+#include "kernels/compute/compute_kernels.hpp"
 
 #define GPUBENCH_CUDA_AT_LEAST(major, minor) \
   (__CUDACC_VER_MAJOR__ > (major) ||         \
@@ -57,11 +58,7 @@ constexpr int kDeviceSm = __CUDA_ARCH__ / 10;
 constexpr int kDeviceSm = 0;
 #endif
 
-__device__ __forceinline__ unsigned long long global_timer_ns() {
-  unsigned long long ns;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(ns));
-  return ns;
-}
+using common::global_timer_ns;
 
 // --- Scalar chains.
 

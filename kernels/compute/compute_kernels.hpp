@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "compute_math.hpp"
+#include "kernels/compute/compute_math.hpp"
 #include "kernels/probe/clock_probe.hpp"
 
 namespace gpubench::compute {

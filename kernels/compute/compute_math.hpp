@@ -12,7 +12,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "mma_layout.hpp"
+#include "kernels/common/hash.hpp"
+#include "kernels/compute/mma_layout.hpp"
 
 namespace gpubench::compute {
 
@@ -122,14 +123,7 @@ GPUBENCH_HD constexpr int accumulator_words(ComputeOp op, int sm) {
 
 // --- Hashing: the one source of every operand.
 
-GPUBENCH_HD constexpr std::uint32_t mix(std::uint32_t x) {
-  x ^= x >> 16;
-  x *= 0x7feb352du;
-  x ^= x >> 15;
-  x *= 0x846ca68bu;
-  x ^= x >> 16;
-  return x;
-}
+using common::mix;
 
 GPUBENCH_HD constexpr std::uint32_t operand_hash(std::uint32_t seed, std::uint32_t owner,
                                                  std::uint32_t what, std::uint32_t index) {

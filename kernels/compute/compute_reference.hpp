@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "compute_math.hpp"
+#include "kernels/compute/compute_math.hpp"
 
 namespace gpubench::compute {
 

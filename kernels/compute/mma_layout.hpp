@@ -13,7 +13,7 @@
 //   B register r, element j:  row = threadID_in_group * e + j + (K / 2) * r,  col = groupID
 //   C/D element i:            row = groupID + 8 * (i / 2),  col = threadID_in_group * 2 + i % 2
 
-#include "kernels/memory/stream_math.hpp"  // GPUBENCH_HD
+#include "kernels/common/host_device.hpp"
 
 namespace gpubench::compute {
 

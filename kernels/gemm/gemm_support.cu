@@ -5,18 +5,18 @@
 
 #include <stdexcept>
 
-#include "gemm_support.hpp"
-#include "gpubench/cuda_check.hpp"
-#include "kernels/compute/compute_math.hpp"  // mix()
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/hash.hpp"
+#include "kernels/gemm/gemm_support.hpp"
 
 namespace gpubench::gemm {
 namespace {
 
 __device__ float uniform(std::uint32_t seed, std::size_t i) {
   const std::uint32_t h =
-      compute::mix(seed ^ compute::mix(static_cast<std::uint32_t>(i) ^
-                                       compute::mix(static_cast<std::uint32_t>(
-                                           static_cast<unsigned long long>(i) >> 32))));
+      common::mix(seed ^ common::mix(static_cast<std::uint32_t>(i) ^
+                                     common::mix(static_cast<std::uint32_t>(
+                                         static_cast<unsigned long long>(i) >> 32))));
   return static_cast<float>(h >> 8) / 8388608.0f - 1.0f;  // [-1, 1) in steps of 2^-23
 }
 
@@ -74,9 +74,9 @@ __global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, con
     position = positions - 1;
   } else {
     const unsigned long long h =
-        (static_cast<unsigned long long>(compute::mix(seed ^ static_cast<std::uint32_t>(warp)))
+        (static_cast<unsigned long long>(common::mix(seed ^ static_cast<std::uint32_t>(warp)))
          << 32) |
-        compute::mix(~seed ^ static_cast<std::uint32_t>(warp) * 0x9e3779b9u);
+        common::mix(~seed ^ static_cast<std::uint32_t>(warp) * 0x9e3779b9u);
     position = static_cast<long long>(h % static_cast<unsigned long long>(positions));
   }
   const long long row = position / n;

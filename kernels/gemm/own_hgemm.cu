@@ -17,8 +17,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "gpubench/cuda_check.hpp"
-#include "gpubench/cuda_device.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "gpubench/cuda_check.hpp"
-#include "gpubench/cuda_device.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 

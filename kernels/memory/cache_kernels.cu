@@ -3,8 +3,9 @@
 
 #include <cuda_runtime.h>
 
-#include "gpubench/cuda_check.hpp"
-#include "memory_kernels.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/device_timer.cuh"
+#include "kernels/memory/memory_kernels.hpp"
 
 namespace gpubench::memory {
 namespace {
@@ -58,11 +59,7 @@ __global__ void chase_build_kernel(std::uint32_t* next, const std::uint32_t* ord
   }
 }
 
-__device__ unsigned long long global_timer_ns() {
-  unsigned long long ns;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(ns));
-  return ns;
-}
+using common::global_timer_ns;
 
 // One thread, one dependency chain: each load's address is the previous load's value.
 __global__ void pointer_chase_kernel(const std::uint32_t* next, std::uint32_t start,

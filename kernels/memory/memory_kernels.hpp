@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "stream_math.hpp"
+#include "kernels/memory/stream_math.hpp"
 
 namespace gpubench::memory {
 

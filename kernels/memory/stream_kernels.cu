@@ -6,8 +6,8 @@
 
 #include <stdexcept>
 
-#include "gpubench/cuda_check.hpp"
-#include "memory_kernels.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/memory/memory_kernels.hpp"
 
 namespace gpubench::memory {
 namespace {

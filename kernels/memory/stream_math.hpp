@@ -7,11 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define GPUBENCH_HD __host__ __device__
-#else
-#define GPUBENCH_HD
-#endif
+#include "kernels/common/host_device.hpp"
 
 namespace gpubench::memory {
 

@@ -1,16 +1,13 @@
 #include <cuda_runtime.h>
 
-#include "clock_probe.hpp"
-#include "gpubench/cuda_check.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/device_timer.cuh"
+#include "kernels/probe/clock_probe.hpp"
 
 namespace gpubench::probe {
 namespace {
 
-__device__ unsigned long long global_timer_ns() {
-  unsigned long long ns;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(ns));
-  return ns;
-}
+using common::global_timer_ns;
 
 __global__ void clock_probe_kernel(ClockSample* out, unsigned long long duration_ns) {
   const unsigned long long ns_start = global_timer_ns();

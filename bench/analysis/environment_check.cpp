@@ -1,0 +1,148 @@
+#include "analysis/environment_check.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "platform/nvml_library.hpp"
+
+namespace gpubench {
+namespace {
+
+constexpr const char* kNotReported = "not reported";
+
+std::string on_off(const std::optional<bool>& value) {
+  return value ? (*value ? "on" : "off") : kNotReported;
+}
+
+}  // namespace
+
+std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
+                                                  std::uint32_t own_pid) {
+  std::vector<EnvironmentFinding> findings;
+
+  EnvironmentFinding processes{"compute_processes", kNotReported, ""};
+  if (nvml.compute_process_ids) {
+    std::vector<std::uint32_t> others;
+    std::copy_if(nvml.compute_process_ids->begin(), nvml.compute_process_ids->end(),
+                 std::back_inserter(others),
+                 [own_pid](std::uint32_t pid) { return pid != own_pid; });
+    if (others.empty()) {
+      processes.state = "none besides gpubench";
+    } else {
+      processes.state = fmt::format("{} (pid {})", others.size(), fmt::join(others, ", "));
+      const bool one = others.size() == 1;
+      processes.warning = fmt::format(
+          "{} other compute process{} (pid {}) share{} this GPU and lower the figures; stop {} for "
+          "clean numbers.",
+          others.size(), one ? "" : "es", fmt::join(others, ", "), one ? "s" : "",
+          one ? "it" : "them");
+    }
+  }
+  findings.push_back(processes);
+
+  EnvironmentFinding persistence{"persistence_mode", on_off(nvml.persistence_mode), ""};
+  if (nvml.persistence_mode == false) {
+    persistence.warning =
+        "Persistence mode is off, so the driver may tear the GPU down and re-initialise it "
+        "between processes (slower start, clocks settling); enable it with sudo nvidia-smi -pm 1.";
+  }
+  findings.push_back(persistence);
+
+  auto clock_pair = [](const std::optional<unsigned>& now, const std::optional<unsigned>& max) {
+    return fmt::format("{} of {} MHz", now ? std::to_string(*now) : "?",
+                       max ? std::to_string(*max) : "?");
+  };
+  findings.push_back({"clocks",
+                      fmt::format("SM {}, memory {} (at rest; clocks rise under load)",
+                                  clock_pair(nvml.sm_clock_mhz, nvml.sm_clock_max_mhz),
+                                  clock_pair(nvml.memory_clock_mhz, nvml.memory_clock_max_mhz)),
+                      ""});
+
+  EnvironmentFinding reasons{"clock_event_reasons", kNotReported, ""};
+  if (nvml.clock_event_reasons) {
+    const auto names = clock_event_reason_names(*nvml.clock_event_reasons);
+    reasons.state = names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+    const std::uint64_t throttling = throttling_reasons(*nvml.clock_event_reasons);
+    if (throttling != 0) {
+      reasons.warning = fmt::format(
+          "Clocks are held down before the run starts ({}): figures may be below what the card "
+          "can do; check cooling, power limit and application clocks (nvidia-smi -q -d "
+          "PERFORMANCE).",
+          fmt::join(clock_event_reason_names(throttling), ", "));
+    }
+  }
+  findings.push_back(reasons);
+
+  EnvironmentFinding power{"power_limit", kNotReported, ""};
+  if (nvml.power_limit_w) {
+    power.state = nvml.power_default_limit_w
+                      ? fmt::format("{:g} W (default {:g} W)", *nvml.power_limit_w,
+                                    *nvml.power_default_limit_w)
+                      : fmt::format("{:g} W", *nvml.power_limit_w);
+    if (nvml.power_default_limit_w) {
+      const double limit = *nvml.power_limit_w;
+      const double stock = *nvml.power_default_limit_w;
+      if (limit < 0.98 * stock) {
+        power.warning = fmt::format(
+            "The power limit is {:g} W, below the default {:g} W: compute figures will be lower "
+            "than a stock card's; restore it with sudo nvidia-smi -pl {:g}.",
+            limit, stock, stock);
+      } else if (limit > 1.02 * stock) {
+        power.warning = fmt::format(
+            "The power limit is {:g} W, above the default {:g} W: figures may exceed a stock "
+            "card's.",
+            limit, stock);
+      }
+    }
+  }
+  findings.push_back(power);
+
+  findings.push_back({"ecc", on_off(nvml.ecc_enabled), ""});
+
+  EnvironmentFinding pcie{"pcie_link", kNotReported, ""};
+  if (nvml.pcie_generation || nvml.pcie_width) {
+    auto part = [](const std::optional<unsigned>& value) {
+      return value ? std::to_string(*value) : std::string("?");
+    };
+    pcie.state = fmt::format("gen {} of {}, x{} of x{} (idle links may train down)",
+                             part(nvml.pcie_generation), part(nvml.pcie_generation_max),
+                             part(nvml.pcie_width), part(nvml.pcie_width_max));
+    if (nvml.pcie_width && nvml.pcie_width_max && *nvml.pcie_width < *nvml.pcie_width_max) {
+      pcie.warning = fmt::format(
+          "The PCIe link runs x{} of the x{} it supports: host<->device figures will be lower "
+          "than the card can do; check the slot and riser.",
+          *nvml.pcie_width, *nvml.pcie_width_max);
+    }
+  }
+  findings.push_back(pcie);
+
+  EnvironmentFinding mig{"mig_mode", on_off(nvml.mig_enabled), ""};
+  if (nvml.mig_enabled == true) {
+    mig.warning =
+        "MIG mode is on: gpubench measures one GPU instance, not the whole card; disable MIG for "
+        "whole-card figures.";
+  }
+  findings.push_back(mig);
+
+  EnvironmentFinding display{"display_active", on_off(nvml.display_active), ""};
+  if (nvml.display_active == true) {
+    display.warning =
+        "A display is active on this GPU: the desktop competes for it and the watchdog may stop "
+        "long kernels; measure on a GPU without a display for clean figures.";
+  }
+  findings.push_back(display);
+  return findings;
+}
+
+std::map<std::string, std::string> environment_context(
+    const std::vector<EnvironmentFinding>& findings) {
+  std::map<std::string, std::string> context;
+  for (const EnvironmentFinding& finding : findings) {
+    context["env_" + finding.key] = finding.state;
+    if (!finding.warning.empty()) context["env_warning_" + finding.key] = finding.warning;
+  }
+  return context;
+}
+
+}  // namespace gpubench

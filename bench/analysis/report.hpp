@@ -1,0 +1,155 @@
+#pragma once
+// `gpubench report`: one run's figures against this card's documented specs and the counterpart's,
+// and what they mean for ML work. Everything here is driven by counter names, never by benchmark
+// names, so a new suite's rows appear without report code:
+//   - the family is the first component of the benchmark name ("memory/stream/read" -> memory), the
+//     section the second (stream);
+//   - the row's figure is the first counter present of: a counter named after a spec key ending in
+//     _tflops or _tops (fp32_tflops, fp16_tensor_fp32acc_tflops, ...: compared with that key),
+//     tflops (no documented figure), bandwidth_gbs (compared with memory_bandwidth_gbs when the
+//     run compared it, i.e. recorded pct_of_spec), latency_ns (latency_cycles shown beside it);
+//   - working_set_bytes with l2_bytes says where the data lived (only >= 4 x L2 is DRAM-bound);
+//   - flop_per_byte places a compute figure on the roofline; m (or n, or size) on the GEMM plot;
+//   - power_mean_w, energy_j, sm_clock_mean_mhz, temperature_max_c come from NVML telemetry.
+// Documented values come from the SpecDatabase at report time; measured ones only from the file.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "model/results_file.hpp"
+#include "model/spec_database.hpp"
+
+namespace gpubench {
+
+// One benchmark of a run reduced to its repetitions' medians (google/benchmark's median aggregate
+// when the file has it, else the median of the repetitions) and their spread.
+struct MeasuredBenchmark {
+  std::string name;     // "memory/stream/read" ("/manual_time" and similar suffixes dropped)
+  std::string family;   // "memory"
+  std::string section;  // "stream"
+  std::string label;
+  std::map<std::string, double> median;  // counter -> median over the repetitions
+  std::map<std::string, double> cv_pct;  // counter -> coefficient of variation in percent
+  std::int64_t repetitions = 0;
+  bool failed = false;
+  std::string error_message;
+};
+
+// In the order the benchmarks first appear in the file.
+std::vector<MeasuredBenchmark> summarize_benchmarks(const ResultsFile& run);
+
+enum class FigureKind { kBandwidth, kCompute, kLatency };
+
+// Where a figure with a working set lived: in L2, partly, or DRAM-bound (>= 4 x the larger L2).
+enum class Residency { kUnknown, kL2, kL2AndDram, kDram };
+
+struct ReportRow {
+  std::string benchmark;  // name without the family: "stream/read"
+  std::string counter;    // the figure's counter: "bandwidth_gbs"
+  FigureKind kind = FigureKind::kBandwidth;
+  std::string unit;  // "GB/s", "TFLOPS", "ns"
+  double measured = 0;
+  std::optional<double> spread_pct;  // CV across the repetitions
+  std::optional<double> noise_pct;   // median relative IQR of the samples within a repetition
+  std::string secondary;             // "39.6 cycles" for latency rows
+  Residency residency = Residency::kUnknown;
+  std::string spec_key;  // empty when no documented figure applies
+  std::optional<double> this_spec;
+  std::optional<double> pct_of_spec;
+  std::optional<double> counterpart_spec;
+  std::optional<double> vs_counterpart;            // measured / counterpart's documented figure
+  std::optional<double> projected_counterpart;     // this card's efficiency x counterpart's spec
+  std::optional<double> per_watt;                  // measured / mean board power
+  std::optional<double> counterpart_per_watt_tdp;  // counterpart's documented figure / its TDP
+  std::optional<double> energy_pj_per_unit;        // pJ per byte or per FLOP
+  std::string note;
+  bool failed = false;
+};
+
+struct ReportSection {
+  std::string name;
+  std::vector<ReportRow> rows;
+};
+
+struct ReportFamily {
+  std::string name;
+  std::vector<ReportSection> sections;
+  std::string projection_note;  // how far the projected counterpart figures hold
+};
+
+// LLM decode reads every weight once per generated token, so measured DRAM bandwidth / weight bytes
+// is an upper bound on tokens per second (KV cache, activations and kernel overheads only lower
+// it). "Fits" leaves 10% of the documented memory for the KV cache, activations and the context.
+struct DecodeEstimate {
+  std::string model;  // "7B"
+  double parameters = 0;
+  std::string precision;  // "FP16", "8-bit", "4-bit"
+  double bytes_per_parameter = 0;
+  double weight_gb = 0;
+  bool fits_this = false;
+  bool fits_counterpart = false;
+  std::optional<double> tokens_per_s_this;
+  std::optional<double> tokens_per_s_counterpart;
+};
+inline constexpr double kMemoryUsableFraction = 0.9;
+
+std::vector<DecodeEstimate> llm_decode_estimates(double bandwidth_gbs, double memory_gb,
+                                                 std::optional<double> counterpart_bandwidth_gbs,
+                                                 std::optional<double> counterpart_memory_gb);
+
+// The counterpart figure if it reached the same fraction of its documented figure as this card.
+double project_to_counterpart(double measured, double this_spec, double counterpart_spec);
+// Energy per unit of work in picojoules: power / (rate per second). For GB/s: pJ per byte; for
+// TFLOPS: pJ per FLOP.
+double energy_pj_per_unit(double power_w, double rate, FigureKind kind);
+
+struct Report {
+  bool specs_only = false;
+  std::string title;
+  std::filesystem::path run_path;
+  SpecSheet sheet;  // this card's
+  std::optional<SpecSheet> counterpart;
+  // (what, value): GPU, driver, CUDA, cuBLAS, gpubench version, profile, ...
+  std::vector<std::pair<std::string, std::string>> manifest;
+  std::vector<std::pair<std::string, std::string>> environment;  // env_* entries of the manifest
+  std::vector<std::string> warnings;  // environment warnings and the report's own
+  std::vector<ReportFamily> families;
+  bool has_gemm = false;
+  bool has_telemetry = false;
+
+  // The DRAM-bound bandwidth "what this means" uses, and which benchmark gave it.
+  std::optional<double> dram_bandwidth_gbs;
+  std::string dram_bandwidth_source;
+  std::optional<double> projected_counterpart_bandwidth_gbs;
+  std::vector<DecodeEstimate> decode;
+  std::vector<std::string> meaning;  // paragraphs of "What this means"
+
+  // Plot data (see plot_input_json).
+  std::optional<double> l2_bytes;
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> working_set_series;
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> gemm_series;
+  struct ComputePoint {
+    std::string label;
+    double tflops = 0;
+    std::optional<double> flop_per_byte;
+  };
+  std::vector<ComputePoint> compute_points;
+
+  // Documented comparison (specs-only reports, and the appendix of run reports).
+  std::vector<SpecComparisonRow> documented;
+};
+
+// Throws UserError when the file is not a gpubench run or names an unknown counterpart.
+Report build_report(const ResultsFile& run, const SpecDatabase& database, std::string_view against);
+Report build_specs_only_report(const SpecSheet& a, const SpecSheet& b);
+
+// About 4 significant figures without exponents: 3063, 282.5, 11.28, 1.234, 0.638.
+std::string format_figure(double value);
+
+}  // namespace gpubench

@@ -1,0 +1,274 @@
+// The compute suite: each execution unit's peak (scalar FMA pipes and tensor cores through
+// mma.sync) at the clock it actually ran at, plus one-chain latency. Every launch's chains are
+// checked against the CPU model of the same chain before a figure is reported.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+#include "harness/suites/suites.hpp"
+#include "harness/timing.hpp"
+#include "kernels/compute/compute_kernels.hpp"
+#include "kernels/compute/compute_reference.hpp"
+#include "model/rate_table.hpp"
+
+namespace gpubench {
+namespace {
+
+using compute::ComputeOp;
+
+struct ComputeRow {
+  std::string_view name;
+  ComputeOp op;
+  std::optional<Throughput> rate;  // the rate-table / spec entry this unit is measured against
+  std::string_view note;           // why the comparison is qualified, if it is
+};
+
+constexpr ComputeRow kComputeRows[] = {
+    {"fp32_ffma", ComputeOp::kFfma, Throughput::kFp32, ""},
+    {"fp16_hfma2", ComputeOp::kHfma2, Throughput::kFp16, ""},
+    {"bf16_hfma2", ComputeOp::kBf16Fma2, Throughput::kFp16,
+     "BF16 HFMA2 compared with the FP16 HFMA2 rate (no separate BF16 figure is documented)"},
+    {"fp64_dfma", ComputeOp::kDfma, Throughput::kFp64, ""},
+    {"int32_imad", ComputeOp::kImad, std::nullopt, "no documented INT32 rate"},
+    {"mma_f16_f16acc", ComputeOp::kMmaF16F16, Throughput::kFp16TensorFp16Acc, ""},
+    {"mma_f16_f32acc", ComputeOp::kMmaF16F32, Throughput::kFp16TensorFp32Acc, ""},
+    {"mma_bf16_f32acc", ComputeOp::kMmaBf16F32, Throughput::kBf16Tensor, ""},
+    {"mma_tf32_f32acc", ComputeOp::kMmaTf32F32, Throughput::kTf32Tensor, ""},
+    {"mma_s8_s32acc", ComputeOp::kMmaS8S32, Throughput::kInt8Tensor, ""},
+    {"mma_s4_s32acc", ComputeOp::kMmaS4S32, std::nullopt, "no INT4 figure in the spec database"},
+    {"mma_e4m3_f32acc", ComputeOp::kMmaE4m3F32, Throughput::kFp8TensorFp32Acc, ""},
+    {"mma_e5m2_f32acc", ComputeOp::kMmaE5m2F32, Throughput::kFp8TensorFp32Acc, ""},
+    {"mma_e4m3_f16acc", ComputeOp::kMmaE4m3F16, Throughput::kFp8TensorFp16Acc, ""},
+    {"mma_e5m2_f16acc", ComputeOp::kMmaE5m2F16, Throughput::kFp8TensorFp16Acc, ""},
+};
+
+// Long enough that launch overhead and block start-up skew are below 0.1% (microseconds), short
+// enough that the stopping rule gets its five samples within a repetition's budget.
+double target_launch_seconds(bool quick) {
+  return quick ? 0.01 : 0.02;
+}
+constexpr std::uint32_t kSeed = 0x6a09e667u;
+
+bool is_integer(ComputeOp op) {
+  return op == ComputeOp::kImad || op == ComputeOp::kMmaS8S32 || op == ComputeOp::kMmaS4S32;
+}
+
+int device_sm(const SuiteContext& context) {
+  return context.device().compute_capability.major * 10 + context.device().compute_capability.minor;
+}
+
+struct ComputeBuffers {
+  DeviceBuffer<std::uint32_t> out;
+  DeviceBuffer<probe::ClockSample> clock{1};
+  int blocks = 0;
+  long long iterations = 0;
+};
+
+long long round_iterations(ComputeOp op, double iterations) {
+  const long long unit = compute::is_tensor(op) ? compute::kMmaUnroll : compute::kScalarUnroll;
+  return std::max<long long>(unit, static_cast<long long>(iterations) / unit * unit);
+}
+
+// Checks sampled threads (scalar) or warps (tensor) of the last launch against the CPU model.
+void verify_throughput(ComputeOp op, int sm, const ComputeBuffers& buffers, cudaStream_t stream) {
+  const int words = compute::output_words_per_thread(op, sm);
+  const std::size_t threads =
+      static_cast<std::size_t>(buffers.blocks) * compute::kComputeBlockThreads;
+  std::vector<std::uint32_t> host(threads * static_cast<std::size_t>(words));
+  GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(host.data(), buffers.out.get(),
+                                      host.size() * sizeof(std::uint32_t), cudaMemcpyDeviceToHost,
+                                      stream));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+  // First, last and a spread of threads (whole warps for the tensor ops).
+  std::vector<std::size_t> sampled_warps;
+  const std::size_t warps = threads / 32;
+  for (std::size_t i = 0; i < 8; ++i)
+    sampled_warps.push_back(i * (warps - 1) / 7);
+  for (const std::size_t warp : sampled_warps) {
+    for (int lane = 0; lane < 32; ++lane) {
+      const std::size_t thread = warp * 32 + static_cast<std::size_t>(lane);
+      const std::uint32_t* got = host.data() + thread * static_cast<std::size_t>(words);
+      if (compute::is_tensor(op)) {
+        const int per_accumulator = compute::accumulator_words(op, sm);
+        for (int k = 0; k < compute::kMmaAccumulators; ++k) {
+          for (int w = 0; w < per_accumulator; ++w) {
+            const std::uint32_t expected = compute::accumulator_word(
+                op, sm, kSeed, static_cast<std::uint32_t>(warp), lane, k, w, true);
+            if (got[k * per_accumulator + w] != expected) {
+              throw VerificationError(fmt::format(
+                  "warp {} lane {} accumulator {} word {} is {:#010x}, expected {:#010x} "
+                  "(C + A*B): the fragment mapping or the mma result is wrong",
+                  warp, lane, k, w, got[k * per_accumulator + w], expected));
+            }
+          }
+        }
+        continue;
+      }
+      if (lane % 16 != 0) continue;  // scalar chains: two threads per sampled warp suffice
+      for (int chain = 0; chain < compute::kScalarChains; ++chain) {
+        const std::uint64_t expected = compute::scalar_chain_result(
+            op, kSeed, static_cast<std::uint32_t>(thread), chain, buffers.iterations);
+        const std::uint64_t value =
+            op == ComputeOp::kDfma
+                ? (static_cast<std::uint64_t>(got[2 * chain + 1]) << 32) | got[2 * chain]
+                : got[chain];
+        if (value != expected) {
+          throw VerificationError(fmt::format(
+              "thread {} chain {} ended at {:#x}, the CPU model of the same chain at {:#x}", thread,
+              chain, value, expected));
+        }
+      }
+    }
+  }
+}
+
+void throughput_benchmark(benchmark::State& state, SuiteContext& context, const ComputeRow& row) {
+  const int sm = device_sm(context);
+  const ComputeOp op = row.op;
+  ComputeBuffers& buffers =
+      context.cached<ComputeBuffers>(fmt::format("compute:{}", row.name), [&] {
+        auto made = std::make_shared<ComputeBuffers>();
+        made->blocks = compute::compute_full_wave_blocks(op, sm, context.device().ordinal);
+        made->out = DeviceBuffer<std::uint32_t>(
+            static_cast<std::size_t>(made->blocks) * compute::kComputeBlockThreads *
+            static_cast<std::size_t>(compute::output_words_per_thread(op, sm)));
+        // Calibrate: time a short launch, then size the timed ones to the target launch time.
+        const long long probe_iterations = round_iterations(op, 4096);
+        OwnedEvent start, stop;
+        compute::launch_compute_throughput(op, sm, made->blocks, probe_iterations, kSeed,
+                                           made->out.get(), made->clock.get(), context.stream());
+        GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), context.stream()));
+        compute::launch_compute_throughput(op, sm, made->blocks, probe_iterations, kSeed,
+                                           made->out.get(), made->clock.get(), context.stream());
+        GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), context.stream()));
+        GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+        float milliseconds = 0;
+        GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+        made->iterations = round_iterations(op, static_cast<double>(probe_iterations) *
+                                                    target_launch_seconds(context.options().quick) *
+                                                    1e3 / std::max(milliseconds, 1e-3f));
+        return made;
+      });
+  const TimedLaunches timed = time_launches(
+      state, context,
+      [&](cudaStream_t s) {
+        compute::launch_compute_throughput(op, sm, buffers.blocks, buffers.iterations, kSeed,
+                                           buffers.out.get(), buffers.clock.get(), s);
+      },
+      TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
+  verify_throughput(op, sm, buffers, context.stream());
+
+  probe::ClockSample clock{};
+  GPUBENCH_CUDA_CHECK(
+      cudaMemcpy(&clock, buffers.clock.get(), sizeof clock, cudaMemcpyDeviceToHost));
+  const double clock_mhz = probe::clock_mhz(clock);
+  const double flops = compute::launch_flops(op, sm, buffers.blocks, buffers.iterations);
+  const double tera = flops / 1e12;
+  using benchmark::Counter;
+  const char* unit = is_integer(op) ? "tops" : "tflops";
+  state.counters[unit] = Counter(tera, Counter::kIsIterationInvariantRate);
+  state.counters["sm_clock_mhz"] = clock_mhz;
+  state.counters["iterations_per_launch"] = static_cast<double>(buffers.iterations);
+  if (row.rate) {
+    add_clock_peak_counter(state, context, tera, *row.rate, clock_mhz);
+    add_spec_counters(state, context, tera, spec_key(*row.rate));
+  }
+  std::string label(row.note);
+  if (compute::is_tensor(op) && sm == 90) {
+    label = "Hopper: the rate table holds the wgmma rate; mma.sync does not reach it";
+  }
+  set_label(state, timed, label);
+}
+
+void latency_benchmark(benchmark::State& state, SuiteContext& context, const ComputeRow& row) {
+  const int sm = device_sm(context);
+  const ComputeOp op = row.op;
+  constexpr long long kIterations = 1 << 14;
+  const int words = compute::is_tensor(op) ? 32 * compute::accumulator_words(op, sm)
+                                           : (op == ComputeOp::kDfma ? 2 : 1);
+  DeviceBuffer<std::uint32_t> out(static_cast<std::size_t>(words));
+  DeviceBuffer<unsigned long long> cycles(1);
+  time_launches(
+      state, context,
+      [&](cudaStream_t s) {
+        compute::launch_compute_latency(op, sm, kIterations, kSeed, out.get(), cycles.get(), s);
+      },
+      TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
+  std::vector<std::uint32_t> host(static_cast<std::size_t>(words));
+  unsigned long long ticks = 0;
+  GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), out.get(), host.size() * sizeof(std::uint32_t),
+                                 cudaMemcpyDeviceToHost));
+  GPUBENCH_CUDA_CHECK(cudaMemcpy(&ticks, cycles.get(), sizeof ticks, cudaMemcpyDeviceToHost));
+  double instructions = static_cast<double>(kIterations);
+  if (compute::is_tensor(op)) {
+    instructions = static_cast<double>(2 * kIterations + 1);
+    const int per_lane = compute::accumulator_words(op, sm);
+    for (int lane = 0; lane < 32; ++lane) {
+      for (int w = 0; w < per_lane; ++w) {
+        const std::uint32_t expected =
+            compute::accumulator_word(op, sm, kSeed, 0, lane, 0, w, true);
+        if (host[static_cast<std::size_t>(lane * per_lane + w)] != expected) {
+          throw VerificationError(fmt::format("latency chain: lane {} word {} is wrong", lane, w));
+        }
+      }
+    }
+  } else {
+    const std::uint64_t expected = compute::scalar_chain_result(op, kSeed, 0, 0, kIterations);
+    const std::uint64_t value =
+        op == ComputeOp::kDfma ? (static_cast<std::uint64_t>(host[1]) << 32) | host[0] : host[0];
+    if (value != expected) throw VerificationError("latency chain ended at the wrong value");
+  }
+  state.counters["latency_cycles"] = static_cast<double>(ticks) / instructions;
+  state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
+}
+
+// Whether `row` is measured on this device. An emulated mma.sync is not: ptxas lowers it to
+// ordinary arithmetic on loop-invariant operands, which it may hoist, so no figure of it would
+// describe the tensor cores (on an H100 the FP8 "throughput" came out above the FP16 one).
+bool measured(const ComputeRow& row, int sm, bool say_why) {
+  if (!compute::compute_op_built(row.op, sm)) return false;  // the architecture lacks it
+  if (compute::compute_op_emulated(row.op, sm)) {
+    if (say_why) {
+      fmt::print(stderr,
+                 "gpubench: compute/{}: not measured on sm_{}: mma.sync of this type is emulated "
+                 "there, not a tensor-core path.\n",
+                 row.name, sm);
+    }
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void register_compute_suite(SuiteContext& context) {
+  const int sm = device_sm(context);
+  for (const ComputeRow& row : kComputeRows) {
+    if (!measured(row, sm, true)) continue;
+    const std::string name = fmt::format("compute/peak/{}", row.name);
+    configure_timed_benchmark(
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&context, &row, name](benchmark::State& state) {
+                                       run_guarded(state, name, [&] {
+                                         throughput_benchmark(state, context, row);
+                                       });
+                                     }),
+        benchmark::kMillisecond);
+  }
+  for (const ComputeRow& row : kComputeRows) {
+    if (!measured(row, sm, false)) continue;
+    const std::string name = fmt::format("compute/latency/{}", row.name);
+    configure_timed_benchmark(
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&context, &row, name](benchmark::State& state) {
+                                       run_guarded(state, name,
+                                                   [&] { latency_benchmark(state, context, row); });
+                                     }),
+        benchmark::kMicrosecond);
+  }
+}
+
+}  // namespace gpubench

@@ -1,0 +1,267 @@
+// The GEMM suite: cuBLAS/cuBLASLt per precision and gpubench's own SGEMM and tensor-core HGEMM on
+// square, LLM and ResNet shapes. Every result is checked against an FP64 reference on sampled
+// elements (relative Frobenius error, a tolerance per precision) before a figure is reported.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "analysis/kernel_inspection.hpp"
+#include "harness/cublas_gemm.hpp"
+#include "harness/cupti_inspector.hpp"
+#include "harness/gemm_types.hpp"
+#include "harness/suites/suites.hpp"
+#include "harness/timing.hpp"
+#include "kernels/gemm/gemm_support.hpp"
+#include "kernels/gemm/own_gemm.hpp"
+#include "model/gemm_plan.hpp"
+#include "model/kernel_classes.hpp"
+
+namespace gpubench {
+namespace {
+
+constexpr int kReferenceSamples = 4096;
+constexpr std::uint32_t kSeedA = 0x243f6a88u, kSeedB = 0x85a308d3u;
+
+enum class Implementation { kCublas, kOwn };
+
+struct GemmRow {
+  Implementation implementation;
+  GemmPrecision precision;
+};
+
+// Library rows first: google/benchmark runs in registration order, so cuBLAS has run on a shape
+// by the time the own kernel's row compares with it.
+constexpr GemmRow kGemmRows[] = {
+    {Implementation::kCublas, GemmPrecision::kFp32},
+    {Implementation::kCublas, GemmPrecision::kTf32},
+    {Implementation::kCublas, GemmPrecision::kFp16Fp16Acc},
+    {Implementation::kCublas, GemmPrecision::kFp16Fp32Acc},
+    {Implementation::kCublas, GemmPrecision::kBf16},
+    {Implementation::kCublas, GemmPrecision::kFp8E4m3},
+    {Implementation::kCublas, GemmPrecision::kInt8},
+    {Implementation::kOwn, GemmPrecision::kFp32},
+    {Implementation::kOwn, GemmPrecision::kFp16Fp32Acc},
+    {Implementation::kOwn, GemmPrecision::kFp16Fp16Acc},
+};
+
+struct GemmBuffers {
+  DeviceBuffer<unsigned char> a, b, c;
+  DeviceBuffer<double> sums{3};
+};
+
+// What the suite shares across rows: the library handles, the cuBLAS rates per shape so the own
+// kernels can report their ratio to them, and CUPTI's look at each benchmark's launch.
+struct GemmSuiteState {
+  explicit GemmSuiteState(cudaStream_t stream) : cublas(stream) {}
+  CublasGemm cublas;
+  std::map<std::string, std::vector<double>> cublas_tflops;  // "precision/shape" -> per repetition
+  CuptiInspector inspector;
+  // "implementation/precision/shape" -> what one untimed launch showed; taken on a benchmark's
+  // first repetition and reused by the others, which run the same kernels.
+  std::map<std::string, KernelInspection> inspections;
+};
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+std::string implementation_name(Implementation implementation) {
+  return implementation == Implementation::kCublas ? "cublas" : "own";
+}
+
+bool own_kernel_exists(GemmPrecision precision, int sm) {
+  if (precision == GemmPrecision::kFp32) return true;
+  return (precision == GemmPrecision::kFp16Fp32Acc || precision == GemmPrecision::kFp16Fp16Acc) &&
+         sm >= 80;  // the HGEMM pipeline needs cp.async
+}
+
+void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& shape,
+                  GemmBuffers& buffers, cudaStream_t stream) {
+  const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
+            k = static_cast<int>(shape.k);
+  if (row.implementation == Implementation::kCublas) {
+    suite.cublas.gemm(row.precision, m, n, k, buffers.a.get(), buffers.b.get(), buffers.c.get());
+  } else if (row.precision == GemmPrecision::kFp32) {
+    gemm::launch_own_sgemm(m, n, k, reinterpret_cast<const float*>(buffers.a.get()),
+                           reinterpret_cast<const float*>(buffers.b.get()),
+                           reinterpret_cast<float*>(buffers.c.get()), stream);
+  } else if (!gemm::launch_own_hgemm(row.precision == GemmPrecision::kFp16Fp16Acc, m, n, k,
+                                     reinterpret_cast<const __half*>(buffers.a.get()),
+                                     reinterpret_cast<const __half*>(buffers.b.get()),
+                                     reinterpret_cast<__half*>(buffers.c.get()), stream)) {
+    throw std::runtime_error("the own HGEMM does not run on this architecture");
+  }
+}
+
+// Relative Frobenius error of C on sampled elements against the FP64 reference; throws
+// VerificationError past the precision's tolerance or on any non-finite element.
+double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers& buffers,
+                   cudaStream_t stream) {
+  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.sums.get(), 0, 3 * sizeof(double), stream));
+  gemm::launch_sampled_error(gemm_input_type(precision), gemm_output_type(precision),
+                             gemm_b_transposed(precision), static_cast<int>(shape.m),
+                             static_cast<int>(shape.n), static_cast<int>(shape.k), buffers.a.get(),
+                             buffers.b.get(), buffers.c.get(), kReferenceSamples, 0x5851f42du,
+                             buffers.sums.get(), stream);
+  double sums[3] = {};
+  GPUBENCH_CUDA_CHECK(
+      cudaMemcpyAsync(sums, buffers.sums.get(), sizeof sums, cudaMemcpyDeviceToHost, stream));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (sums[2] > 0) {
+    throw VerificationError(fmt::format("{} sampled elements of C are not finite", sums[2]));
+  }
+  const double error = sums[1] > 0 ? std::sqrt(sums[0] / sums[1]) : std::sqrt(sums[0]);
+  const double tolerance = gemm_tolerance(precision, shape.k);
+  if (!(error <= tolerance)) {
+    throw VerificationError(fmt::format(
+        "relative Frobenius error {:.3g} on {} sampled elements exceeds the {} tolerance {:.3g}",
+        error, std::min<long long>(kReferenceSamples, shape.m * shape.n),
+        gemm_precision_info(precision).name, tolerance));
+  }
+  return error;
+}
+
+// One extra launch, after the timed ones and the check (CUPTI instruments what it watches): the
+// kernels it ran and the tensor pipe's activity, once per benchmark. CUPTI's failures come back as
+// label text and a warning printed once per run; CUDA errors throw.
+const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
+                                     const GemmShape& shape, GemmBuffers& buffers,
+                                     cudaStream_t stream) {
+  const std::string key = fmt::format("{}/{}/{}", implementation_name(row.implementation),
+                                      gemm_precision_info(row.precision).name, shape.name);
+  auto found = suite.inspections.find(key);
+  if (found == suite.inspections.end()) {
+    KernelInspection inspection = suite.inspector.inspect(
+        [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); }, stream);
+    for (const std::string& notice : suite.inspector.take_notices()) {
+      fmt::print(stderr, "gpubench: warning: {}\n", notice);
+    }
+    found = suite.inspections.emplace(key, std::move(inspection)).first;
+  }
+  return found->second;
+}
+
+void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteState& suite,
+                    const GemmRow& row, const GemmShape& shape) {
+  const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
+  const cudaStream_t stream = context.stream();
+  GemmBuffers& buffers =
+      context.cached<GemmBuffers>(fmt::format("gemm:{}:{}", info.name, shape.name), [&] {
+        auto made = std::make_shared<GemmBuffers>();
+        const auto in = gemm_input_type(row.precision);
+        const std::size_t a_count = static_cast<std::size_t>(shape.m * shape.k);
+        const std::size_t b_count = static_cast<std::size_t>(shape.k * shape.n);
+        made->a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
+        made->b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
+        made->c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
+                                              gemm::element_bytes(gemm_output_type(row.precision)));
+        gemm::launch_fill_random(in, made->a.get(), a_count, kSeedA, stream);
+        gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
+        return made;
+      });
+  // Poison C, so an unwritten output fails the check.
+  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.c.get(), 0xff, buffers.c.bytes(), stream));
+  if (row.implementation == Implementation::kCublas) {
+    suite.cublas.prepare(row.precision, static_cast<int>(shape.m), static_cast<int>(shape.n),
+                         static_cast<int>(shape.k));
+  }
+  const TimedLaunches timed = time_launches(
+      state, context, [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); },
+      TimingPolicy{.warm_up_launches = 2, .flush_l2 = true, .measure_sm_clock = true});
+  const double error = verify_gemm(row.precision, shape, buffers, stream);
+  const KernelInspection* inspection = context.options().inspect_kernels
+                                           ? &inspect_gemm(suite, row, shape, buffers, stream)
+                                           : nullptr;
+
+  using benchmark::Counter;
+  const double tera = shape.flops() / 1e12;
+  state.counters[info.integer ? "tops" : "tflops"] =
+      Counter(tera, Counter::kIsIterationInvariantRate);
+  if (error > 0) state.counters["rel_error"] = error;
+  add_clock_peak_counter(state, context, tera, info.peak, state.counters["sm_clock_mhz"]);
+  add_spec_counters(state, context, tera, spec_key(info.peak));
+  const auto documented = context.sheet().number(spec_key(info.peak));
+  const double measured_tflops = timed.median_seconds > 0 ? tera / timed.median_seconds : 0;
+  const std::string pair = fmt::format("{}/{}", info.name, shape.name);
+  if (row.implementation == Implementation::kCublas) {
+    suite.cublas_tflops[pair].push_back(measured_tflops);
+  } else if (const auto it = suite.cublas_tflops.find(pair); it != suite.cublas_tflops.end()) {
+    state.counters["vs_cublas"] = measured_tflops / median(it->second);
+  }
+  std::string label;
+  const auto bandwidth = context.sheet().number("memory_bandwidth_gbs");
+  if (documented && bandwidth) {
+    const Boundedness bound =
+        classify_gemm(shape, info.input_bytes, info.output_bytes, *documented, *bandwidth);
+    state.counters["arithmetic_intensity"] = bound.arithmetic_intensity;
+    state.counters["ridge_point"] = bound.ridge_point;
+    label = bound.compute_bound ? "compute-bound" : "memory-bound";
+  }
+  if (inspection == nullptr) {  // --no-inspect
+    set_label(state, timed, label);
+    return;
+  }
+  // Which kernels ran (1: all tensor-core; 0: some SIMT; absent: a kernel the rules do not know)
+  // and how busy the tensor pipe was, when the driver lets CUPTI read the counters.
+  const bool integer = row.precision == GemmPrecision::kInt8;
+  if (const auto tensor_core = all_tensor_core(inspection->kernel_names)) {
+    state.counters["tensor_core_kernels"] = *tensor_core ? 1 : 0;
+  }
+  for (const auto& [counter, pct] : inspection->tensor_pipe_pct)
+    state.counters[counter] = pct;
+  if (const auto pct = tensor_pipe_active_pct(*inspection, integer)) {
+    state.counters["tensor_pipe_active_pct"] = *pct;
+  }
+  set_label(state, timed, inspection_label(label, *inspection, integer));
+}
+
+}  // namespace
+
+void register_gemm_suite(SuiteContext& context) {
+  const int sm =
+      context.device().compute_capability.major * 10 + context.device().compute_capability.minor;
+  auto suite = std::make_shared<GemmSuiteState>(context.stream());
+  const std::int64_t free_bytes = context.free_memory_bytes();
+  for (const GemmRow& row : kGemmRows) {
+    const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
+    if (row.implementation == Implementation::kOwn && !own_kernel_exists(row.precision, sm)) {
+      continue;
+    }
+    for (const GemmShape& shape :
+         gemm_shapes(context.options().quick, free_bytes, info.input_bytes, info.output_bytes)) {
+      // Squares for every row. FP16 with FP32 accumulate (the common training case, library and
+      // own) also runs the LLM and ResNet shapes; FP8 and INT8 the LLM shapes, where inference
+      // uses them; FP32 the ResNet ones. BF16 shares FP16's tensor rate, so it stays on squares:
+      // a full run on an H100 spent about 4 s per row, most of it on small shapes.
+      const GemmPrecision p = row.precision;
+      const bool runs_here =
+          shape.family == "square" || p == GemmPrecision::kFp16Fp32Acc ||
+          (shape.family == "llm" && (p == GemmPrecision::kFp8E4m3 || p == GemmPrecision::kInt8)) ||
+          (shape.family == "resnet" && p == GemmPrecision::kFp32 &&
+           row.implementation == Implementation::kCublas);
+      if (!runs_here) continue;
+      if (row.implementation == Implementation::kCublas &&
+          !CublasGemm::supports(row.precision, sm, shape)) {
+        continue;
+      }
+      const std::string name = fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
+                                           info.name, shape.name);
+      configure_timed_benchmark(benchmark::RegisterBenchmark(
+                                    name.c_str(),
+                                    [&context, suite, row, shape, name](benchmark::State& state) {
+                                      run_guarded(state, name, [&] {
+                                        gemm_benchmark(state, context, *suite, row, shape);
+                                      });
+                                    }),
+                                benchmark::kMicrosecond);
+    }
+  }
+}
+
+}  // namespace gpubench

@@ -1,0 +1,17 @@
+#include "model/device_info.hpp"
+
+#include <fmt/format.h>
+
+namespace gpubench {
+
+double DeviceInfo::memory_bandwidth_gbs_from_attributes() const {
+  // The runtime reports the memory clock at half the data rate (DDR), for GDDR and HBM alike.
+  return 2.0 * memory_clock_mhz * 1e6 * (memory_bus_bits / 8.0) / 1e9;
+}
+
+std::string format_cuda_version(int version) {
+  if (version <= 0) return "none";
+  return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);
+}
+
+}  // namespace gpubench

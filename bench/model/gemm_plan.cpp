@@ -1,0 +1,117 @@
+#include "model/gemm_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace gpubench {
+namespace {
+
+const std::vector<GemmPrecisionInfo> kPrecisions = {
+    {GemmPrecision::kFp32, "fp32", 4, 4, Throughput::kFp32, false},
+    {GemmPrecision::kTf32, "tf32", 4, 4, Throughput::kTf32Tensor, false},
+    {GemmPrecision::kFp16Fp16Acc, "fp16_f16acc", 2, 2, Throughput::kFp16TensorFp16Acc, false},
+    {GemmPrecision::kFp16Fp32Acc, "fp16_f32acc", 2, 2, Throughput::kFp16TensorFp32Acc, false},
+    {GemmPrecision::kBf16, "bf16_f32acc", 2, 2, Throughput::kBf16Tensor, false},
+    {GemmPrecision::kFp8E4m3, "fp8_e4m3_f32acc", 1, 2, Throughput::kFp8TensorFp32Acc, false},
+    {GemmPrecision::kInt8, "int8_s32acc", 1, 4, Throughput::kInt8Tensor, true},
+};
+
+}  // namespace
+
+const GemmPrecisionInfo& gemm_precision_info(GemmPrecision precision) {
+  return *std::find_if(kPrecisions.begin(), kPrecisions.end(),
+                       [precision](const auto& info) { return info.precision == precision; });
+}
+
+const std::vector<GemmPrecision>& all_gemm_precisions() {
+  static const std::vector<GemmPrecision> all = [] {
+    std::vector<GemmPrecision> list;
+    for (const auto& info : kPrecisions)
+      list.push_back(info.precision);
+    return list;
+  }();
+  return all;
+}
+
+double gemm_tolerance(GemmPrecision precision, std::int64_t k) {
+  switch (precision) {
+    case GemmPrecision::kFp32:
+      return 1e-5;
+    case GemmPrecision::kTf32:
+      return 1e-3;
+    case GemmPrecision::kFp16Fp16Acc:
+      return 1e-2 * std::max(1.0, std::sqrt(static_cast<double>(k) / 1024.0));
+    case GemmPrecision::kFp16Fp32Acc:
+    case GemmPrecision::kBf16:
+    case GemmPrecision::kFp8E4m3:
+      return 1e-2;
+    case GemmPrecision::kInt8:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+double gemm_min_bytes(const GemmShape& shape, int input_bytes, int output_bytes) {
+  const double m = static_cast<double>(shape.m), n = static_cast<double>(shape.n),
+               k = static_cast<double>(shape.k);
+  return (m * k + k * n) * input_bytes + m * n * output_bytes;
+}
+
+std::vector<GemmShape> gemm_shapes(bool quick, std::int64_t free_bytes, int input_bytes,
+                                   int output_bytes) {
+  std::vector<GemmShape> shapes;
+  const std::vector<std::int64_t> squares =
+      quick ? std::vector<std::int64_t>{1024, 4096}
+            : std::vector<std::int64_t>{256, 512, 1024, 2048, 4096, 8192, 16384};
+  for (const std::int64_t size : squares) {
+    shapes.push_back({size, size, size, "square", fmt::format("{}x{}x{}", size, size, size)});
+  }
+  // LLM linear layers (Llama-style, hidden 4096): C (tokens x out) = X (tokens x in) * W.
+  struct Layer {
+    const char* name;
+    std::int64_t out, in;
+  };
+  const std::vector<Layer> layers = quick ? std::vector<Layer>{{"attn_proj", 4096, 4096}}
+                                          : std::vector<Layer>{{"attn_proj", 4096, 4096},
+                                                               {"mlp_up_11008", 11008, 4096},
+                                                               {"mlp_down_11008", 4096, 11008},
+                                                               {"mlp_up_14336", 14336, 4096},
+                                                               {"mlp_down_14336", 4096, 14336}};
+  const std::vector<std::int64_t> tokens =
+      quick ? std::vector<std::int64_t>{1, 2048} : std::vector<std::int64_t>{1, 16, 128, 2048};
+  for (const Layer& layer : layers) {
+    for (const std::int64_t t : tokens) {
+      shapes.push_back({t, layer.out, layer.in, "llm", fmt::format("llm_{}_t{}", layer.name, t)});
+    }
+  }
+  // ResNet-50 convolutions as im2col GEMMs, batch 32: M = 32 x H x W, N = out channels,
+  // K = kernel x kernel x in channels.
+  const std::vector<GemmShape> resnet = {
+      {32 * 56 * 56, 64, 3 * 3 * 64, "resnet", "resnet_conv2_3x3"},
+      {32 * 14 * 14, 256, 3 * 3 * 256, "resnet", "resnet_conv4_3x3"},
+      {32 * 7 * 7, 512, 3 * 3 * 512, "resnet", "resnet_conv5_3x3"},
+  };
+  if (quick) {
+    shapes.push_back(resnet[1]);
+  } else {
+    shapes.insert(shapes.end(), resnet.begin(), resnet.end());
+  }
+  // Keep what fits, with room for the reference sample and the L2 flush buffer.
+  std::erase_if(shapes, [&](const GemmShape& shape) {
+    return gemm_min_bytes(shape, input_bytes, output_bytes) > static_cast<double>(free_bytes) * 0.7;
+  });
+  return shapes;
+}
+
+Boundedness classify_gemm(const GemmShape& shape, int input_bytes, int output_bytes,
+                          double peak_tflops, double bandwidth_gbs) {
+  Boundedness result;
+  result.arithmetic_intensity = shape.flops() / gemm_min_bytes(shape, input_bytes, output_bytes);
+  result.ridge_point = peak_tflops * 1e12 / (bandwidth_gbs * 1e9);
+  result.compute_bound = result.arithmetic_intensity >= result.ridge_point;
+  return result;
+}
+
+}  // namespace gpubench

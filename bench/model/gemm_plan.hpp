@@ -1,0 +1,70 @@
+#pragma once
+// What the GEMM suite runs and how it judges results, kept apart from the device code so the CPU
+// tests check it: precisions and their tolerances, the shapes (square sweep, LLM linear layers,
+// ResNet im2col), and whether a shape is memory- or compute-bound on a card.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/rate_table.hpp"
+
+namespace gpubench {
+
+enum class GemmPrecision {
+  kFp32,         // SGEMM
+  kTf32,         // FP32 data, TF32 tensor math
+  kFp16Fp16Acc,  // FP16 in/out, FP16 accumulate
+  kFp16Fp32Acc,  // FP16 in/out, FP32 accumulate
+  kBf16,         // BF16 in/out, FP32 accumulate
+  kFp8E4m3,      // FP8 e4m3 in (TN), FP16 out, FP32 accumulate
+  kInt8,         // INT8 in, INT32 out and accumulate
+};
+
+struct GemmPrecisionInfo {
+  GemmPrecision precision;
+  std::string_view name;  // benchmark-name fragment: "fp16_f32acc"
+  int input_bytes;        // per element of A and B
+  int output_bytes;       // per element of C
+  Throughput peak;        // the spec/rate-table entry it is measured against
+  bool integer;           // TOPS rather than TFLOPS; exact check
+};
+const GemmPrecisionInfo& gemm_precision_info(GemmPrecision precision);
+const std::vector<GemmPrecision>& all_gemm_precisions();
+
+// Largest relative Frobenius error ||C - ref|| / ||ref|| accepted for inputs uniform in [-1, 1]:
+// FP32 1e-5, TF32 1e-3, FP16/BF16/FP8 1e-2, INT8 exact (0). FP16 accumulation grows its error with
+// sqrt(k), so its bound scales by sqrt(k / 1024) past k = 1024.
+double gemm_tolerance(GemmPrecision precision, std::int64_t k);
+
+struct GemmShape {
+  std::int64_t m = 0, n = 0, k = 0;
+  std::string family;  // "square", "llm", "resnet"
+  std::string name;    // "4096x4096x4096", "llm_mlp_up_t16"
+  double flops() const {
+    return 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  }
+};
+
+// Square sizes 256..16384 (quick: 1024, 4096) that fit in `free_bytes` for these element sizes;
+// LLM linear layers (hidden 4096, MLP 11008 and 14336, tokens 1/16/128/2048; quick: tokens 1 and
+// 2048 of the 4096x4096 projection); ResNet-50 im2col GEMMs at batch 32 (quick: one).
+std::vector<GemmShape> gemm_shapes(bool quick, std::int64_t free_bytes, int input_bytes,
+                                   int output_bytes);
+
+// Bytes a GEMM must move at least once (A, B read, C written).
+double gemm_min_bytes(const GemmShape& shape, int input_bytes, int output_bytes);
+
+// FLOPs per byte of the shape against the card's ridge point (peak / bandwidth): "compute-bound"
+// when the intensity reaches it.
+struct Boundedness {
+  double arithmetic_intensity = 0;  // FLOP per byte
+  double ridge_point = 0;           // FLOP per byte at which the card's roofs meet
+  bool compute_bound = false;
+};
+Boundedness classify_gemm(const GemmShape& shape, int input_bytes, int output_bytes,
+                          double peak_tflops, double bandwidth_gbs);
+
+}  // namespace gpubench

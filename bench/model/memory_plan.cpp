@@ -1,0 +1,119 @@
+#include "model/memory_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "gpubench/errors.hpp"
+
+namespace gpubench {
+namespace {
+
+std::int64_t usable(std::int64_t free_bytes) {
+  return free_bytes / 10 * 8;
+}
+
+std::int64_t next_power_of_two(std::int64_t value) {
+  std::int64_t power = 1;
+  while (power < value)
+    power *= 2;
+  return power;
+}
+
+}  // namespace
+
+StreamPlan plan_stream_arrays(std::int64_t l2_bytes, std::int64_t free_bytes,
+                              std::optional<std::int64_t> requested_array_bytes) {
+  StreamPlan plan;
+  const std::int64_t cache_safe = 4 * l2_bytes;
+  if (requested_array_bytes) {
+    const std::int64_t bytes = *requested_array_bytes;
+    if (bytes <= 0 || bytes % 16 != 0) {
+      throw UserError(fmt::format(
+          "--bytes {} is not a positive multiple of 16; give each array's size in bytes, e.g. "
+          "--bytes 536870912.",
+          bytes));
+    }
+    if (3 * bytes > usable(free_bytes)) {
+      throw UserError(fmt::format(
+          "--bytes {} needs 3 arrays = {} but the device has {} free (80% usable); choose a "
+          "smaller --bytes.",
+          format_bytes(bytes), format_bytes(3 * bytes), format_bytes(free_bytes)));
+    }
+    plan.array_bytes = bytes;
+    if (bytes < cache_safe) {
+      plan.warning = fmt::format(
+          "arrays of {} are smaller than 4 x L2 ({}): the L2 cache will flatter the DRAM figures",
+          format_bytes(bytes), format_bytes(cache_safe));
+    }
+    return plan;
+  }
+  const std::int64_t cap = usable(free_bytes) / 3 / kMiB * kMiB;
+  if (cap < cache_safe) {
+    throw UserError(fmt::format(
+        "The device has {} free, too little for three arrays of 4 x L2 ({} each); free GPU "
+        "memory or pass a smaller --bytes (the cache will then flatter the figure).",
+        format_bytes(free_bytes), format_bytes(cache_safe)));
+  }
+  plan.array_bytes = std::min(std::max(cache_safe, 512 * kMiB), cap) / 16 * 16;
+  return plan;
+}
+
+std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, bool quick) {
+  std::vector<std::int64_t> sizes;
+  const std::int64_t last = next_power_of_two(4 * l2_bytes);
+  int index = 0;
+  for (std::int64_t size = 256 * kKiB; size <= last; size *= 2, ++index) {
+    if (!quick || index % 2 == 0 || size == last) sizes.push_back(size);
+  }
+  return sizes;
+}
+
+int l2_sweep_loads_per_thread(std::int64_t threads, std::int64_t bytes_per_launch) {
+  const std::int64_t loads = (bytes_per_launch + threads * 16 - 1) / (threads * 16);
+  return static_cast<int>(std::max<std::int64_t>(loads, 1));
+}
+
+std::vector<std::int64_t> latency_sizes(std::int64_t l2_bytes, std::int64_t free_bytes,
+                                        bool quick) {
+  std::vector<std::int64_t> sizes;
+  if (quick) {
+    sizes = {16 * kKiB, 2 * kMiB, next_power_of_two(4 * l2_bytes)};
+  } else {
+    for (std::int64_t size = 16 * kKiB; size <= kGiB; size *= 2)
+      sizes.push_back(size);
+  }
+  std::erase_if(sizes, [&](std::int64_t size) { return size > usable(free_bytes); });
+  return sizes;
+}
+
+std::uint64_t chase_warm_steps(std::uint64_t slots) {
+  return std::min<std::uint64_t>(slots, std::uint64_t{1} << 16);
+}
+
+std::vector<std::uint32_t> chase_order(std::uint32_t slots, std::uint64_t seed) {
+  std::vector<std::uint32_t> order(slots);
+  std::iota(order.begin(), order.end(), 0u);
+  std::mt19937_64 generator(seed);
+  std::shuffle(order.begin(), order.end(), generator);
+  return order;
+}
+
+std::vector<std::int64_t> transfer_sizes(bool quick) {
+  if (quick) return {kMiB, 64 * kMiB};
+  std::vector<std::int64_t> sizes;
+  for (std::int64_t size = 64 * kKiB; size <= 256 * kMiB; size *= 4)
+    sizes.push_back(size);
+  return sizes;
+}
+
+std::string format_bytes(std::int64_t bytes) {
+  if (bytes % kGiB == 0) return fmt::format("{}GiB", bytes / kGiB);
+  if (bytes % kMiB == 0) return fmt::format("{}MiB", bytes / kMiB);
+  if (bytes % kKiB == 0) return fmt::format("{}KiB", bytes / kKiB);
+  return fmt::format("{}B", bytes);
+}
+
+}  // namespace gpubench

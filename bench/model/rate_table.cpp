@@ -1,0 +1,152 @@
+#include "model/rate_table.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+
+namespace gpubench {
+namespace {
+
+constexpr std::array kAllThroughputs = {
+    Throughput::kFp32,
+    Throughput::kFp16,
+    Throughput::kFp64,
+    Throughput::kTf32Tensor,
+    Throughput::kFp16TensorFp16Acc,
+    Throughput::kFp16TensorFp32Acc,
+    Throughput::kBf16Tensor,
+    Throughput::kFp8TensorFp16Acc,
+    Throughput::kFp8TensorFp32Acc,
+    Throughput::kInt8Tensor,
+};
+
+// Dense FLOP (or OP) per clock per SM. 0 = the architecture lacks the unit. The GeForce column
+// differs from the datacenter one only for tensor math with FP32 accumulate (half rate).
+struct ArchRates {
+  ComputeCapability cc;
+  // In kAllThroughputs order.
+  std::array<double, kAllThroughputs.size()> datacenter;
+  std::array<double, kAllThroughputs.size()> geforce;
+};
+
+//                        fp32 fp16 fp64  tf32  h-h16  h-f32  bf16  f8-h16 f8-f32 int8
+constexpr std::array kRates = {
+    // Turing TU10x: FP16/INT8 tensor only; FP16 non-tensor at 2x FP32; FP64 at 1/32.
+    ArchRates{{7, 5},
+              {128, 256, 4, 0, 1024, 1024, 0, 0, 0, 2048},
+              {128, 256, 4, 0, 1024, 512, 0, 0, 0, 2048}},
+    // A100 (GA100): 4x the Turing tensor rate per SM, FP64 at 1/2, FP16 non-tensor at 4x FP32.
+    ArchRates{{8, 0},
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096},
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096}},
+    // GA10x: doubled FP32, FP16 non-tensor 1:1, FP64 1/64.
+    ArchRates{{8, 6},
+              {256, 256, 4, 512, 1024, 1024, 1024, 0, 0, 2048},
+              {256, 256, 4, 256, 1024, 512, 512, 0, 0, 2048}},
+    // Ada AD10x: GA10x plus FP8.
+    ArchRates{{8, 9},
+              {256, 256, 4, 512, 1024, 1024, 1024, 2048, 2048, 2048},
+              {256, 256, 4, 256, 1024, 512, 512, 2048, 1024, 2048}},
+    // Hopper GH100 (wgmma rates).
+    ArchRates{{9, 0},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192}},
+};
+
+const ArchRates* find_arch(ComputeCapability cc) {
+  for (const auto& rates : kRates) {
+    if (rates.cc == cc) return &rates;
+  }
+  return nullptr;
+}
+
+std::size_t index_of(Throughput throughput) {
+  return static_cast<std::size_t>(throughput);
+}
+
+}  // namespace
+
+std::string ComputeCapability::str() const {
+  return fmt::format("{}.{}", major, minor);
+}
+
+std::optional<ComputeCapability> ComputeCapability::parse(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  ComputeCapability cc;
+  const auto major_text = text.substr(0, dot);
+  const auto minor_text = text.substr(dot + 1);
+  auto [p1, e1] =
+      std::from_chars(major_text.data(), major_text.data() + major_text.size(), cc.major);
+  auto [p2, e2] =
+      std::from_chars(minor_text.data(), minor_text.data() + minor_text.size(), cc.minor);
+  if (e1 != std::errc{} || e2 != std::errc{} || p1 != major_text.data() + major_text.size() ||
+      p2 != minor_text.data() + minor_text.size() || major_text.empty() || minor_text.empty()) {
+    return std::nullopt;
+  }
+  return cc;
+}
+
+std::optional<ProductClass> parse_product_class(std::string_view text) {
+  if (text == "geforce") return ProductClass::kGeForce;
+  if (text == "datacenter") return ProductClass::kDatacenter;
+  return std::nullopt;
+}
+
+std::string_view to_string(ProductClass product_class) {
+  return product_class == ProductClass::kGeForce ? "geforce" : "datacenter";
+}
+
+std::span<const Throughput> all_throughputs() {
+  return kAllThroughputs;
+}
+
+std::string_view spec_key(Throughput throughput) {
+  switch (throughput) {
+    case Throughput::kFp32:
+      return "fp32_tflops";
+    case Throughput::kFp16:
+      return "fp16_tflops";
+    case Throughput::kFp64:
+      return "fp64_tflops";
+    case Throughput::kTf32Tensor:
+      return "tf32_tensor_tflops";
+    case Throughput::kFp16TensorFp16Acc:
+      return "fp16_tensor_fp16acc_tflops";
+    case Throughput::kFp16TensorFp32Acc:
+      return "fp16_tensor_fp32acc_tflops";
+    case Throughput::kBf16Tensor:
+      return "bf16_tensor_tflops";
+    case Throughput::kFp8TensorFp16Acc:
+      return "fp8_tensor_fp16acc_tflops";
+    case Throughput::kFp8TensorFp32Acc:
+      return "fp8_tensor_fp32acc_tflops";
+    case Throughput::kInt8Tensor:
+      return "int8_tensor_tops";
+  }
+  return "";
+}
+
+bool rate_table_knows(ComputeCapability cc) {
+  return find_arch(cc) != nullptr;
+}
+
+std::optional<double> ops_per_clock_per_sm(ComputeCapability cc, ProductClass product_class,
+                                           Throughput throughput) {
+  const ArchRates* rates = find_arch(cc);
+  if (rates == nullptr) return std::nullopt;
+  const auto& column = product_class == ProductClass::kGeForce ? rates->geforce : rates->datacenter;
+  const double rate = column[index_of(throughput)];
+  if (rate == 0) return std::nullopt;
+  return rate;
+}
+
+std::optional<double> peak_tera_ops(ComputeCapability cc, ProductClass product_class,
+                                    Throughput throughput, int sm_count, double clock_mhz) {
+  const auto rate = ops_per_clock_per_sm(cc, product_class, throughput);
+  if (!rate) return std::nullopt;
+  return *rate * sm_count * clock_mhz * 1e6 / 1e12;
+}
+
+}  // namespace gpubench

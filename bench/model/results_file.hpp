@@ -1,0 +1,74 @@
+#pragma once
+// gpubench results are google/benchmark JSON files (what --benchmark_out_format=json writes), so
+// existing tools read them; gpubench adds its device manifest to "context". This is the one loader
+// every consumer (report, compare, history) uses.
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/device_info.hpp"
+
+namespace gpubench {
+
+inline constexpr int kResultsSchemaVersion = 1;
+inline constexpr std::string_view kSchemaVersionKey = "gpubench_schema_version";
+
+// Context keys every gpubench run carries (values are strings, as google/benchmark's custom
+// context requires).
+inline constexpr std::array<std::string_view, 10> kManifestKeys = {
+    "gpu_name",         "gpu_pci_device_id",   "compute_capability",   "sm_count",
+    "driver_version",   "cuda_driver_version", "cuda_runtime_version", "cublas_version",
+    "gpubench_version", "gpu_spec_id",
+};
+
+struct BenchmarkRecord {
+  std::string name;
+  std::string run_name;
+  std::string run_type;        // "iteration" or "aggregate"
+  std::string aggregate_name;  // "median", "stddev", ... for aggregates
+  std::string time_unit;       // "ns", "us", "ms", "s"
+  std::string label;
+  std::int64_t repetitions = 0;
+  std::int64_t repetition_index = 0;
+  std::int64_t iterations = 0;
+  double real_time = 0;
+  double cpu_time = 0;
+  bool error_occurred = false;
+  std::string error_message;
+  std::map<std::string, double> counters;  // every other numeric field: the user counters
+};
+
+struct ResultsFile {
+  std::filesystem::path path;
+  std::map<std::string, std::string> context;  // scalar context entries, as text
+  std::optional<int> schema_version;           // set for gpubench runs, empty for plain files
+  std::vector<BenchmarkRecord> benchmarks;
+
+  bool is_gpubench_run() const { return schema_version.has_value(); }
+  std::optional<std::string> context_value(std::string_view key) const;
+};
+
+// Throws UserError (exit 2) naming the file and the reason: unreadable, malformed or truncated
+// JSON, not a google/benchmark shape, an unknown gpubench schema version, or a missing manifest
+// key.
+ResultsFile load_results_file(const std::filesystem::path& path);
+ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin);
+
+// google/benchmark writes a non-finite double (the coefficient of variation of an all-zero counter,
+// for one) as a bare NaN / Infinity, which is not JSON. Replaces each such value outside strings
+// with null, so the file stays readable by every JSON reader; returns how many it replaced.
+std::size_t replace_non_finite_values(std::string& json_text);
+
+// The manifest for a run on this device, keyed by kManifestKeys (plus the schema version).
+std::map<std::string, std::string> make_manifest(const DeviceInfo& device,
+                                                 std::string_view gpu_spec_id);
+
+std::string_view gpubench_version();
+
+}  // namespace gpubench

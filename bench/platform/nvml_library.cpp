@@ -1,0 +1,337 @@
+#include "platform/nvml_library.hpp"
+
+#include <dlfcn.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nvml.h>
+
+#include <initializer_list>
+
+#include "gpubench/errors.hpp"
+
+namespace gpubench {
+
+// Types come from the official nvml.h, so a signature mismatch is a compile error, not a crash.
+// nvmlDeviceGetTemperature is deprecated in NVML 13 but is the one every supported driver has.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+struct NvmlLibrary::Api {
+  decltype(&nvmlInit_v2) init = nullptr;
+  decltype(&nvmlShutdown) shutdown = nullptr;
+  decltype(&nvmlErrorString) error_string = nullptr;
+  decltype(&nvmlSystemGetDriverVersion) driver_version = nullptr;
+  decltype(&nvmlDeviceGetHandleByPciBusId_v2) handle_by_bus_id = nullptr;
+  decltype(&nvmlDeviceGetPciInfo_v3) pci_info = nullptr;
+  decltype(&nvmlDeviceGetClockInfo) clock = nullptr;
+  decltype(&nvmlDeviceGetMaxClockInfo) max_clock = nullptr;
+  decltype(&nvmlDeviceGetPowerManagementLimit) power_limit = nullptr;
+  decltype(&nvmlDeviceGetPowerManagementDefaultLimit) power_default_limit = nullptr;
+  decltype(&nvmlDeviceGetTemperature) temperature = nullptr;
+  decltype(&nvmlDeviceGetPersistenceMode) persistence_mode = nullptr;
+  decltype(&nvmlDeviceGetEccMode) ecc_mode = nullptr;
+  decltype(&nvmlDeviceGetCurrPcieLinkGeneration) pcie_generation = nullptr;
+  decltype(&nvmlDeviceGetMaxPcieLinkGeneration) pcie_generation_max = nullptr;
+  decltype(&nvmlDeviceGetCurrPcieLinkWidth) pcie_width = nullptr;
+  decltype(&nvmlDeviceGetMaxPcieLinkWidth) pcie_width_max = nullptr;
+  decltype(&nvmlDeviceGetMigMode) mig_mode = nullptr;
+  // Optional: older drivers or some boards lack them; their fields then stay empty.
+  decltype(&nvmlDeviceGetPowerUsage) power_usage = nullptr;
+  decltype(&nvmlDeviceGetTotalEnergyConsumption) total_energy = nullptr;
+  // nvmlDeviceGetCurrentClocksEventReasons (NVML 12.2+) or, before it, the same call under its
+  // old name nvmlDeviceGetCurrentClocksThrottleReasons.
+  decltype(&nvmlDeviceGetCurrentClocksEventReasons) clock_event_reasons = nullptr;
+  decltype(&nvmlDeviceGetDisplayActive) display_active = nullptr;
+  // _v3, or _v2 on older drivers: both fill nvmlProcessInfo_v2_t.
+  decltype(&nvmlDeviceGetComputeRunningProcesses_v3) compute_processes = nullptr;
+};
+#pragma GCC diagnostic pop
+
+namespace {
+
+template <typename Function>
+void resolve(void* handle, const char* symbol, Function& function, std::string_view library) {
+  function = reinterpret_cast<Function>(::dlsym(handle, symbol));
+  if (function == nullptr) {
+    ::dlclose(handle);
+    throw UserError(
+        fmt::format("{} lacks {}: the NVIDIA driver is too old or damaged; install a "
+                    "current driver.",
+                    library, symbol));
+  }
+}
+
+// Leaves `function` null when the symbol is absent; tries each name in turn.
+template <typename Function>
+void resolve_optional(void* handle, std::initializer_list<const char*> symbols,
+                      Function& function) {
+  for (const char* symbol : symbols) {
+    function = reinterpret_cast<Function>(::dlsym(handle, symbol));
+    if (function != nullptr) return;
+  }
+}
+
+struct ReasonName {
+  unsigned long long bit;
+  const char* name;
+};
+// The bits nvml.h documents (clocksEventReasons), lowest first.
+constexpr ReasonName kReasonNames[] = {
+    {nvmlClocksEventReasonGpuIdle, "GPU idle"},
+    {nvmlClocksEventReasonApplicationsClocksSetting, "applications clocks setting"},
+    {nvmlClocksEventReasonSwPowerCap, "software power cap"},
+    {nvmlClocksThrottleReasonHwSlowdown, "hardware slowdown"},
+    {nvmlClocksEventReasonSyncBoost, "sync boost"},
+    {nvmlClocksEventReasonSwThermalSlowdown, "software thermal slowdown"},
+    {nvmlClocksThrottleReasonHwThermalSlowdown, "hardware thermal slowdown"},
+    {nvmlClocksThrottleReasonHwPowerBrakeSlowdown, "hardware power brake slowdown"},
+    {nvmlClocksEventReasonDisplayClockSetting, "display clock setting"},
+};
+
+class NvmlTelemetrySource : public TelemetrySource {
+ public:
+  NvmlTelemetrySource(std::unique_ptr<NvmlLibrary> library, nvmlDevice_st* device)
+      : library_(std::move(library)), device_(device) {}
+  TelemetrySample sample() const override { return library_->sample(device_); }
+
+ private:
+  std::unique_ptr<NvmlLibrary> library_;
+  nvmlDevice_st* device_;
+};
+
+}  // namespace
+
+std::vector<std::string> clock_event_reason_names(std::uint64_t mask) {
+  std::vector<std::string> names;
+  std::uint64_t known = 0;
+  for (const ReasonName& reason : kReasonNames) {
+    known |= reason.bit;
+    if (mask & reason.bit) names.emplace_back(reason.name);
+  }
+  for (int bit = 0; bit < 64; ++bit) {
+    const std::uint64_t value = std::uint64_t{1} << bit;
+    if ((mask & value) && !(known & value)) names.push_back(fmt::format("bit {:#x}", value));
+  }
+  return names;
+}
+
+std::uint64_t throttling_reasons(std::uint64_t mask) {
+  return mask & ~static_cast<std::uint64_t>(nvmlClocksEventReasonGpuIdle);
+}
+
+std::string throttle_label(std::uint64_t mask) {
+  const std::uint64_t throttling = throttling_reasons(mask);
+  if (throttling == 0) return "";
+  return fmt::format("throttle: {}", fmt::join(clock_event_reason_names(throttling), ", "));
+}
+
+std::unique_ptr<TelemetrySource> open_nvml_telemetry(std::string_view pci_bus_id,
+                                                     std::string& problem) {
+  problem.clear();
+  try {
+    auto library = NvmlLibrary::open();
+    const auto device = library->device_handle(pci_bus_id);
+    if (!device) {
+      problem = fmt::format("NVML does not know the GPU at {}", pci_bus_id);
+      return nullptr;
+    }
+    return std::make_unique<NvmlTelemetrySource>(std::move(library), *device);
+  } catch (const UserError& error) {
+    problem = error.what();
+    return nullptr;
+  }
+}
+
+std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string_view library) {
+  const std::string name(library);
+  void* handle = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* reason = ::dlerror();
+    throw UserError(
+        fmt::format("NVML ({}) could not be loaded ({}): install the NVIDIA driver, "
+                    "which provides it.",
+                    name, reason ? reason : "not found"));
+  }
+  auto api = std::make_unique<Api>();
+  resolve(handle, "nvmlInit_v2", api->init, library);
+  resolve(handle, "nvmlShutdown", api->shutdown, library);
+  resolve(handle, "nvmlErrorString", api->error_string, library);
+  resolve(handle, "nvmlSystemGetDriverVersion", api->driver_version, library);
+  resolve(handle, "nvmlDeviceGetHandleByPciBusId_v2", api->handle_by_bus_id, library);
+  resolve(handle, "nvmlDeviceGetPciInfo_v3", api->pci_info, library);
+  resolve(handle, "nvmlDeviceGetClockInfo", api->clock, library);
+  resolve(handle, "nvmlDeviceGetMaxClockInfo", api->max_clock, library);
+  resolve(handle, "nvmlDeviceGetPowerManagementLimit", api->power_limit, library);
+  resolve(handle, "nvmlDeviceGetPowerManagementDefaultLimit", api->power_default_limit, library);
+  resolve(handle, "nvmlDeviceGetTemperature", api->temperature, library);
+  resolve(handle, "nvmlDeviceGetPersistenceMode", api->persistence_mode, library);
+  resolve(handle, "nvmlDeviceGetEccMode", api->ecc_mode, library);
+  resolve(handle, "nvmlDeviceGetCurrPcieLinkGeneration", api->pcie_generation, library);
+  resolve(handle, "nvmlDeviceGetMaxPcieLinkGeneration", api->pcie_generation_max, library);
+  resolve(handle, "nvmlDeviceGetCurrPcieLinkWidth", api->pcie_width, library);
+  resolve(handle, "nvmlDeviceGetMaxPcieLinkWidth", api->pcie_width_max, library);
+  resolve(handle, "nvmlDeviceGetMigMode", api->mig_mode, library);
+  resolve_optional(handle, {"nvmlDeviceGetPowerUsage"}, api->power_usage);
+  resolve_optional(handle, {"nvmlDeviceGetTotalEnergyConsumption"}, api->total_energy);
+  resolve_optional(
+      handle,
+      {"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons"},
+      api->clock_event_reasons);
+  resolve_optional(handle, {"nvmlDeviceGetDisplayActive"}, api->display_active);
+  resolve_optional(
+      handle,
+      {"nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2"},
+      api->compute_processes);
+
+  const nvmlReturn_t status = api->init();
+  if (status != NVML_SUCCESS) {
+    const std::string reason = api->error_string(status);
+    ::dlclose(handle);
+    throw UserError(
+        fmt::format("NVML failed to initialise ({}): check that the NVIDIA driver is "
+                    "loaded (nvidia-smi should work).",
+                    reason));
+  }
+  return std::unique_ptr<NvmlLibrary>(new NvmlLibrary(handle, std::move(api)));
+}
+
+NvmlLibrary::NvmlLibrary(void* handle, std::unique_ptr<Api> api)
+    : handle_(handle), api_(std::move(api)) {}
+
+NvmlLibrary::~NvmlLibrary() {
+  api_->shutdown();
+  ::dlclose(handle_);
+}
+
+std::string NvmlLibrary::driver_version() const {
+  char version[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = {};
+  const nvmlReturn_t status = api_->driver_version(version, sizeof version);
+  if (status != NVML_SUCCESS) {
+    throw UserError(
+        fmt::format("NVML could not read the driver version ({}).", api_->error_string(status)));
+  }
+  return version;
+}
+
+NvmlDeviceReport NvmlLibrary::query_device(std::string_view pci_bus_id) const {
+  NvmlDeviceReport report;
+  nvmlDevice_t device{};
+  const std::string bus_id(pci_bus_id);
+  const nvmlReturn_t found = api_->handle_by_bus_id(bus_id.c_str(), &device);
+  if (found != NVML_SUCCESS) {
+    report.query_errors.push_back(fmt::format("device {}: {}", bus_id, api_->error_string(found)));
+    return report;
+  }
+
+  // Fills `field` when the query succeeds; a feature the board lacks stays empty silently, any
+  // other refusal is recorded so the user can see why a field is missing.
+  auto query = [&](const char* field, nvmlReturn_t status, auto&& on_success) {
+    if (status == NVML_SUCCESS) {
+      on_success();
+    } else if (status != NVML_ERROR_NOT_SUPPORTED) {
+      report.query_errors.push_back(fmt::format("{}: {}", field, api_->error_string(status)));
+    }
+  };
+
+  nvmlPciInfo_t pci{};
+  query("pci", api_->pci_info(device, &pci), [&] {
+    report.pci_device_id = pci.pciDeviceId >> 16;  // upper half is the device, lower the vendor
+    report.pci_subsystem_id = pci.pciSubSystemId;
+  });
+  unsigned value = 0;
+  query("sm clock", api_->clock(device, NVML_CLOCK_SM, &value),
+        [&] { report.sm_clock_mhz = value; });
+  query("max sm clock", api_->max_clock(device, NVML_CLOCK_SM, &value),
+        [&] { report.sm_clock_max_mhz = value; });
+  query("memory clock", api_->clock(device, NVML_CLOCK_MEM, &value),
+        [&] { report.memory_clock_mhz = value; });
+  query("max memory clock", api_->max_clock(device, NVML_CLOCK_MEM, &value),
+        [&] { report.memory_clock_max_mhz = value; });
+  query("power limit", api_->power_limit(device, &value),
+        [&] { report.power_limit_w = value / 1000.0; });
+  query("default power limit", api_->power_default_limit(device, &value),
+        [&] { report.power_default_limit_w = value / 1000.0; });
+  query("temperature", api_->temperature(device, NVML_TEMPERATURE_GPU, &value),
+        [&] { report.temperature_c = value; });
+  nvmlEnableState_t mode{};
+  nvmlEnableState_t pending{};
+  query("persistence mode", api_->persistence_mode(device, &mode),
+        [&] { report.persistence_mode = mode == NVML_FEATURE_ENABLED; });
+  query("ecc mode", api_->ecc_mode(device, &mode, &pending),
+        [&] { report.ecc_enabled = mode == NVML_FEATURE_ENABLED; });
+  query("pcie generation", api_->pcie_generation(device, &value),
+        [&] { report.pcie_generation = value; });
+  query("max pcie generation", api_->pcie_generation_max(device, &value),
+        [&] { report.pcie_generation_max = value; });
+  query("pcie width", api_->pcie_width(device, &value), [&] { report.pcie_width = value; });
+  query("max pcie width", api_->pcie_width_max(device, &value),
+        [&] { report.pcie_width_max = value; });
+  unsigned mig = 0;
+  unsigned mig_pending = 0;
+  query("mig mode", api_->mig_mode(device, &mig, &mig_pending),
+        [&] { report.mig_enabled = mig == NVML_DEVICE_MIG_ENABLE; });
+  // The environment-check queries: a container or an unprivileged user may be refused them, which
+  // the check reports as "not reported" rather than as a failed query.
+  auto query_optional = [&](const char* field, nvmlReturn_t status, auto&& on_success) {
+    if (status != NVML_ERROR_NO_PERMISSION) query(field, status, on_success);
+  };
+  if (api_->display_active) {
+    query_optional("display active", api_->display_active(device, &mode),
+                   [&] { report.display_active = mode == NVML_FEATURE_ENABLED; });
+  }
+  if (api_->clock_event_reasons) {
+    unsigned long long reasons = 0;
+    query_optional("clock event reasons", api_->clock_event_reasons(device, &reasons),
+                   [&] { report.clock_event_reasons = reasons; });
+  }
+  if (api_->compute_processes) {
+    // Asks with room for a few, then again with the count NVML says it needs.
+    std::vector<nvmlProcessInfo_v2_t> processes(8);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      unsigned count = static_cast<unsigned>(processes.size());
+      const nvmlReturn_t status = api_->compute_processes(device, &count, processes.data());
+      if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
+        processes.resize(count + 8);
+        continue;
+      }
+      query_optional("compute processes", status, [&] {
+        std::vector<std::uint32_t> ids;
+        for (unsigned i = 0; i < count; ++i)
+          ids.push_back(processes[i].pid);
+        report.compute_process_ids = std::move(ids);
+      });
+      break;
+    }
+  }
+  return report;
+}
+
+std::optional<nvmlDevice_st*> NvmlLibrary::device_handle(std::string_view pci_bus_id) const {
+  nvmlDevice_t device{};
+  const std::string bus_id(pci_bus_id);
+  if (api_->handle_by_bus_id(bus_id.c_str(), &device) != NVML_SUCCESS) return std::nullopt;
+  return device;
+}
+
+TelemetrySample NvmlLibrary::sample(nvmlDevice_st* device) const {
+  TelemetrySample sample;
+  unsigned value = 0;
+  if (api_->power_usage && api_->power_usage(device, &value) == NVML_SUCCESS) {
+    sample.power_w = value / 1000.0;  // milliwatts
+  }
+  unsigned long long energy = 0;
+  if (api_->total_energy && api_->total_energy(device, &energy) == NVML_SUCCESS) {
+    sample.energy_mj = energy;
+  }
+  if (api_->clock(device, NVML_CLOCK_SM, &value) == NVML_SUCCESS) sample.sm_clock_mhz = value;
+  if (api_->clock(device, NVML_CLOCK_MEM, &value) == NVML_SUCCESS) sample.memory_clock_mhz = value;
+  if (api_->temperature(device, NVML_TEMPERATURE_GPU, &value) == NVML_SUCCESS) {
+    sample.temperature_c = value;
+  }
+  unsigned long long reasons = 0;
+  if (api_->clock_event_reasons && api_->clock_event_reasons(device, &reasons) == NVML_SUCCESS) {
+    sample.clock_event_reasons = reasons;
+  }
+  return sample;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,193 @@
+#include "render/history_render.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "render/text_table.hpp"
+
+namespace gpubench {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+std::string format_change(double change) {
+  if (!std::isfinite(change)) return "-";
+  return fmt::format("{:+.1f}%", change * 100.0);
+}
+
+const HistoryStep* step_into(const HistorySeries& series, std::size_t column) {
+  for (const auto& step : series.steps) {
+    if (step.to == column) return &step;
+  }
+  return nullptr;
+}
+
+bool is_marked(const HistoryStep* step) {
+  return step != nullptr && (step->judgement.verdict == Verdict::kFaster ||
+                             step->judgement.verdict == Verdict::kSlower);
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string csv_number(double value) {
+  return std::isfinite(value) ? fmt::format("{}", value) : "";
+}
+
+}  // namespace
+
+std::string format_history_table(const History& history) {
+  std::string out;
+  for (const HistoryGroup& group : history.groups) {
+    std::size_t runs = 0;
+    for (const auto& driver : group.drivers)
+      runs += driver.runs.size();
+    out += fmt::format("{}: {} run{} on {} driver version{}\n", group.gpu_name, runs,
+                       runs == 1 ? "" : "s", group.drivers.size(),
+                       group.drivers.size() == 1 ? "" : "s");
+    for (const auto& driver : group.drivers) {
+      const std::string& first = driver.runs.front().date;
+      const std::string& last = driver.runs.back().date;
+      out += fmt::format("  driver {}: {} run{}{}\n", driver.driver_version, driver.runs.size(),
+                         driver.runs.size() == 1 ? "" : "s",
+                         first.empty()   ? ""
+                         : first == last ? ", " + first
+                                         : fmt::format(", {} .. {}", first, last));
+    }
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"benchmark", "metric"};
+    for (const auto& driver : group.drivers)
+      header.push_back(driver.driver_version);
+    for (const HistorySeries& series : group.series) {
+      std::vector<std::string> row = {
+          series.benchmark,
+          series.unit.empty() ? series.metric : fmt::format("{} [{}]", series.metric, series.unit)};
+      for (std::size_t column = 0; column < series.points.size(); ++column) {
+        const auto& point = series.points[column];
+        if (!point) {
+          row.emplace_back("-");
+          continue;
+        }
+        std::string cell = format_value(point->median);
+        const HistoryStep* step = step_into(series, column);
+        if (is_marked(step)) {
+          cell += fmt::format(" {} {}", format_change(step->judgement.change),
+                              to_string(step->judgement.verdict));
+        }
+        row.push_back(std::move(cell));
+      }
+      rows.push_back(std::move(row));
+    }
+    out += format_text_table(
+        header, rows, [](std::size_t) { return false; }, "  ");
+    out += "\n";
+  }
+  out += fmt::format(
+      "{} file{} read, {} skipped. Each cell: the median over every repetition of the runs with "
+      "that driver; a step is marked SLOWER/FASTER when it is significant (Mann-Whitney U, p < "
+      "{}) and larger than {:.1f}%.\n",
+      history.files_read, history.files_read == 1 ? "" : "s", history.skipped.size(),
+      history.options.alpha, history.options.threshold * 100.0);
+  return out;
+}
+
+std::string history_to_json(const History& history) {
+  ordered_json out;
+  out["options"] = {
+      {"alpha", history.options.alpha},
+      {"threshold", history.options.threshold},
+      {"metric_regex", history.options.metric_regex ? ordered_json(*history.options.metric_regex)
+                                                    : ordered_json(nullptr)}};
+  out["files_read"] = history.files_read;
+  ordered_json skipped = ordered_json::array();
+  for (const auto& file : history.skipped) {
+    skipped.push_back({{"path", file.path.string()}, {"reason", file.reason}});
+  }
+  out["skipped"] = std::move(skipped);
+  ordered_json groups = ordered_json::array();
+  for (const HistoryGroup& group : history.groups) {
+    ordered_json drivers = ordered_json::array();
+    for (const auto& driver : group.drivers) {
+      ordered_json runs = ordered_json::array();
+      for (const auto& run : driver.runs) {
+        runs.push_back({{"path", run.path.string()}, {"date", run.date}});
+      }
+      drivers.push_back({{"driver_version", driver.driver_version}, {"runs", std::move(runs)}});
+    }
+    ordered_json series_list = ordered_json::array();
+    for (const HistorySeries& series : group.series) {
+      ordered_json points = ordered_json::array();
+      for (std::size_t column = 0; column < series.points.size(); ++column) {
+        const auto& point = series.points[column];
+        if (!point) {
+          points.push_back(nullptr);
+          continue;
+        }
+        points.push_back(
+            {{"driver_version", group.drivers[column].driver_version},
+             {"runs", point->runs},
+             {"n", point->n},
+             {"median", point->median},
+             {"relative_iqr",
+              std::isfinite(point->spread) ? ordered_json(point->spread) : ordered_json(nullptr)}});
+      }
+      ordered_json steps = ordered_json::array();
+      for (const auto& step : series.steps) {
+        const Judgement& j = step.judgement;
+        steps.push_back(
+            {{"from", group.drivers[step.from].driver_version},
+             {"to", group.drivers[step.to].driver_version},
+             {"change", std::isfinite(j.change) ? ordered_json(j.change) : ordered_json(nullptr)},
+             {"p_value", j.p_value ? ordered_json(*j.p_value) : ordered_json(nullptr)},
+             {"verdict", to_string(j.verdict)},
+             {"reason", j.reason}});
+      }
+      series_list.push_back({{"benchmark", series.benchmark},
+                             {"metric", series.metric},
+                             {"unit", series.unit},
+                             {"direction", to_string(series.direction)},
+                             {"points", std::move(points)},
+                             {"steps", std::move(steps)}});
+    }
+    groups.push_back({{"gpu_name", group.gpu_name},
+                      {"drivers", std::move(drivers)},
+                      {"series", std::move(series_list)}});
+  }
+  out["groups"] = std::move(groups);
+  return out.dump(2) + "\n";
+}
+
+std::string history_to_csv(const History& history) {
+  std::string out =
+      "gpu_name,benchmark,metric,unit,driver_version,runs,n,median,relative_iqr,step_change,"
+      "step_p_value,step_verdict\n";
+  for (const HistoryGroup& group : history.groups) {
+    for (const HistorySeries& series : group.series) {
+      for (std::size_t column = 0; column < series.points.size(); ++column) {
+        const auto& point = series.points[column];
+        if (!point) continue;
+        const HistoryStep* step = step_into(series, column);
+        out +=
+            fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(group.gpu_name),
+                        csv_field(series.benchmark), csv_field(series.metric),
+                        csv_field(series.unit), csv_field(group.drivers[column].driver_version),
+                        point->runs, point->n, csv_number(point->median), csv_number(point->spread),
+                        step ? csv_number(step->judgement.change) : "",
+                        step && step->judgement.p_value ? csv_number(*step->judgement.p_value) : "",
+                        step ? std::string(to_string(step->judgement.verdict)) : "");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace gpubench

@@ -1,0 +1,755 @@
+// `gpubench report` on synthetic runs the tests write into temporary directories (never results/).
+// Every measured value here is a round, obviously synthetic number; documented values come from
+// the spec database, so the tests follow the sheets.
+#include "analysis/report.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "gpubench/errors.hpp"
+#include "platform/python_script.hpp"
+#include "render/report_render.hpp"
+#include "support/test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+using nlohmann::json;
+using testing::kNoGpuEnv;
+using testing::read_file;
+using testing::run_gpubench;
+using testing::TempDir;
+
+constexpr double kMiBytes = 1024.0 * 1024.0;
+
+struct FixtureRow {
+  std::string name;  // without google/benchmark's "/manual_time"
+  std::map<std::string, double> counters;
+  int repetitions = 3;
+  bool failed = false;
+  std::string label;
+};
+
+FixtureRow make_row(std::string name, std::map<std::string, double> counters, int repetitions = 3,
+                    bool failed = false) {
+  FixtureRow row;
+  row.name = std::move(name);
+  row.counters = std::move(counters);
+  row.repetitions = repetitions;
+  row.failed = failed;
+  return row;
+}
+
+// One benchmark as google/benchmark 1.7 writes it with repetitions: the iterations (figures spread
+// by -1%, 0, +1%), then mean/median/stddev/cv aggregates.
+void add_rows(json& benchmarks, const FixtureRow& row) {
+  const std::string run_name = row.name + "/manual_time";
+  auto base = [&](const std::string& name) {
+    json record = {{"name", name},
+                   {"run_name", run_name},
+                   {"family_index", 0},
+                   {"threads", 1},
+                   {"time_unit", "ms"},
+                   {"real_time", 1.0},
+                   {"cpu_time", 1.0},
+                   {"iterations", 10},
+                   {"repetitions", row.repetitions},
+                   {"per_family_instance_index", 0}};
+    if (!row.label.empty()) record["label"] = row.label;
+    return record;
+  };
+  if (row.failed) {
+    json record = base(run_name);
+    record["run_type"] = "iteration";
+    record["repetition_index"] = 0;
+    record["error_occurred"] = true;
+    record["error_message"] = "VERIFICATION FAILED: synthetic mismatch";
+    benchmarks.push_back(record);
+    return;
+  }
+  for (int i = 0; i < row.repetitions; ++i) {
+    json record = base(run_name);
+    record["run_type"] = "iteration";
+    record["repetition_index"] = i;
+    const double scale = row.repetitions == 1 ? 1.0 : 1.0 + 0.01 * (i - 1);
+    for (const auto& [key, value] : row.counters)
+      record[key] = value * scale;
+    benchmarks.push_back(record);
+  }
+  if (row.repetitions < 2) return;
+  for (const char* aggregate : {"mean", "median", "stddev", "cv"}) {
+    json record = base(run_name + "_" + aggregate);
+    record["run_type"] = "aggregate";
+    record["aggregate_name"] = aggregate;
+    for (const auto& [key, value] : row.counters) {
+      const std::string which = aggregate;
+      record[key] = which == "stddev" ? value * 0.01 : which == "cv" ? 0.01 : value;
+    }
+    benchmarks.push_back(record);
+  }
+}
+
+json synthetic_run(const std::vector<FixtureRow>& rows, const std::string& spec_id = "rtx-4070",
+                   const std::string& counterpart = "l4") {
+  json file;
+  file["context"] = {{"date", "2026-01-01T00:00:00+00:00"},
+                     {"host_name", "synthetic-host"},
+                     {"executable", "gpubench"},
+                     {"num_cpus", 2},
+                     {"library_build_type", "release"}};
+  DeviceInfo device;
+  device.name = "Synthetic GPU (test fixture)";
+  device.compute_capability = {8, 9};
+  device.sm_count = 1;
+  device.driver_version = "999.99.99";
+  device.cuda_driver_version = 99000;
+  device.cuda_runtime_version = 99000;
+  device.cublas_version = "99.0.0";
+  for (const auto& [key, value] : make_manifest(device, spec_id))
+    file["context"][key] = value;
+  file["context"]["gpu_spec_matched_by"] = "PCI device id";
+  file["context"]["counterpart_spec_id"] = counterpart;
+  file["context"]["gpubench_suites"] = "memory";
+  file["context"]["gpubench_profile"] = "quick";
+  file["benchmarks"] = json::array();
+  for (const auto& row : rows)
+    add_rows(file["benchmarks"], row);
+  return file;
+}
+
+double documented(const std::string& id, const std::string& key) {
+  return *SpecDatabase::builtin().at(id).number(key);
+}
+
+// A memory run on a "rtx-4070", with pct_of_spec recorded against the sheet as the harness does.
+std::vector<FixtureRow> memory_rows() {
+  const double spec = documented("rtx-4070", "memory_bandwidth_gbs");
+  const double l2 = 36 * kMiBytes;
+  auto stream = [&](const std::string& name, double gbs) {
+    return make_row(name, {{"bandwidth_gbs", gbs},
+                           {"pct_of_spec", gbs / spec * 100},
+                           {"array_bytes", 512 * kMiBytes}});
+  };
+  auto sweep = [&](double working_set, double gbs) {
+    return make_row(fmt::format("memory/l2_sweep/{}MiB", working_set / kMiBytes),
+                    {{"bandwidth_gbs", gbs},
+                     {"pct_of_spec", gbs / spec * 100},
+                     {"working_set_bytes", working_set},
+                     {"l2_bytes", l2}});
+  };
+  return {
+      stream("memory/stream/read", 400),
+      stream("memory/stream/triad", 390),
+      sweep(16 * kMiBytes, 1000),
+      sweep(64 * kMiBytes, 600),
+      sweep(160 * kMiBytes, 420),
+      sweep(256 * kMiBytes, 410),
+      make_row(
+          "memory/latency/16MiB",
+          {{"latency_ns", 100}, {"latency_cycles", 250}, {"working_set_bytes", 16 * kMiBytes}}),
+      make_row("memory/h2d/pinned/64MiB",
+               {{"bandwidth_gbs", 20}, {"transfer_bytes", 64 * kMiBytes}}),
+      make_row("memory/stream/dot", {}, 1, true),
+  };
+}
+
+std::filesystem::path write_run(const TempDir& dir, const json& run,
+                                const std::string& name = "run.json") {
+  return dir.write(name, run.dump(1));
+}
+
+const ReportRow& find_row(const Report& report, const std::string& benchmark) {
+  for (const auto& family : report.families) {
+    for (const auto& section : family.sections) {
+      for (const auto& row : section.rows) {
+        if (family.name + "/" + row.benchmark == benchmark) return row;
+      }
+    }
+  }
+  throw std::runtime_error("no row " + benchmark);
+}
+
+std::string joined_meaning(const Report& report) {
+  std::string text;
+  for (const auto& paragraph : report.meaning)
+    text += paragraph + "\n";
+  return text;
+}
+
+Report memory_report(const TempDir& dir) {
+  return build_report(load_results_file(write_run(dir, synthetic_run(memory_rows()))),
+                      SpecDatabase::builtin(), "");
+}
+
+// --- Reducing repetitions.
+
+TEST(ReportSummary, UsesTheMedianAggregateAndTheCoefficientOfVariation) {
+  TempDir dir;
+  const auto run = load_results_file(write_run(dir, synthetic_run(memory_rows())));
+  const auto benchmarks = summarize_benchmarks(run);
+  ASSERT_FALSE(benchmarks.empty());
+  const MeasuredBenchmark& read = benchmarks.front();
+  EXPECT_EQ(read.name, "memory/stream/read");
+  EXPECT_EQ(read.family, "memory");
+  EXPECT_EQ(read.section, "stream");
+  EXPECT_EQ(read.repetitions, 3);
+  EXPECT_DOUBLE_EQ(read.median.at("bandwidth_gbs"), 400);
+  EXPECT_DOUBLE_EQ(read.cv_pct.at("bandwidth_gbs"), 1.0);  // the file's fraction 0.01, in percent
+  const MeasuredBenchmark& failed = benchmarks.back();
+  EXPECT_TRUE(read.label.empty());
+  EXPECT_TRUE(failed.failed);
+  EXPECT_NE(failed.error_message.find("synthetic mismatch"), std::string::npos);
+}
+
+TEST(ReportSummary, KeepsEveryDistinctLabelOfTheRepetitions) {
+  json file = synthetic_run({make_row("memory/stream/read", {{"bandwidth_gbs", 1}})});
+  file["benchmarks"][1]["label"] = "throttle: software power cap";
+  file["benchmarks"][2]["label"] = "throttle: software power cap";
+  TempDir dir;
+  const auto benchmarks = summarize_benchmarks(load_results_file(write_run(dir, file)));
+  EXPECT_EQ(benchmarks.at(0).label, "throttle: software power cap");
+}
+
+TEST(ReportSummary, ComputesTheMedianWhenTheFileHasNoAggregates) {
+  json file = synthetic_run({});
+  for (const double value : {1.0, 3.0, 2.0, 10.0}) {
+    file["benchmarks"].push_back({{"name", "memory/x/y/manual_time"},
+                                  {"run_name", "memory/x/y/manual_time"},
+                                  {"run_type", "iteration"},
+                                  {"time_unit", "ms"},
+                                  {"real_time", 1.0},
+                                  {"cpu_time", 1.0},
+                                  {"bandwidth_gbs", value}});
+  }
+  TempDir dir;
+  const auto benchmarks = summarize_benchmarks(load_results_file(write_run(dir, file)));
+  ASSERT_EQ(benchmarks.size(), 1u);
+  EXPECT_EQ(benchmarks[0].name, "memory/x/y");
+  EXPECT_DOUBLE_EQ(benchmarks[0].median.at("bandwidth_gbs"), 2.5);  // even count: mean of middle
+  // Sample standard deviation / mean of {1, 2, 3, 10}.
+  EXPECT_NEAR(benchmarks[0].cv_pct.at("bandwidth_gbs"), 4.0826 / 4 * 100, 0.01);
+}
+
+// --- Pure math.
+
+TEST(ReportMath, ProjectionAppliesThisCardsEfficiencyToTheCounterpartsSpec) {
+  EXPECT_DOUBLE_EQ(project_to_counterpart(400, 500, 300), 240);  // 80% of 300
+  EXPECT_DOUBLE_EQ(project_to_counterpart(500, 500, 300), 300);
+}
+
+TEST(ReportMath, EnergyPerByteAndPerFlop) {
+  // 100 W at 400 GB/s: 100 / 4e11 J per byte = 250 pJ per byte.
+  EXPECT_DOUBLE_EQ(energy_pj_per_unit(100, 400, FigureKind::kBandwidth), 250);
+  // 100 W at 50 TFLOPS: 100 / 5e13 J per FLOP = 2 pJ per FLOP.
+  EXPECT_DOUBLE_EQ(energy_pj_per_unit(100, 50, FigureKind::kCompute), 2);
+}
+
+TEST(ReportMath, DecodeBoundIsBandwidthOverWeightBytesWhereTheWeightsFit) {
+  const auto estimates = llm_decode_estimates(400, 12, 240, 24);
+  auto find = [&](std::string_view model, std::string_view precision) {
+    for (const auto& estimate : estimates) {
+      if (estimate.model == model && estimate.precision == precision) return estimate;
+    }
+    throw std::runtime_error("missing estimate");
+  };
+  const auto fp16 = find("7B", "FP16");
+  EXPECT_DOUBLE_EQ(fp16.weight_gb, 14);
+  EXPECT_FALSE(fp16.fits_this);  // 14 GB > 90% of 12 GB
+  EXPECT_TRUE(fp16.fits_counterpart);
+  EXPECT_FALSE(fp16.tokens_per_s_this);
+  EXPECT_DOUBLE_EQ(*fp16.tokens_per_s_counterpart, 240.0 / 14);
+  const auto q4 = find("7B", "4-bit");
+  EXPECT_DOUBLE_EQ(q4.weight_gb, 3.5);
+  EXPECT_DOUBLE_EQ(*q4.tokens_per_s_this, 400 / 3.5);
+  const auto big = find("70B", "FP16");
+  EXPECT_FALSE(big.fits_this);
+  EXPECT_FALSE(big.fits_counterpart);
+}
+
+TEST(ReportMath, FiguresKeepFourSignificantDigitsWithoutExponents) {
+  EXPECT_EQ(format_figure(11094.35), "11094");
+  EXPECT_EQ(format_figure(282.54), "282.5");
+  EXPECT_EQ(format_figure(11.275), "11.28");
+  EXPECT_EQ(format_figure(0.63814), "0.638");
+}
+
+TEST(ReportMath, Base64MatchesTheStandardAlphabetAndPadding) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(base64_encode(std::string("\xff\x00\x80", 3)), "/wCA");
+}
+
+// --- Building a report.
+
+TEST(Report, ComparesEachFigureWithBothSheetsAndProjectsDramBoundOnes) {
+  TempDir dir;
+  const Report report = memory_report(dir);
+  ASSERT_TRUE(report.counterpart);
+  EXPECT_EQ(report.counterpart->id, "l4");
+  ASSERT_EQ(report.families.size(), 1u);
+  EXPECT_EQ(report.families[0].name, "memory");
+
+  const double this_spec = documented("rtx-4070", "memory_bandwidth_gbs");
+  const double l4_spec = documented("l4", "memory_bandwidth_gbs");
+  const ReportRow& read = find_row(report, "memory/stream/read");
+  EXPECT_EQ(read.spec_key, "memory_bandwidth_gbs");
+  EXPECT_DOUBLE_EQ(read.measured, 400);
+  EXPECT_DOUBLE_EQ(*read.pct_of_spec, 400 / this_spec * 100);
+  EXPECT_DOUBLE_EQ(*read.counterpart_spec, l4_spec);
+  EXPECT_DOUBLE_EQ(*read.vs_counterpart, 400 / l4_spec);
+  EXPECT_DOUBLE_EQ(*read.projected_counterpart, 400 / this_spec * l4_spec);
+  EXPECT_DOUBLE_EQ(*read.spread_pct, 1.0);
+  EXPECT_FALSE(read.per_watt) << "no telemetry in this run";
+  EXPECT_FALSE(read.counterpart_per_watt_tdp);
+
+  // Cache-resident and partly cached rows are compared but never projected.
+  const ReportRow& in_l2 = find_row(report, "memory/l2_sweep/16MiB");
+  EXPECT_EQ(in_l2.residency, Residency::kL2);
+  EXPECT_FALSE(in_l2.pct_of_spec) << "a cache figure is not a fraction of the DRAM spec";
+  EXPECT_FALSE(in_l2.vs_counterpart);
+  EXPECT_FALSE(in_l2.projected_counterpart);
+  EXPECT_EQ(find_row(report, "memory/l2_sweep/64MiB").residency, Residency::kL2AndDram);
+  // DRAM-bound here (>= 4 x 36 MiB) but not beyond 4 x the counterpart's larger L2: not projected.
+  const ReportRow& between = find_row(report, "memory/l2_sweep/160MiB");
+  EXPECT_EQ(between.residency, Residency::kDram);
+  EXPECT_TRUE(between.pct_of_spec);
+  EXPECT_FALSE(between.projected_counterpart);
+  EXPECT_NE(between.note.find("not projected"), std::string::npos) << between.note;
+  EXPECT_TRUE(find_row(report, "memory/l2_sweep/256MiB").projected_counterpart);
+
+  // Figures without a documented counterpart figure: latency and host transfers.
+  const ReportRow& latency = find_row(report, "memory/latency/16MiB");
+  EXPECT_EQ(latency.kind, FigureKind::kLatency);
+  EXPECT_EQ(latency.secondary, "250.0 cycles");
+  EXPECT_FALSE(latency.pct_of_spec);
+  const ReportRow& h2d = find_row(report, "memory/h2d/pinned/64MiB");
+  EXPECT_TRUE(h2d.spec_key.empty());
+  EXPECT_FALSE(h2d.projected_counterpart);
+
+  EXPECT_TRUE(find_row(report, "memory/stream/dot").failed);
+}
+
+TEST(Report, SaysHowFarTheProjectionHoldsForTheSameChip) {
+  TempDir dir;
+  const Report report = memory_report(dir);
+  const std::string& note = report.families[0].projection_note;
+  EXPECT_NE(note.find("Both cards are AD104"), std::string::npos) << note;
+  EXPECT_NE(note.find("DRAM-bound"), std::string::npos) << note;
+
+  // A different chip: the projection is called a rough estimate.
+  const Report other = build_report(
+      load_results_file(write_run(dir, synthetic_run(memory_rows(), "rtx-4070", "a10"), "a.json")),
+      SpecDatabase::builtin(), "");
+  EXPECT_NE(other.families[0].projection_note.find("different chips"), std::string::npos);
+  // --against overrides the counterpart the run recorded.
+  const Report against =
+      build_report(load_results_file(write_run(dir, synthetic_run(memory_rows()), "b.json")),
+                   SpecDatabase::builtin(), "rtx-4090");
+  EXPECT_EQ(against.counterpart->id, "rtx-4090");
+}
+
+TEST(Report, WhatThisMeansUsesTheMeasuredReadBandwidthAndTheMemorySizes) {
+  TempDir dir;
+  const Report report = memory_report(dir);
+  EXPECT_EQ(report.dram_bandwidth_source, "memory/stream/read");
+  EXPECT_DOUBLE_EQ(*report.dram_bandwidth_gbs, 400);
+  ASSERT_FALSE(report.decode.empty());
+  const std::string meaning = joined_meaning(report);
+  EXPECT_NE(meaning.find("upper bound"), std::string::npos) << meaning;
+  EXPECT_NE(meaning.find("Only the NVIDIA L4 holds 7B FP16"), std::string::npos) << meaning;
+  EXPECT_NE(meaning.find("no GEMM results in this run"), std::string::npos) << meaning;
+  EXPECT_NE(meaning.find("no NVML power telemetry"), std::string::npos) << meaning;
+}
+
+std::vector<FixtureRow> gemm_and_telemetry_rows() {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].counters["power_mean_w"] = 100;
+  rows[0].counters["sm_clock_mean_mhz"] = 2000;
+  rows[0].counters["sm_clock_min_mhz"] = 1900;
+  rows[0].counters["temperature_max_c"] = 60;
+  rows[0].label = "throttle: power cap";
+  for (const double size : {1024.0, 4096.0}) {
+    rows.push_back(make_row(
+        fmt::format("gemm/cublas/fp16/{}", size),
+        {{"fp16_tensor_fp32acc_tflops", size / 1024 * 10}, {"m", size}, {"power_mean_w", 100}}));
+  }
+  return rows;
+}
+
+TEST(Report, GemmRowsGiveATrainingNoteAndTelemetryGivesEnergyPerOperation) {
+  TempDir dir;
+  const Report report =
+      build_report(load_results_file(write_run(dir, synthetic_run(gemm_and_telemetry_rows()))),
+                   SpecDatabase::builtin(), "");
+  EXPECT_TRUE(report.has_gemm);
+  EXPECT_TRUE(report.has_telemetry);
+  const ReportRow& gemm = find_row(report, "gemm/cublas/fp16/4096");
+  EXPECT_EQ(gemm.kind, FigureKind::kCompute);
+  EXPECT_EQ(gemm.spec_key, "fp16_tensor_fp32acc_tflops");
+  EXPECT_DOUBLE_EQ(*gemm.projected_counterpart,
+                   40 / documented("rtx-4070", "fp16_tensor_fp32acc_tflops") *
+                       documented("l4", "fp16_tensor_fp32acc_tflops"));
+  EXPECT_DOUBLE_EQ(*gemm.per_watt, 40.0 / 100);
+  EXPECT_DOUBLE_EQ(*gemm.energy_pj_per_unit, 100 / 40.0);
+  EXPECT_DOUBLE_EQ(*gemm.counterpart_per_watt_tdp,
+                   documented("l4", "fp16_tensor_fp32acc_tflops") / documented("l4", "tdp_w"));
+  const ReportRow& read = find_row(report, "memory/stream/read");
+  EXPECT_DOUBLE_EQ(*read.per_watt, 4);
+  EXPECT_DOUBLE_EQ(*read.energy_pj_per_unit, 250);
+  EXPECT_NE(read.note.find("SM 2000 MHz (min 1900)"), std::string::npos) << read.note;
+  EXPECT_NE(read.note.find("throttle: power cap"), std::string::npos) << read.note;
+
+  // The lower-power card is named with its documented TDP in the compute projection note.
+  const auto gemm_family = std::find_if(report.families.begin(), report.families.end(),
+                                        [](const auto& f) { return f.name == "gemm"; });
+  ASSERT_NE(gemm_family, report.families.end());
+  EXPECT_NE(gemm_family->projection_note.find(fmt::format("{:g} W", documented("l4", "tdp_w"))),
+            std::string::npos)
+      << gemm_family->projection_note;
+  ASSERT_EQ(report.gemm_series.size(), 1u);
+  EXPECT_EQ(report.gemm_series[0].first, "cublas/fp16");
+  EXPECT_EQ(report.gemm_series[0].second.size(), 2u);
+
+  const std::string meaning = joined_meaning(report);
+  EXPECT_NE(meaning.find("Training is dominated by compute-bound GEMMs"), std::string::npos);
+  EXPECT_NE(meaning.find("pJ per byte"), std::string::npos) << meaning;
+  EXPECT_NE(meaning.find("pJ per FLOP"), std::string::npos) << meaning;
+}
+
+TEST(Report, NamesTheManifestAndTheEnvironmentWarnings) {
+  json run = synthetic_run(memory_rows());
+  run["context"]["env_persistence_mode"] = "off";
+  run["context"]["env_warning_persistence_mode"] = "Persistence mode is off (synthetic).";
+  run["context"]["gpubench_run_wall_s"] = "12.5";
+  TempDir dir;
+  const Report report =
+      build_report(load_results_file(write_run(dir, run)), SpecDatabase::builtin(), "");
+  const std::string markdown = render_markdown(report);
+  for (const char* expected : {"Synthetic GPU (test fixture)", "999.99.99", "99.0.0",
+                               "quick (suites: memory), ran in 12.5 s", "persistence_mode",
+                               "Persistence mode is off (synthetic)."}) {
+    EXPECT_NE(markdown.find(expected), std::string::npos) << expected;
+  }
+  EXPECT_NE(render_markdown(memory_report(dir)).find("No environment warnings"), std::string::npos);
+}
+
+TEST(Report, ShowsEachFiguresNoiseAndItsThrottledSamples) {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].counters["noise_pct"] = 0.3;  // memory/stream/read
+  rows[0].counters["samples"] = 8;
+  rows[0].counters["throttled_samples"] = 2;
+  rows[1].counters["samples"] = 3;  // memory/stream/triad: every sample throttled
+  rows[1].counters["throttled_samples"] = 3;
+  TempDir dir;
+  const Report report = build_report(load_results_file(write_run(dir, synthetic_run(rows))),
+                                     SpecDatabase::builtin(), "");
+  const ReportRow& read = find_row(report, "memory/stream/read");
+  ASSERT_TRUE(read.noise_pct);
+  EXPECT_DOUBLE_EQ(*read.noise_pct, 0.3);
+  EXPECT_NE(read.note.find("2 throttled sample(s) per repetition dropped"), std::string::npos)
+      << read.note;
+  const ReportRow& triad = find_row(report, "memory/stream/triad");
+  EXPECT_FALSE(triad.noise_pct);
+  EXPECT_NE(triad.note.find("a throttled figure"), std::string::npos) << triad.note;
+  EXPECT_EQ(find_row(report, "memory/l2_sweep/16MiB").note.find("throttled"), std::string::npos);
+  const std::string markdown = render_markdown(report);
+  EXPECT_NE(markdown.find("1.00% / 0.30%"), std::string::npos) << markdown;
+}
+
+TEST(Report, WarnsWhenTheSheetChangedSinceTheRun) {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].counters["pct_of_spec"] = 50;  // not 400 / documented bandwidth
+  TempDir dir;
+  const Report report = build_report(load_results_file(write_run(dir, synthetic_run(rows))),
+                                     SpecDatabase::builtin(), "");
+  ASSERT_EQ(report.warnings.size(), 1u);
+  EXPECT_NE(report.warnings[0].find("differs from the one the run used"), std::string::npos);
+}
+
+TEST(Report, RefusesPlainBenchmarkFilesAndUnknownCounterparts) {
+  json plain = synthetic_run(memory_rows());
+  plain["context"].erase("gpubench_schema_version");
+  TempDir dir;
+  EXPECT_THROW(build_report(load_results_file(write_run(dir, plain, "plain.json")),
+                            SpecDatabase::builtin(), ""),
+               UserError);
+  EXPECT_THROW(build_report(load_results_file(write_run(dir, synthetic_run(memory_rows()))),
+                            SpecDatabase::builtin(), "rtx-9999"),
+               UserError);
+}
+
+TEST(Report, ReadsTheCommittedH100Run) {
+  const std::filesystem::path runs =
+      std::filesystem::path(GPUBENCH_SOURCE_DIR) / "results" / "runs";
+  std::vector<std::filesystem::path> files;
+  if (std::filesystem::exists(runs)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(runs)) {
+      if (entry.path().extension() == ".json") files.push_back(entry.path());
+    }
+  }
+  if (files.empty()) GTEST_SKIP() << "no measured runs in results/runs";
+  for (const auto& file : files) {
+    const Report report = build_report(load_results_file(file), SpecDatabase::builtin(), "");
+    EXPECT_FALSE(report.families.empty()) << file;
+    const std::string markdown = render_markdown(report);
+    EXPECT_NE(markdown.find("## What this means"), std::string::npos) << file;
+  }
+}
+
+// --- Rendering.
+
+// Every Markdown table: a header, a --- separator, and rows with as many cells as the header.
+void expect_well_formed_markdown_tables(const std::string& markdown) {
+  std::istringstream lines(markdown);
+  std::string line;
+  std::vector<std::string> table;
+  int tables = 0;
+  auto cells = [](const std::string& row) {
+    int count = 0;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (row[i] == '|' && (i == 0 || row[i - 1] != '\\')) ++count;
+    }
+    return count - 1;
+  };
+  auto check = [&] {
+    if (table.empty()) return;
+    ++tables;
+    ASSERT_GE(table.size(), 2u) << table[0];
+    EXPECT_TRUE(std::regex_match(table[1], std::regex(R"(\|( --- \|)+)"))) << table[1];
+    const int width = cells(table[0]);
+    for (const auto& row : table)
+      EXPECT_EQ(cells(row), width) << row;
+    table.clear();
+  };
+  while (std::getline(lines, line)) {
+    if (line.starts_with("|")) {
+      EXPECT_TRUE(line.ends_with("|")) << line;
+      table.push_back(line);
+    } else {
+      check();
+    }
+  }
+  check();
+  EXPECT_GT(tables, 2);
+}
+
+TEST(ReportRender, MarkdownTablesAreWellFormed) {
+  TempDir dir;
+  json run = synthetic_run(gemm_and_telemetry_rows());
+  run["context"]["env_warning_x"] = "A | pipe in a synthetic warning.";
+  const Report report =
+      build_report(load_results_file(write_run(dir, run)), SpecDatabase::builtin(), "");
+  const std::string markdown = render_markdown(report);
+  expect_well_formed_markdown_tables(markdown);
+  EXPECT_NE(markdown.find("| stream/dot | FAILED |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("## memory results"), std::string::npos);
+  EXPECT_NE(markdown.find("## gemm results"), std::string::npos);
+  expect_well_formed_markdown_tables(render_markdown(build_specs_only_report(
+      SpecDatabase::builtin().at("rtx-4070"), SpecDatabase::builtin().at("l4"))));
+}
+
+// Runs tests/render/check_report_html.py (Python's html.parser) on the file.
+testing::CommandResult check_html(const std::filesystem::path& html, int min_plots) {
+  TempDir dir;
+  const std::string command =
+      fmt::format("python3 '{}/tests/render/check_report_html.py' '{}' {} >'{}/out' 2>&1",
+                  GPUBENCH_SOURCE_DIR, html.string(), min_plots, dir.path().string());
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir.path() / "out"), ""};
+}
+
+TEST(ReportRender, HtmlIsOneValidDocumentWithItsTextEscaped) {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].label = "<script>alert(1)</script> & co";
+  TempDir dir;
+  const Report report = build_report(load_results_file(write_run(dir, synthetic_run(rows))),
+                                     SpecDatabase::builtin(), "");
+  const std::string html = render_html(report, {}, "left out (synthetic).");
+  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), std::string::npos);
+  EXPECT_NE(html.find("Plots unavailable: left out (synthetic)."), std::string::npos);
+  const auto file = dir.write("report.html", html);
+  const auto checked = check_html(file, 0);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+}
+
+TEST(ReportRender, PlotsAreDrawnAndEmbedded) {
+  TempDir dir;
+  const Report report =
+      build_report(load_results_file(write_run(dir, synthetic_run(gemm_and_telemetry_rows()))),
+                   SpecDatabase::builtin(), "");
+  const auto input = json::parse(plot_input_json(report));
+  EXPECT_EQ(input["working_set"]["series"][0]["points"].size(), 4u);
+  EXPECT_EQ(input["this"]["id"], "rtx-4070");
+  EXPECT_EQ(input["counterpart"]["id"], "l4");
+
+  std::string problem;
+  const auto plots = render_plots(
+      report, problem, std::filesystem::path(GPUBENCH_SOURCE_DIR) / "scripts" / "plot.py");
+  if (problem.find("matplotlib") != std::string::npos ||
+      problem.find("python3 was not found") != std::string::npos) {
+    GTEST_SKIP() << problem;
+  }
+  ASSERT_TRUE(problem.empty()) << problem;
+  std::vector<std::string> names;
+  for (const auto& plot : plots)
+    names.push_back(plot.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"working_set", "roofline", "gemm"}));
+  const auto file = dir.write("report.html", render_html(report, plots, ""));
+  const auto checked = check_html(file, 3);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  EXPECT_NE(checked.out.find("ok: 3 plots"), std::string::npos) << checked.out;
+}
+
+// Screenshots the page with tests/render/screenshot_report.py (headless Chromium): exit 0 when the
+// text and at least min_plots plots were drawn; the test skips where no browser or matplotlib is.
+ScriptRun screenshot(const std::filesystem::path& html, int min_plots, const TempDir& dir) {
+  return run_matplotlib_script(
+      std::filesystem::path(GPUBENCH_SOURCE_DIR) / "tests" / "render" / "screenshot_report.py",
+      {html.string(), (dir.path() / "screenshot.png").string(), std::to_string(min_plots)},
+      dir.path() / "screenshot.log");
+}
+
+TEST(ReportRender, AHeadlessBrowserDrawsTheTablesAndThePlots) {
+  TempDir dir;
+  const Report report =
+      build_report(load_results_file(write_run(dir, synthetic_run(gemm_and_telemetry_rows()))),
+                   SpecDatabase::builtin(), "");
+  std::string problem;
+  const auto plots = render_plots(
+      report, problem, std::filesystem::path(GPUBENCH_SOURCE_DIR) / "scripts" / "plot.py");
+  if (!problem.empty()) GTEST_SKIP() << "no plots here: " << problem;
+  const auto with_plots = dir.write("plots.html", render_html(report, plots, ""));
+  const ScriptRun shot = screenshot(with_plots, 3, dir);
+  const std::string log = read_file(dir.path() / "screenshot.log");
+  if (shot.status == 77) GTEST_SKIP() << log;
+  if (shot.status == -1) GTEST_SKIP() << shot.problem;
+  EXPECT_EQ(shot.status, 0) << log;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "screenshot.png"));
+
+  // The check can fail: the same page without its plots is refused.
+  const auto without_plots = dir.write("no-plots.html", render_html(report, {}, "left out."));
+  const ScriptRun bare = screenshot(without_plots, 1, dir);
+  EXPECT_EQ(bare.status, 1) << read_file(dir.path() / "screenshot.log");
+  EXPECT_NE(read_file(dir.path() / "screenshot.log").find("no plots drawn"), std::string::npos);
+}
+
+TEST(ReportRender, TheCompiledInPlotScriptIsScriptsPlotPy) {
+  EXPECT_EQ(builtin_plot_script(),
+            read_file(std::filesystem::path(GPUBENCH_SOURCE_DIR) / "scripts" / "plot.py"));
+}
+
+// --- The command line.
+
+int line_count(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(ReportCli, SpecsOnlyWorksWithoutAGpu) {
+  const auto result = run_gpubench("report --specs-only rtx-4070 l4", kNoGpuEnv);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(result.out.starts_with("# gpubench report: Documented specs"));
+  EXPECT_NE(result.out.find("| memory_bandwidth_gbs |"), std::string::npos);
+  EXPECT_NE(result.out.find("LLM decode upper bound"), std::string::npos);
+
+  TempDir dir;
+  const auto html = dir.path() / "specs.html";
+  const auto written = run_gpubench(
+      fmt::format("report --specs-only rtx-4070 l4 -o '{}'", html.string()), kNoGpuEnv);
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  const bool plotted = written.err.find("no plots") == std::string::npos;
+  const auto checked = check_html(html, plotted ? 1 : 0);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+}
+
+TEST(ReportCli, WritesMarkdownOrHtmlAtomicallyBesideNothingElse) {
+  TempDir dir;
+  const auto run = write_run(dir, synthetic_run(memory_rows()));
+  const auto out = dir.path() / "reports";
+  for (const char* name : {"r.md", "r.html"}) {
+    const auto result = run_gpubench(
+        fmt::format("report '{}' -o '{}' --no-plots", run.string(), (out / name).string()),
+        kNoGpuEnv);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.out.find("Report: "), std::string::npos);
+  }
+  EXPECT_TRUE(read_file(out / "r.md").starts_with("# gpubench report"));
+  EXPECT_TRUE(read_file(out / "r.html").starts_with("<!DOCTYPE html>"));
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(out))
+    ++files;
+  EXPECT_EQ(files, 2) << "no temporary file may be left beside the reports";
+}
+
+TEST(ReportCli, BadInputIsOneSentenceAndExit2) {
+  TempDir dir;
+  const auto run = write_run(dir, synthetic_run(memory_rows()));
+  const std::vector<std::string> bad = {
+      "report",
+      fmt::format("report '{}' --specs-only rtx-4070 l4", run.string()),
+      fmt::format("report '{}'", (dir.path() / "missing.json").string()),
+      fmt::format("report '{}' -o '{}'", run.string(), (dir.path() / "r.txt").string()),
+      "report --specs-only rtx-4070 rtx-9999",
+      fmt::format("report '{}' --against rtx-9999", run.string()),
+  };
+  for (const auto& arguments : bad) {
+    const auto result = run_gpubench(arguments, kNoGpuEnv);
+    EXPECT_EQ(result.exit_code, 2) << arguments << "\n" << result.err;
+    EXPECT_EQ(line_count(result.err), 1) << arguments << "\n" << result.err;
+    EXPECT_TRUE(result.out.empty()) << arguments;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "r.txt"));
+}
+
+// The whole path on a real GPU: the run records the environment check and NVML telemetry, and
+// the report turns them into per-watt figures and a valid HTML file with its plots.
+TEST(ReportGpu, AQuickRunRecordsEnvironmentAndTelemetryAndReports) {
+  GPUBENCH_REQUIRE_GPU();
+  TempDir dir;
+  const auto run = dir.path() / "run.json";
+  const auto ran = run_gpubench(fmt::format("run --suite memory --quick --out '{}'", run.string()));
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("Environment of GPU"), std::string::npos) << ran.out;
+  const ResultsFile results = load_results_file(run);
+  for (const char* key : {"env_compute_processes", "env_persistence_mode", "env_clocks",
+                          "env_power_limit", "env_pcie_link", "env_mig_mode", "env_display_active",
+                          "gpubench_stopping_rule", "gpubench_run_wall_s"}) {
+    EXPECT_TRUE(results.context_value(key)) << key;
+  }
+  bool saw_power = false;
+  for (const MeasuredBenchmark& benchmark : summarize_benchmarks(results)) {
+    if (benchmark.name != "memory/stream/read") continue;
+    // Noise-based stopping: at least one kept sample per repetition, the noise when >= 3.
+    EXPECT_GE(benchmark.median.at("samples"), 1);
+    EXPECT_TRUE(benchmark.median.contains("throttled_samples"));
+    EXPECT_TRUE(benchmark.median.contains("converged"));
+    if (benchmark.median.at("samples") >= 3) {
+      EXPECT_GE(benchmark.median.at("noise_pct"), 0);
+    }
+    EXPECT_GT(benchmark.median.at("sm_clock_mean_mhz"), 0);
+    EXPECT_GT(benchmark.median.at("power_mean_w"), 0);
+    EXPECT_GT(benchmark.median.at("energy_j"), 0);
+    EXPECT_GT(benchmark.median.at("gbs_per_w"), 0);
+    saw_power = true;
+  }
+  EXPECT_TRUE(saw_power);
+
+  const auto html = dir.path() / "report.html";
+  const auto reported =
+      run_gpubench(fmt::format("report '{}' -o '{}'", run.string(), html.string()));
+  ASSERT_EQ(reported.exit_code, 0) << reported.err;
+  const bool plotted = reported.err.find("no plots") == std::string::npos;
+  const auto checked = check_html(html, plotted ? 2 : 0);
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  const auto markdown = run_gpubench(fmt::format("report '{}'", run.string()));
+  EXPECT_NE(markdown.out.find("pJ per byte"), std::string::npos) << markdown.out;
+}
+
+}  // namespace
+}  // namespace gpubench

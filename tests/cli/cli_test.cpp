@@ -1,0 +1,131 @@
+// The gpubench binary as a user meets it: exit codes, one-sentence errors, JSON that parses.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "model/spec_database.hpp"
+#include "support/test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+using nlohmann::json;
+using testing::kNoGpuEnv;
+using testing::run_gpubench;
+
+int line_count(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(Cli, InfoWithoutAGpuSaysWhyInOneSentenceAndExits2) {
+  const auto result = run_gpubench("info", kNoGpuEnv);
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_NE(result.err.find("gpubench: No CUDA device"), std::string::npos) << result.err;
+  EXPECT_EQ(line_count(result.err), 1) << result.err;
+  EXPECT_TRUE(result.out.empty()) << result.out;
+}
+
+TEST(Cli, InfoJsonWithoutAGpuPrintsNoHalfDocument) {
+  const auto result = run_gpubench("info --json", kNoGpuEnv);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+}
+
+TEST(Cli, CompareAgainstThePresentDeviceWithoutAGpuExits2) {
+  const auto result = run_gpubench("specs compare --device 0", kNoGpuEnv);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("No CUDA device"), std::string::npos) << result.err;
+}
+
+TEST(Cli, SpecsListNamesEveryCard) {
+  const auto result = run_gpubench("specs list");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  for (const auto& sheet : SpecDatabase::builtin().sheets()) {
+    EXPECT_NE(result.out.find(sheet.id), std::string::npos) << sheet.id;
+  }
+  const auto listed = json::parse(run_gpubench("specs list --json").out);
+  EXPECT_EQ(listed.size(), SpecDatabase::builtin().sheets().size());
+}
+
+TEST(Cli, SpecsShowJsonHasIdNameAndSourcedValues) {
+  const auto result = run_gpubench("specs show rtx-4070 --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = json::parse(result.out);
+  EXPECT_EQ(document["id"], "rtx-4070");
+  EXPECT_EQ(document["values"].size(), kSpecKeys.size());
+  EXPECT_TRUE(document["values"]["memory_bandwidth_gbs"]["value"].is_number());
+  EXPECT_FALSE(document["values"]["memory_bandwidth_gbs"]["source"].get<std::string>().empty());
+}
+
+TEST(Cli, SpecsShowTextListsSources) {
+  const auto result = run_gpubench("specs show l4");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("memory_bandwidth_gbs"), std::string::npos);
+  EXPECT_NE(result.out.find("derived"), std::string::npos);
+}
+
+TEST(Cli, SpecsCompareTheTwoTargetCards) {
+  const auto text = run_gpubench("specs compare rtx-4070 l4");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("rtx-4070"), std::string::npos);
+  EXPECT_NE(text.out.find("fp16_tensor_fp32acc_tflops"), std::string::npos);
+
+  const auto result = run_gpubench("specs compare rtx-4070 l4 --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = json::parse(result.out);
+  EXPECT_EQ(document["a"]["id"], "rtx-4070");
+  EXPECT_EQ(document["b"]["id"], "l4");
+  const auto& database = SpecDatabase::builtin();
+  for (const auto& row : document["rows"]) {
+    if (row["key"] == "sm_count") {
+      EXPECT_DOUBLE_EQ(
+          row["ratio_a_to_b"].get<double>(),
+          *database.at("rtx-4070").number("sm_count") / *database.at("l4").number("sm_count"));
+    }
+  }
+}
+
+TEST(Cli, BadInputExits2WithAHint) {
+  const auto unknown_id = run_gpubench("specs show rtx-9999");
+  EXPECT_EQ(unknown_id.exit_code, 2);
+  EXPECT_NE(unknown_id.err.find("known ids"), std::string::npos) << unknown_id.err;
+  EXPECT_EQ(line_count(unknown_id.err), 1) << unknown_id.err;
+
+  EXPECT_EQ(run_gpubench("specs compare rtx-4070").exit_code, 2);
+  EXPECT_EQ(run_gpubench("specs compare rtx-4070 l4 --device 0").exit_code, 2);
+  EXPECT_EQ(run_gpubench("no-such-command").exit_code, 2);
+  EXPECT_EQ(run_gpubench("info --device notanumber").exit_code, 2);
+  EXPECT_EQ(run_gpubench("").exit_code, 2);
+}
+
+TEST(Cli, HelpIsAvailableEverywhere) {
+  for (const char* command : {"--help", "info --help", "specs --help", "specs list --help",
+                              "specs show --help", "specs compare --help"}) {
+    const auto result = run_gpubench(command);
+    EXPECT_EQ(result.exit_code, 0) << command;
+    EXPECT_NE(result.out.find("Usage"), std::string::npos) << command;
+  }
+}
+
+TEST(CliGpu, InfoDescribesThePresentGpu) {
+  GPUBENCH_REQUIRE_GPU();
+  const auto result = run_gpubench("info --json");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const auto document = json::parse(result.out);
+  ASSERT_FALSE(document["devices"].empty());
+  const auto& device = document["devices"][0];
+  EXPECT_GT(device["sm_count"].get<int>(), 0);
+  EXPECT_TRUE(device["driver_version"].is_string()) << "NVML must report the driver";
+  EXPECT_FALSE(device["spec_sheet"]["id"].get<std::string>().empty());
+
+  const auto out_of_range = run_gpubench("info --device 999");
+  EXPECT_EQ(out_of_range.exit_code, 2);
+  EXPECT_NE(out_of_range.err.find("does not exist"), std::string::npos) << out_of_range.err;
+
+  const auto compare = run_gpubench("specs compare --device 0");
+  EXPECT_EQ(compare.exit_code, 0) << compare.err;
+}
+
+}  // namespace
+}  // namespace gpubench

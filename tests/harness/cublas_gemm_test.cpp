@@ -1,0 +1,158 @@
+// The cuBLAS/cuBLASLt paths of the GEMM suite on a GPU (skipped without one): every precision this
+// device runs, on odd sizes (or the smallest odd multiples FP8 and INT8 allow), against an FP64
+// CPU reference computed here from the very inputs the device used. The same results also go
+// through the suite's sampled FP64 check on the device, which must agree with the CPU.
+#include "harness/cublas_gemm.hpp"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_fp8.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "harness/device_buffer.hpp"
+#include "harness/gemm_types.hpp"
+#include "kernels/common/cuda_check.hpp"
+#include "support/gemm_reference.hpp"
+#include "support/test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+using gemm::ElementType;
+
+// The device's bytes as doubles, whatever the element type.
+std::vector<double> to_double(ElementType type, const std::vector<unsigned char>& bytes) {
+  const std::size_t count = bytes.size() / gemm::element_bytes(type);
+  std::vector<double> values(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const unsigned char* at = bytes.data() + i * gemm::element_bytes(type);
+    switch (type) {
+      case ElementType::kF32: {
+        float v;
+        std::memcpy(&v, at, sizeof v);
+        values[i] = v;
+        break;
+      }
+      case ElementType::kF16: {
+        __half v;
+        std::memcpy(&v, at, sizeof v);
+        values[i] = __half2float(v);
+        break;
+      }
+      case ElementType::kBf16: {
+        __nv_bfloat16 v;
+        std::memcpy(&v, at, sizeof v);
+        values[i] = __bfloat162float(v);
+        break;
+      }
+      case ElementType::kE4m3: {
+        __nv_fp8_e4m3 v;
+        std::memcpy(&v, at, sizeof v);
+        values[i] = static_cast<float>(v);
+        break;
+      }
+      case ElementType::kS8:
+        values[i] = static_cast<std::int8_t>(*at);
+        break;
+      case ElementType::kS32: {
+        std::int32_t v;
+        std::memcpy(&v, at, sizeof v);
+        values[i] = v;
+        break;
+      }
+    }
+  }
+  return values;
+}
+
+std::vector<unsigned char> download(const DeviceBuffer<unsigned char>& buffer) {
+  std::vector<unsigned char> host(buffer.bytes());
+  GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), buffer.get(), host.size(), cudaMemcpyDeviceToHost));
+  return host;
+}
+
+// B as the k x n row-major matrix the reference multiplies by (FP8's B arrives as n x k).
+std::vector<double> b_as_k_by_n(const std::vector<double>& b, bool transposed, int n, int k) {
+  if (!transposed) return b;
+  std::vector<double> out(b.size());
+  for (int p = 0; p < k; ++p) {
+    for (int j = 0; j < n; ++j) {
+      out[static_cast<std::size_t>(p) * static_cast<std::size_t>(n) + static_cast<std::size_t>(j)] =
+          b[static_cast<std::size_t>(j) * static_cast<std::size_t>(k) +
+            static_cast<std::size_t>(p)];
+    }
+  }
+  return out;
+}
+
+TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {
+  GPUBENCH_REQUIRE_GPU();
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  cudaDeviceProp properties{};
+  GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
+  const int sm = properties.major * 10 + properties.minor;
+  OwnedStream stream;
+  CublasGemm cublas(stream.get());
+  // Odd everything; m = 1 (a decode step); then multiples of 16 (FP8) and of 4 (INT8) that are
+  // not multiples of any tile.
+  const GemmShape shapes[] = {{7, 9, 13, "odd", ""},     {65, 31, 47, "odd", ""},
+                              {1, 200, 129, "odd", ""},  {48, 80, 32, "x16", ""},
+                              {144, 48, 272, "x16", ""}, {36, 124, 68, "x4", ""}};
+  int checked = 0;
+  for (const GemmPrecision precision : all_gemm_precisions()) {
+    const GemmPrecisionInfo& info = gemm_precision_info(precision);
+    for (const GemmShape& shape : shapes) {
+      if (!CublasGemm::supports(precision, sm, shape)) continue;
+      const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
+                k = static_cast<int>(shape.k);
+      const std::string what = fmt::format("{} {}x{}x{}", info.name, m, n, k);
+      const ElementType in = gemm_input_type(precision), out = gemm_output_type(precision);
+      DeviceBuffer<unsigned char> a(static_cast<std::size_t>(m * k) * gemm::element_bytes(in));
+      DeviceBuffer<unsigned char> b(static_cast<std::size_t>(k * n) * gemm::element_bytes(in));
+      DeviceBuffer<unsigned char> c(static_cast<std::size_t>(m * n) * gemm::element_bytes(out));
+      gemm::launch_fill_random(in, a.get(), static_cast<std::size_t>(m * k), 11, stream.get());
+      gemm::launch_fill_random(in, b.get(), static_cast<std::size_t>(k * n), 12, stream.get());
+      GPUBENCH_CUDA_CHECK(cudaMemsetAsync(c.get(), 0xff, c.bytes(), stream.get()));
+      cublas.prepare(precision, m, n, k);
+      cublas.gemm(precision, m, n, k, a.get(), b.get(), c.get());
+      DeviceBuffer<double> sums(3);
+      GPUBENCH_CUDA_CHECK(cudaMemsetAsync(sums.get(), 0, 3 * sizeof(double), stream.get()));
+      gemm::launch_sampled_error(in, out, gemm_b_transposed(precision), m, n, k, a.get(), b.get(),
+                                 c.get(), m * n, 5, sums.get(), stream.get());
+      GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+
+      const std::vector<double> reference = gemm::testing::reference_gemm(
+          m, n, k, to_double(in, download(a)),
+          b_as_k_by_n(to_double(in, download(b)), gemm_b_transposed(precision), n, k));
+      const std::vector<double> result = to_double(out, download(c));
+      const double error = gemm::testing::relative_frobenius_error(result, reference);
+      if (info.integer) {
+        EXPECT_EQ(error, 0.0) << what << ": INT8 must be exact";
+      } else {
+        EXPECT_LT(error, gemm_tolerance(precision, k)) << what;
+      }
+      // The device's check saw every element (m * n samples) and must say the same.
+      double device_sums[3];
+      GPUBENCH_CUDA_CHECK(
+          cudaMemcpy(device_sums, sums.get(), sizeof device_sums, cudaMemcpyDeviceToHost));
+      EXPECT_EQ(device_sums[2], 0.0) << what << ": non-finite elements";
+      const double device_error = device_sums[1] > 0 ? std::sqrt(device_sums[0] / device_sums[1])
+                                                     : std::sqrt(device_sums[0]);
+      EXPECT_NEAR(device_error, error, 1e-9 + 1e-6 * error) << what;
+      ++checked;
+    }
+  }
+  // FP32, TF32, FP16 x2 and BF16 everywhere; INT8 (and FP8 on sm_89+) on their shapes.
+  EXPECT_GE(checked, 5 * 3 + 1);
+}
+
+}  // namespace
+}  // namespace gpubench

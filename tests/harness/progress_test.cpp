@@ -1,0 +1,167 @@
+// The progress line, the list of benchmarks a run will visit, and Ctrl-C: the first interrupt
+// skips every later benchmark, a second removes the temporary results file and exits 130.
+#include "harness/progress.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "harness/timing.hpp"
+#include "support/run_collector.hpp"
+#include "support/test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+TEST(Progress, LineSaysWhereTheRunIsAndWhatIsLeft) {
+  EXPECT_EQ(format_progress(0, 4, 0.0, "memory/stream/read"),
+            "[0/4] 0.0 s elapsed; next: memory/stream/read");
+  // 2 of 4 done in 10 s: about 10 s left.
+  EXPECT_EQ(format_progress(2, 4, 10.0, "memory/stream/add"),
+            "[2/4] 10.0 s elapsed, about 10.0 s left; next: memory/stream/add");
+  EXPECT_EQ(format_progress(4, 4, 20.0, ""), "[4/4] 20.0 s elapsed");
+  EXPECT_EQ(format_progress(1, 3, 150.0, "x"), "[1/3] 2:30 elapsed, about 5:00 left; next: x");
+}
+
+// Dummy benchmarks registered once for this file's tests; the filter keeps every test to them.
+int& body_calls() {
+  static int calls = 0;
+  return calls;
+}
+
+void register_dummies() {
+  static const bool registered = [] {
+    for (const char* name : {"progress_test/a", "progress_test/b"}) {
+      benchmark::RegisterBenchmark(name, [name](benchmark::State& state) {
+        run_guarded(state, name, [&] {
+          ++body_calls();
+          for (auto _ : state)
+            benchmark::DoNotOptimize(body_calls());
+        });
+      })->Iterations(1);
+    }
+    return true;
+  }();
+  (void)registered;
+}
+
+TEST(Progress, ListsTheBenchmarksARunWillVisit) {
+  register_dummies();
+  const auto names = list_benchmarks({"test", "--benchmark_filter=^progress_test/"});
+  EXPECT_EQ(names, (std::vector<std::string>{"progress_test/a/iterations:1",
+                                             "progress_test/b/iterations:1"}));
+}
+
+TEST(Progress, ReporterCountsFinishedBenchmarks) {
+  register_dummies();
+  const auto names = list_benchmarks({"test", "--benchmark_filter=^progress_test/"});
+  testing::initialize_benchmark(
+      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
+  std::ostringstream out;
+  ProgressReporter progress(names, false);
+  progress.SetOutputStream(&out);
+  progress.SetErrorStream(&out);
+  benchmark::RunSpecifiedBenchmarks(&progress);
+  EXPECT_EQ(progress.done(), 2u);
+  EXPECT_NE(out.str().find("progress_test/a"), std::string::npos) << out.str();
+}
+
+TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
+  register_dummies();
+  testing::TempDir dir;
+  install_interrupt_handler(dir.path() / "run.json.tmp");
+  std::raise(SIGINT);
+  EXPECT_TRUE(interrupted());
+  testing::initialize_benchmark(
+      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
+  const int calls = body_calls();
+  testing::RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  restore_interrupt_handler();
+  EXPECT_EQ(body_calls(), calls) << "no benchmark body may run after Ctrl-C";
+  ASSERT_EQ(collector.runs.size(), 2u);
+  for (const auto& run : collector.runs) {
+    EXPECT_TRUE(run.error_occurred);
+    EXPECT_NE(run.error_message.find("interrupted"), std::string::npos);
+  }
+  install_interrupt_handler("");  // resets the flag for the other tests
+  restore_interrupt_handler();
+  EXPECT_FALSE(interrupted());
+}
+
+TEST(Progress, SecondCtrlCRemovesTheTemporaryFileAndExits130) {
+  testing::TempDir dir;
+  const auto temporary = dir.write("run.json.tmp.1", "{\"partial\":");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    install_interrupt_handler(temporary);
+    std::raise(SIGINT);
+    std::raise(SIGINT);
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(std::filesystem::exists(temporary));
+}
+
+// A timeout's SIGTERM (seen on an H100: `timeout` killed a long run and left the temporary
+// behind) removes the temporary and exits 128 + 15 at once.
+TEST(Progress, TerminateRemovesTheTemporaryFileAndExits143) {
+  testing::TempDir dir;
+  const auto temporary = dir.write("run.json.tmp.2", "{\"partial\":");
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    install_interrupt_handler(temporary);
+    std::raise(SIGTERM);
+    ::_exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_FALSE(std::filesystem::exists(temporary));
+}
+
+// A real run interrupted once: it stops after the benchmark in progress, exits 130, and leaves
+// nothing in the output directory (neither the final name nor a temporary).
+TEST(ProgressGpu, CtrlCDuringARunPublishesNothing) {
+  GPUBENCH_REQUIRE_GPU();
+  testing::TempDir dir;
+  const auto out = dir.path() / "results";
+  std::filesystem::create_directories(out);
+  const auto log = dir.path() / "stderr";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string target = "--out=" + (out / "run.json").string();
+    std::FILE* err = std::freopen(log.c_str(), "w", stderr);
+    (void)err;
+    ::execl(GPUBENCH_EXE, GPUBENCH_EXE, "run", "--suite", "memory", "--quick", target.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Wait until the benchmarks have started, give them a few seconds, then interrupt once.
+  for (int i = 0; i < 600 && testing::read_file(log).find("[0/") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  ::kill(child, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << testing::read_file(log);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << testing::read_file(log);
+  EXPECT_NE(testing::read_file(log).find("no results file was written"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::is_empty(out)) << "nothing may be published or left behind";
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -1,0 +1,90 @@
+#pragma once
+// Shared by the test files: temporary directories, running the gpubench binary, GPU presence.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "device/device_probe.hpp"
+#include "gpubench/errors.hpp"
+
+namespace gpubench::testing {
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("gpubench-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const {
+    const auto file = path_ / name;
+    std::ofstream(file, std::ios::binary) << content;
+    return file;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `env_prefix GPUBENCH_EXE args` through the shell, capturing both streams.
+inline CommandResult run_gpubench(const std::string& args, const std::string& env_prefix = "") {
+  TempDir dir;
+  const auto out = dir.path() / "out";
+  const auto err = dir.path() / "err";
+  const std::string command = env_prefix + " '" GPUBENCH_EXE "' " + args + " >'" + out.string() +
+                              "' 2>'" + err.string() + "' </dev/null";
+  const int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+// Hides every GPU from a child process, so no-GPU behaviour is tested on any machine.
+inline constexpr const char* kNoGpuEnv = "CUDA_VISIBLE_DEVICES=";
+
+inline bool gpu_present() {
+  try {
+    return visible_device_count() > 0;
+  } catch (const UserError&) {
+    return false;
+  }
+}
+
+}  // namespace gpubench::testing
+
+#define GPUBENCH_REQUIRE_GPU()                                                 \
+  do {                                                                         \
+    if (!::gpubench::testing::gpu_present()) GTEST_SKIP() << "no CUDA device"; \
+  } while (0)

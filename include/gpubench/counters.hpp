@@ -1,0 +1,57 @@
+#pragma once
+// The names of the counters gpubench writes into a results file, and reads back in report,
+// compare, history and fleet. Part of the results format: renaming one breaks every stored run, so
+// each name is written once, here, and a misspelt constant does not compile. Units live in the
+// names.
+
+#include <string_view>
+
+namespace gpubench::counters {
+
+// Primary figures (what a person looks for first).
+inline constexpr std::string_view kBandwidthGbs = "bandwidth_gbs";
+inline constexpr std::string_view kTflops = "tflops";
+inline constexpr std::string_view kTops = "tops";
+inline constexpr std::string_view kLatencyNs = "latency_ns";
+inline constexpr std::string_view kLatencyCycles = "latency_cycles";
+
+// How a figure relates to its peaks and to other figures.
+inline constexpr std::string_view kPctOfSpec = "pct_of_spec";
+inline constexpr std::string_view kPctOfClockPeak = "pct_of_clock_peak";
+inline constexpr std::string_view kVsCounterpart = "vs_counterpart";
+inline constexpr std::string_view kVsCublas = "vs_cublas";
+
+// Conditions of the measurement.
+inline constexpr std::string_view kSmClockMhz = "sm_clock_mhz";
+inline constexpr std::string_view kSamples = "samples";
+inline constexpr std::string_view kThrottledSamples = "throttled_samples";
+inline constexpr std::string_view kNoisePct = "noise_pct";
+inline constexpr std::string_view kConverged = "converged";
+inline constexpr std::string_view kIterationsPerLaunch = "iterations_per_launch";
+inline constexpr std::string_view kRelError = "rel_error";
+
+// Telemetry over a benchmark.
+inline constexpr std::string_view kPowerMeanW = "power_mean_w";
+inline constexpr std::string_view kEnergyJ = "energy_j";
+inline constexpr std::string_view kGbsPerW = "gbs_per_w";
+inline constexpr std::string_view kTflopsPerW = "tflops_per_w";
+inline constexpr std::string_view kSmClockMeanMhz = "sm_clock_mean_mhz";
+inline constexpr std::string_view kSmClockMinMhz = "sm_clock_min_mhz";
+inline constexpr std::string_view kMemoryClockMhz = "memory_clock_mhz";
+inline constexpr std::string_view kTemperatureMaxC = "temperature_max_c";
+
+// Shapes and sizes.
+inline constexpr std::string_view kArrayBytes = "array_bytes";
+inline constexpr std::string_view kWorkingSetBytes = "working_set_bytes";
+inline constexpr std::string_view kL2Bytes = "l2_bytes";
+inline constexpr std::string_view kTransferBytes = "transfer_bytes";
+inline constexpr std::string_view kArithmeticIntensity = "arithmetic_intensity";
+inline constexpr std::string_view kRidgePoint = "ridge_point";
+
+// What CUPTI saw of a GEMM row's kernels.
+inline constexpr std::string_view kTensorCoreKernels = "tensor_core_kernels";
+inline constexpr std::string_view kTensorPipeActivePct = "tensor_pipe_active_pct";
+inline constexpr std::string_view kTensorPipeHmmaActivePct = "tensor_pipe_hmma_active_pct";
+inline constexpr std::string_view kTensorPipeImmaActivePct = "tensor_pipe_imma_active_pct";
+
+}  // namespace gpubench::counters

@@ -14,6 +14,8 @@ inline constexpr std::string_view kTflops = "tflops";
 inline constexpr std::string_view kTops = "tops";
 inline constexpr std::string_view kLatencyNs = "latency_ns";
 inline constexpr std::string_view kLatencyCycles = "latency_cycles";
+inline constexpr std::string_view kLatencyUs = "latency_us";  // driver-path latencies
+inline constexpr std::string_view kOpsPerS = "ops_per_s";
 
 // How a figure relates to its peaks and to other figures.
 inline constexpr std::string_view kPctOfSpec = "pct_of_spec";
@@ -29,6 +31,8 @@ inline constexpr std::string_view kNoisePct = "noise_pct";
 inline constexpr std::string_view kConverged = "converged";
 inline constexpr std::string_view kIterationsPerLaunch = "iterations_per_launch";
 inline constexpr std::string_view kRelError = "rel_error";
+// 1 when another process or activity outside gpubench shared the GPU during the figure.
+inline constexpr std::string_view kContended = "contended";
 
 // Telemetry over a benchmark.
 inline constexpr std::string_view kPowerMeanW = "power_mean_w";

@@ -25,34 +25,16 @@
 #include "cli/commands.hpp"
 #include "cli/probe.hpp"
 #include "harness/progress.hpp"
+#include "harness/registration.hpp"
 #include "harness/suites/suites.hpp"
-#include "harness/timing.hpp"
 #include "kernels/common/cuda_check.hpp"
+#include "model/profile.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
 
 namespace gpubench::cli {
 namespace {
-
-const std::vector<std::string> kSuites = {"memory", "compute", "gemm"};
-
-std::vector<std::string> parse_suites(const std::string& list) {
-  std::vector<std::string> suites;
-  std::stringstream stream(list);
-  std::string suite;
-  while (std::getline(stream, suite, ',')) {
-    if (suite.empty()) continue;
-    if (std::find(kSuites.begin(), kSuites.end(), suite) == kSuites.end()) {
-      throw UserError(fmt::format("Suite \"{}\" does not exist; available: {}.", suite,
-                                  fmt::join(kSuites, ", ")));
-    }
-    suites.push_back(suite);
-  }
-  if (suites.empty())
-    throw UserError("--suite needs at least one suite name, e.g. --suite memory.");
-  return suites;
-}
 
 std::string utc_timestamp() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -122,7 +104,7 @@ std::map<std::string, std::string> check_and_print_environment(
 }
 
 struct RunCommandOptions {
-  std::string suites = "memory,compute,gemm";
+  std::string suites = all_suite_names();
   bool quick = false;
   bool full = false;
   std::optional<int> device;
@@ -132,52 +114,58 @@ struct RunCommandOptions {
   bool no_inspect = false;
 };
 
-ExitCode run(const RunCommandOptions& options) {
-  const std::vector<std::string> suites = parse_suites(options.suites);
-  const ProbedDevices probed = probe_devices(options.device.value_or(0));
-  const DeviceInfo& device = probed.devices.front();
-  if (probed.nvml_problem) fmt::print(stderr, "gpubench: warning: {}\n", *probed.nvml_problem);
-  GPUBENCH_CUDA_CHECK(cudaSetDevice(device.ordinal));
-
-  const SpecDatabase& database = SpecDatabase::builtin();
-  const SpecMatch match = match_device(database, device);
-  if (!match.warning.empty()) fmt::print(stderr, "gpubench: warning: {}.\n", match.warning);
-  const std::string against = options.against.empty() ? match.sheet.counterpart : options.against;
+// The device, its documented sheet and the counterpart's, and the run's profile: everything the
+// suites need, decided before anything is registered.
+struct RunSetup {
+  ProbedDevices probed;
+  SpecMatch match;
+  std::string against;
   std::optional<SpecSheet> counterpart;
-  if (!against.empty()) counterpart = database.at(against);
+};
 
-  SuiteContext context(device, match.sheet, counterpart,
-                       RunOptions{.quick = options.quick,
-                                  .stopping = stopping_rule(options.quick),
-                                  .stream_array_bytes = options.bytes,
-                                  .inspect_kernels = !options.no_inspect});
-  for (const std::string& suite : suites) {
-    if (suite == "memory") register_memory_suite(context);
-    if (suite == "compute") register_compute_suite(context);
-    if (suite == "gemm") register_gemm_suite(context);
+RunSetup set_up(const RunCommandOptions& options) {
+  RunSetup setup;
+  setup.probed = probe_devices(options.device.value_or(0));
+  const DeviceInfo& device = setup.probed.devices.front();
+  if (setup.probed.nvml_problem) {
+    fmt::print(stderr, "gpubench: warning: {}\n", *setup.probed.nvml_problem);
   }
+  GPUBENCH_CUDA_CHECK(cudaSetDevice(device.ordinal));
+  const SpecDatabase& database = SpecDatabase::builtin();
+  setup.match = match_device(database, device);
+  if (!setup.match.warning.empty()) {
+    fmt::print(stderr, "gpubench: warning: {}.\n", setup.match.warning);
+  }
+  setup.against = options.against.empty() ? setup.match.sheet.counterpart : options.against;
+  if (!setup.against.empty()) setup.counterpart = database.at(setup.against);
+  return setup;
+}
 
-  const std::filesystem::path target =
-      !options.out.empty() ? std::filesystem::path(options.out)
-                           : std::filesystem::path("results") / "runs" / path_safe(match.sheet.id) /
-                                 path_safe(device.driver_version.value_or("unknown-driver")) /
-                                 fmt::format("{}-{}.json", utc_timestamp(), path_safe(host_name()));
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-  TemporaryFile temporary(target.string() + fmt::format(".tmp.{}", ::getpid()));
+std::filesystem::path results_target(const RunCommandOptions& options, const RunSetup& setup) {
+  if (!options.out.empty()) return options.out;
+  const DeviceInfo& device = setup.probed.devices.front();
+  return std::filesystem::path("results") / "runs" / path_safe(setup.match.sheet.id) /
+         path_safe(device.driver_version.value_or("unknown-driver")) /
+         fmt::format("{}-{}.json", utc_timestamp(), path_safe(host_name()));
+}
 
-  for (const auto& [key, value] : make_manifest(device, match.sheet.id)) {
+// The manifest and the run's conditions, as google/benchmark context entries of the results file.
+void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
+                     const SuiteContext& context) {
+  const DeviceInfo& device = setup.probed.devices.front();
+  for (const auto& [key, value] : make_manifest(device, setup.match.sheet.id)) {
     benchmark::AddCustomContext(key, value);
   }
-  for (const auto& [key, value] : check_and_print_environment(device, probed.nvml_problem)) {
+  for (const auto& [key, value] : check_and_print_environment(device, setup.probed.nvml_problem)) {
     benchmark::AddCustomContext(key, value);
   }
-  benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(match.how)));
-  benchmark::AddCustomContext("counterpart_spec_id", against);
+  benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(setup.match.how)));
+  benchmark::AddCustomContext("counterpart_spec_id", setup.against);
   benchmark::AddCustomContext("gpubench_suites", options.suites);
-  benchmark::AddCustomContext("gpubench_profile", options.quick ? "quick" : "full");
+  benchmark::AddCustomContext("gpubench_profile", std::string(context.options().profile.name));
   benchmark::AddCustomContext("gpubench_kernel_inspection",
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
-  const StoppingRule& stopping = context.options().stopping;
+  const StoppingRule& stopping = context.options().profile.stopping;
   const auto reference = context.throttle_reference_clock();
   benchmark::AddCustomContext(
       "gpubench_stopping_rule",
@@ -187,77 +175,101 @@ ExitCode run(const RunCommandOptions& options) {
                                           stopping.throttle_fraction * 100, reference->mhz,
                                           reference->source)
                             : std::string("no reference clock, no sample dropped")));
+}
 
-  std::vector<std::string> arguments = {
-      "gpubench",
-      "--benchmark_out=" + temporary.path().string(),
-      "--benchmark_out_format=json",
-      "--benchmark_counters_tabular=true",
-      fmt::format("--benchmark_repetitions={}", options.quick ? 3 : 5),
-      kOneIterationPerRepetitionFlag};
+struct BenchmarksRun {
+  std::size_t selected = 0;
+  std::size_t finished = 0;
+  double wall_s = 0;
+};
+
+// Runs what the suites registered, writing google/benchmark's JSON to `json_path`, then clears
+// the registrations (they own suite state such as cuBLAS handles: freed while CUDA is still up).
+BenchmarksRun run_registered(const Profile& profile, const std::filesystem::path& json_path) {
+  const std::vector<std::string> names =
+      list_benchmarks({"--benchmark_out=", "--benchmark_out_format=json"});
+  initialize_benchmark({"--benchmark_out=" + json_path.string(), "--benchmark_out_format=json",
+                        "--benchmark_counters_tabular=true",
+                        fmt::format("--benchmark_repetitions={}", profile.repetitions),
+                        kOneIterationPerRepetitionFlag});
+  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
+  const auto start = std::chrono::steady_clock::now();
+  benchmark::RunSpecifiedBenchmarks(&progress);
+  BenchmarksRun run{
+      .selected = names.size(),
+      .finished = progress.done(),
+      .wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  benchmark::Shutdown();
+  benchmark::ClearRegisteredBenchmarks();
+  return run;
+}
+
+// Non-finite statistics as null, and the run's wall time (only known now) joins the manifest.
+void complete_results_file(const std::filesystem::path& path, double run_wall_s) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string json_text = text.str();
+  if (const std::size_t replaced = replace_non_finite_values(json_text); replaced > 0) {
+    fmt::print(stderr,
+               "gpubench: note: {} non-finite statistic{} (e.g. the spread of an all-zero "
+               "counter) written as null.\n",
+               replaced, replaced == 1 ? "" : "s");
+  }
+  // The quick <= 20 s and full <= 120 s targets are read from it.
+  auto file = nlohmann::ordered_json::parse(json_text);
+  file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
+  write_file_atomically(path, file.dump(2));
+}
+
+ExitCode print_outcome(const ResultsFile& results, const BenchmarksRun& run, const Profile& profile,
+                       const std::filesystem::path& target) {
+  std::set<std::string> failed;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
+  }
+  fmt::print("\n{}\n{} benchmarks ({} profile) in {:.1f} s. Results: {}\n",
+             format_run_summary(results), run.selected, profile.name, run.wall_s, target.string());
+  if (failed.empty()) return ExitCode::kOk;
+  fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
+             failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");
+  for (const auto& failure : failed)
+    fmt::print(stderr, "  {}\n", failure);
+  return ExitCode::kRegressionOrFailedCheck;
+}
+
+ExitCode run(const RunCommandOptions& options) {
+  const std::vector<const Suite*> suites = parse_suite_list(options.suites);
+  const RunSetup setup = set_up(options);
+  const Profile& profile = options.quick ? quick_profile() : full_profile();
+  SuiteContext context(setup.probed.devices.front(), setup.match.sheet, setup.counterpart,
+                       RunOptions{.profile = profile,
+                                  .stream_array_bytes = options.bytes,
+                                  .inspect_kernels = !options.no_inspect});
+  for (const Suite* suite : suites)
+    suite->register_benchmarks(context);
+
+  const std::filesystem::path target = results_target(options, setup);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  TemporaryFile temporary(target.string() + fmt::format(".tmp.{}", ::getpid()));
+  add_run_context(options, setup, context);
+
   // Ctrl-C from here on: stop after the current benchmark and publish nothing.
   install_interrupt_handler(temporary.path());
-  const std::vector<std::string> names =
-      list_benchmarks({"gpubench", "--benchmark_out=", "--benchmark_out_format=json"});
-  arguments.emplace_back("--benchmark_list_tests=false");
-  std::vector<char*> argv;
-  for (auto& argument : arguments)
-    argv.push_back(argument.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
-  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
-  const auto run_start = std::chrono::steady_clock::now();
-  benchmark::RunSpecifiedBenchmarks(&progress);
-  const double run_wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-  benchmark::Shutdown();
-  // The registrations own suite state (cuBLAS handles): free it while CUDA is still up.
-  benchmark::ClearRegisteredBenchmarks();
+  const BenchmarksRun benchmarks_run = run_registered(profile, temporary.path());
   context.release_cache();
   restore_interrupt_handler();
   if (interrupted()) {
     // The temporary results file is removed by its guard; nothing appears under the final name.
     fmt::print(stderr,
                "gpubench: interrupted after {} of {} benchmarks; no results file was written.\n",
-               progress.done(), names.size());
+               benchmarks_run.finished, benchmarks_run.selected);
     return ExitCode::kInterrupted;
   }
-
-  {
-    std::ifstream in(temporary.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string json_text = text.str();
-    if (const std::size_t replaced = replace_non_finite_values(json_text); replaced > 0) {
-      fmt::print(stderr,
-                 "gpubench: note: {} non-finite statistic{} (e.g. the spread of an all-zero "
-                 "counter) written as null.\n",
-                 replaced, replaced == 1 ? "" : "s");
-    }
-    // Only known once the run is over, so it joins the manifest here: how long the profile took
-    // (issue 6's quick <= 20 s and full <= 120 s targets are read from it).
-    auto file = nlohmann::ordered_json::parse(json_text);
-    file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
-    write_file_atomically(temporary.path(), file.dump(2));
-  }
+  complete_results_file(temporary.path(), benchmarks_run.wall_s);
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
-
-  std::set<std::string> failed;
-  for (const BenchmarkRecord& record : results.benchmarks) {
-    if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
-  }
-  fmt::print("\n{}\n{} benchmarks ({} profile) in {:.1f} s. Results: {}\n",
-             format_run_summary(results), names.size(), options.quick ? "quick" : "full",
-             run_wall_s, target.string());
-  if (!failed.empty()) {
-    fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
-               failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");
-    for (const auto& failure : failed)
-      fmt::print(stderr, "  {}\n", failure);
-    return ExitCode::kRegressionOrFailedCheck;
-  }
-  return ExitCode::kOk;
+  return print_outcome(results, benchmarks_run, profile, target);
 }
 
 }  // namespace
@@ -266,7 +278,10 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<RunCommandOptions>();
   CLI::App* command = app.add_subcommand(
       "run", "Run benchmark suites on a GPU, verify every output, and write a results file.");
-  command->add_option("--suite", options->suites, "Comma-separated suites: memory, compute, gemm");
+  std::string suite_help = "Comma-separated suites (default: all):";
+  for (const Suite& suite : all_suites())
+    suite_help += fmt::format("\n  {:<8} {}", suite.name, suite.description);
+  command->add_option("--suite", options->suites, suite_help);
   auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
   command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
   command->add_option("--device", options->device, "CUDA device ordinal (default 0)");

@@ -10,6 +10,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "harness/registration.hpp"
+
 namespace gpubench {
 namespace {
 
@@ -66,11 +68,7 @@ std::string format_progress(std::size_t done, std::size_t total, double elapsed_
 std::vector<std::string> list_benchmarks(const std::vector<std::string>& flags) {
   std::vector<std::string> arguments = flags;
   arguments.emplace_back("--benchmark_list_tests=true");
-  std::vector<char*> argv;
-  for (auto& argument : arguments)
-    argv.push_back(argument.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
+  initialize_benchmark(arguments);
   std::ostringstream listed;
   benchmark::ConsoleReporter lister(benchmark::ConsoleReporter::OO_None);
   lister.SetOutputStream(&listed);

@@ -20,8 +20,8 @@ namespace gpubench {
 std::string format_progress(std::size_t done, std::size_t total, double elapsed_s,
                             std::string_view next);
 
-// The names google/benchmark would run with these flags (google/benchmark's --benchmark_list_tests
-// pass), without their "/manual_time" suffixes. Leaves the flags parsed from `flags`.
+// The names google/benchmark would run with these flags (without the program name; see
+// initialize_benchmark), without their "/manual_time" suffixes.
 std::vector<std::string> list_benchmarks(const std::vector<std::string>& flags);
 
 class ProgressReporter : public benchmark::ConsoleReporter {

@@ -1,6 +1,7 @@
 #pragma once
 // What every registered benchmark of a `gpubench run` shares: the device, its documented sheet and
-// the counterpart's, the run's options, a stream, and a one-entry cache of large buffers.
+// the counterpart's, the run's options (with its profile), a stream, and a one-entry cache of
+// large buffers.
 
 #include <any>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "harness/device_buffer.hpp"
 #include "kernels/probe/clock_probe.hpp"
 #include "model/device_info.hpp"
+#include "model/profile.hpp"
 #include "model/sample_series.hpp"
 #include "model/spec_database.hpp"
 #include "model/telemetry.hpp"
@@ -20,8 +22,7 @@
 namespace gpubench {
 
 struct RunOptions {
-  bool quick = false;
-  StoppingRule stopping;                           // when time_launches has enough samples
+  Profile profile = quick_profile();               // repetitions, sampling budget, sizes
   std::optional<std::int64_t> stream_array_bytes;  // --bytes
   bool inspect_kernels = true;  // CUPTI's look at each GEMM's kernels (off: --no-inspect)
 };

@@ -10,15 +10,6 @@
 
 namespace gpubench {
 
-StoppingRule stopping_rule(bool quick) {
-  return StoppingRule{.budget_s = quick ? 0.05 : 0.1};
-}
-
-void configure_timed_benchmark(benchmark::internal::Benchmark* benchmark,
-                               benchmark::TimeUnit unit) {
-  benchmark->UseManualTime()->Unit(unit)->DisplayAggregatesOnly(true);
-}
-
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy) {
   TimedLaunches timed;
@@ -33,7 +24,7 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   SampleSummary summary;
   for (auto _ : state) {
     const auto reference = context.throttle_reference_clock();
-    SampleSeries series(context.options().stopping,
+    SampleSeries series(context.options().profile.stopping,
                         reference ? std::optional<double>(reference->mhz) : std::nullopt);
     const double loop_begin_s = sampler.seconds_since_start();
     for (;;) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/registration.hpp"
 #include "harness/suite_context.hpp"
 #include "model/rate_table.hpp"
 
@@ -36,19 +37,6 @@ struct TimedLaunches {
 // Sets the benchmark's label to `label` followed by what time_launches put there (the throttle
 // reasons), so a benchmark's own label never hides them.
 void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label);
-
-// Every benchmark of a run is one google/benchmark iteration per repetition: time_launches samples
-// inside it until the samples agree (context.options().stopping), and reports their median as the
-// iteration's manual time. A minimum time below any launch's makes google/benchmark accept that
-// first iteration without renaming the benchmark (->Iterations(1) would add "iterations:1").
-inline constexpr const char* kOneIterationPerRepetitionFlag = "--benchmark_min_time=1e-9";
-
-// The noise-based stopping rule of a profile: up to 0.05 s of sampling per repetition for --quick,
-// 0.1 s for --full, stopping sooner once the samples agree to 0.5%.
-StoppingRule stopping_rule(bool quick);
-
-// Manual time, one iteration per repetition (with the flag above), aggregates only.
-void configure_timed_benchmark(benchmark::internal::Benchmark* benchmark, benchmark::TimeUnit unit);
 
 // Times launches of `enqueue` with CUDA events, one per sample, until the noise-based stopping
 // rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mean_mhz,

@@ -18,6 +18,10 @@ const std::vector<GemmPrecisionInfo> kPrecisions = {
     {GemmPrecision::kInt8, "int8_s32acc", 1, 4, Throughput::kInt8Tensor, true},
 };
 
+bool listed(const std::vector<std::string_view>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 }  // namespace
 
 const GemmPrecisionInfo& gemm_precision_info(GemmPrecision precision) {
@@ -59,44 +63,37 @@ double gemm_min_bytes(const GemmShape& shape, int input_bytes, int output_bytes)
   return (m * k + k * n) * input_bytes + m * n * output_bytes;
 }
 
-std::vector<GemmShape> gemm_shapes(bool quick, std::int64_t free_bytes, int input_bytes,
+std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_bytes, int input_bytes,
                                    int output_bytes) {
   std::vector<GemmShape> shapes;
-  const std::vector<std::int64_t> squares =
-      quick ? std::vector<std::int64_t>{1024, 4096}
-            : std::vector<std::int64_t>{256, 512, 1024, 2048, 4096, 8192, 16384};
-  for (const std::int64_t size : squares) {
+  for (const std::int64_t size : profile.gemm_square_sizes) {
     shapes.push_back({size, size, size, "square", fmt::format("{}x{}x{}", size, size, size)});
   }
   // LLM linear layers (Llama-style, hidden 4096): C (tokens x out) = X (tokens x in) * W.
   struct Layer {
-    const char* name;
+    std::string_view name;
     std::int64_t out, in;
   };
-  const std::vector<Layer> layers = quick ? std::vector<Layer>{{"attn_proj", 4096, 4096}}
-                                          : std::vector<Layer>{{"attn_proj", 4096, 4096},
-                                                               {"mlp_up_11008", 11008, 4096},
-                                                               {"mlp_down_11008", 4096, 11008},
-                                                               {"mlp_up_14336", 14336, 4096},
-                                                               {"mlp_down_14336", 4096, 14336}};
-  const std::vector<std::int64_t> tokens =
-      quick ? std::vector<std::int64_t>{1, 2048} : std::vector<std::int64_t>{1, 16, 128, 2048};
-  for (const Layer& layer : layers) {
-    for (const std::int64_t t : tokens) {
+  constexpr Layer kLayers[] = {{"attn_proj", 4096, 4096},
+                               {"mlp_up_11008", 11008, 4096},
+                               {"mlp_down_11008", 4096, 11008},
+                               {"mlp_up_14336", 14336, 4096},
+                               {"mlp_down_14336", 4096, 14336}};
+  for (const Layer& layer : kLayers) {
+    if (!listed(profile.gemm_llm_layers, layer.name)) continue;
+    for (const std::int64_t t : profile.gemm_llm_tokens) {
       shapes.push_back({t, layer.out, layer.in, "llm", fmt::format("llm_{}_t{}", layer.name, t)});
     }
   }
   // ResNet-50 convolutions as im2col GEMMs, batch 32: M = 32 x H x W, N = out channels,
   // K = kernel x kernel x in channels.
-  const std::vector<GemmShape> resnet = {
+  const GemmShape resnet[] = {
       {32 * 56 * 56, 64, 3 * 3 * 64, "resnet", "resnet_conv2_3x3"},
       {32 * 14 * 14, 256, 3 * 3 * 256, "resnet", "resnet_conv4_3x3"},
       {32 * 7 * 7, 512, 3 * 3 * 512, "resnet", "resnet_conv5_3x3"},
   };
-  if (quick) {
-    shapes.push_back(resnet[1]);
-  } else {
-    shapes.insert(shapes.end(), resnet.begin(), resnet.end());
+  for (const GemmShape& shape : resnet) {
+    if (listed(profile.gemm_resnet_layers, shape.name)) shapes.push_back(shape);
   }
   // Keep what fits, with room for the reference sample and the L2 flush buffer.
   std::erase_if(shapes, [&](const GemmShape& shape) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/profile.hpp"
 #include "model/rate_table.hpp"
 
 namespace gpubench {
@@ -48,10 +49,11 @@ struct GemmShape {
   }
 };
 
-// Square sizes 256..16384 (quick: 1024, 4096) that fit in `free_bytes` for these element sizes;
-// LLM linear layers (hidden 4096, MLP 11008 and 14336, tokens 1/16/128/2048; quick: tokens 1 and
-// 2048 of the 4096x4096 projection); ResNet-50 im2col GEMMs at batch 32 (quick: one).
-std::vector<GemmShape> gemm_shapes(bool quick, std::int64_t free_bytes, int input_bytes,
+// The profile's shapes that fit in `free_bytes` for these element sizes: squares, LLM linear
+// layers (hidden 4096: "attn_proj" 4096x4096, "mlp_up_11008", "mlp_down_11008", "mlp_up_14336",
+// "mlp_down_14336", each at the profile's token counts) and ResNet-50 im2col GEMMs at batch 32
+// ("resnet_conv2_3x3", "resnet_conv4_3x3", "resnet_conv5_3x3").
+std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_bytes, int input_bytes,
                                    int output_bytes);
 
 // Bytes a GEMM must move at least once (A, B read, C written).

@@ -61,12 +61,12 @@ StreamPlan plan_stream_arrays(std::int64_t l2_bytes, std::int64_t free_bytes,
   return plan;
 }
 
-std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, bool quick) {
+std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, const Profile& profile) {
   std::vector<std::int64_t> sizes;
   const std::int64_t last = next_power_of_two(4 * l2_bytes);
   int index = 0;
   for (std::int64_t size = 256 * kKiB; size <= last; size *= 2, ++index) {
-    if (!quick || index % 2 == 0 || size == last) sizes.push_back(size);
+    if (index % profile.l2_sweep_step == 0 || size == last) sizes.push_back(size);
   }
   return sizes;
 }
@@ -77,9 +77,9 @@ int l2_sweep_loads_per_thread(std::int64_t threads, std::int64_t bytes_per_launc
 }
 
 std::vector<std::int64_t> latency_sizes(std::int64_t l2_bytes, std::int64_t free_bytes,
-                                        bool quick) {
+                                        const Profile& profile) {
   std::vector<std::int64_t> sizes;
-  if (quick) {
+  if (profile.latency_cache_levels) {
     sizes = {16 * kKiB, 2 * kMiB, next_power_of_two(4 * l2_bytes)};
   } else {
     for (std::int64_t size = 16 * kKiB; size <= kGiB; size *= 2)
@@ -99,14 +99,6 @@ std::vector<std::uint32_t> chase_order(std::uint32_t slots, std::uint64_t seed) 
   std::mt19937_64 generator(seed);
   std::shuffle(order.begin(), order.end(), generator);
   return order;
-}
-
-std::vector<std::int64_t> transfer_sizes(bool quick) {
-  if (quick) return {kMiB, 64 * kMiB};
-  std::vector<std::int64_t> sizes;
-  for (std::int64_t size = 64 * kKiB; size <= 256 * kMiB; size *= 4)
-    sizes.push_back(size);
-  return sizes;
 }
 
 std::string format_bytes(std::int64_t bytes) {

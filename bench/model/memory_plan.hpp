@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "model/profile.hpp"
+
 namespace gpubench {
 
 inline constexpr std::int64_t kKiB = 1024;
@@ -26,15 +28,18 @@ struct StreamPlan {
 StreamPlan plan_stream_arrays(std::int64_t l2_bytes, std::int64_t free_bytes,
                               std::optional<std::int64_t> requested_array_bytes);
 
-// Powers of two from 256 KiB to the first one >= 4 x L2 (every other one when quick).
-std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, bool quick);
+// Powers of two from 256 KiB to the first one >= 4 x L2 (every profile.l2_sweep_step-th one; the
+// last is always kept).
+std::vector<std::int64_t> l2_sweep_sizes(std::int64_t l2_bytes, const Profile& profile);
 
 // 16-byte loads per thread so one sweep launch moves at least `bytes_per_launch`.
 int l2_sweep_loads_per_thread(std::int64_t threads, std::int64_t bytes_per_launch);
 
 // Pointer-chase working sets: powers of two from 16 KiB to 1 GiB, those that fit in 80% of free
-// memory; quick keeps 16 KiB (L1), 2 MiB (L2) and the first power of two >= 4 x L2 (DRAM).
-std::vector<std::int64_t> latency_sizes(std::int64_t l2_bytes, std::int64_t free_bytes, bool quick);
+// memory; with profile.latency_cache_levels only 16 KiB (L1), 2 MiB (L2) and the first power of two
+// >= 4 x L2 (DRAM).
+std::vector<std::int64_t> latency_sizes(std::int64_t l2_bytes, std::int64_t free_bytes,
+                                        const Profile& profile);
 
 // Distance between chased slots: one 128-byte line each, so every load touches a new line.
 inline constexpr std::int64_t kChaseStrideBytes = 128;
@@ -45,9 +50,6 @@ std::uint64_t chase_warm_steps(std::uint64_t slots);
 
 // A random order of slots 0..slots-1; following it (and wrapping) is the chase's one cycle.
 std::vector<std::uint32_t> chase_order(std::uint32_t slots, std::uint64_t seed);
-
-// Host<->device transfer sizes: 64 KiB to 256 MiB in steps of 4x (quick: 1 MiB and 64 MiB).
-std::vector<std::int64_t> transfer_sizes(bool quick);
 
 // "256KiB", "48MiB", "1GiB": benchmark-name fragments.
 std::string format_bytes(std::int64_t bytes);

@@ -28,40 +28,37 @@ TEST(Progress, LineSaysWhereTheRunIsAndWhatIsLeft) {
   EXPECT_EQ(format_progress(1, 3, 150.0, "x"), "[1/3] 2:30 elapsed, about 5:00 left; next: x");
 }
 
-// Dummy benchmarks registered once for this file's tests; the filter keeps every test to them.
+// Dummy benchmarks registered by each test that needs them and cleared when it ends.
 int& body_calls() {
   static int calls = 0;
   return calls;
 }
 
 void register_dummies() {
-  static const bool registered = [] {
-    for (const char* name : {"progress_test/a", "progress_test/b"}) {
-      benchmark::RegisterBenchmark(name, [name](benchmark::State& state) {
-        run_guarded(state, name, [&] {
-          ++body_calls();
-          for (auto _ : state)
-            benchmark::DoNotOptimize(body_calls());
-        });
-      })->Iterations(1);
-    }
-    return true;
-  }();
-  (void)registered;
+  for (const char* name : {"progress_test/a", "progress_test/b"}) {
+    benchmark::RegisterBenchmark(name, [name](benchmark::State& state) {
+      run_guarded(state, name, [&] {
+        ++body_calls();
+        for (auto _ : state)
+          benchmark::DoNotOptimize(body_calls());
+      });
+    })->Iterations(1);
+  }
 }
 
 TEST(Progress, ListsTheBenchmarksARunWillVisit) {
+  testing::ClearRegistrationsAtExit clear;
   register_dummies();
-  const auto names = list_benchmarks({"test", "--benchmark_filter=^progress_test/"});
+  const auto names = list_benchmarks({});
   EXPECT_EQ(names, (std::vector<std::string>{"progress_test/a/iterations:1",
                                              "progress_test/b/iterations:1"}));
 }
 
 TEST(Progress, ReporterCountsFinishedBenchmarks) {
+  testing::ClearRegistrationsAtExit clear;
   register_dummies();
-  const auto names = list_benchmarks({"test", "--benchmark_filter=^progress_test/"});
-  testing::initialize_benchmark(
-      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
+  const auto names = list_benchmarks({});
+  initialize_benchmark({});
   std::ostringstream out;
   ProgressReporter progress(names, false);
   progress.SetOutputStream(&out);
@@ -72,13 +69,13 @@ TEST(Progress, ReporterCountsFinishedBenchmarks) {
 }
 
 TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
+  testing::ClearRegistrationsAtExit clear;
   register_dummies();
   testing::TempDir dir;
   install_interrupt_handler(dir.path() / "run.json.tmp");
   std::raise(SIGINT);
   EXPECT_TRUE(interrupted());
-  testing::initialize_benchmark(
-      {"test", "--benchmark_filter=^progress_test/", "--benchmark_list_tests=false"});
+  initialize_benchmark({});
   const int calls = body_calls();
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);

@@ -25,17 +25,15 @@ Calls& calls() {
 }
 
 TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
-  configure_timed_benchmark(benchmark::RegisterBenchmark("timing_test/one",
-                                                         [](benchmark::State& state) {
-                                                           ++calls().bodies;
-                                                           for (auto _ : state) {
-                                                             ++calls().iterations;
-                                                             state.SetIterationTime(2e-6);
-                                                           }
-                                                         }),
-                            benchmark::kMicrosecond);
-  testing::initialize_benchmark({"test", "--benchmark_filter=^timing_test/",
-                                 "--benchmark_repetitions=3", kOneIterationPerRepetitionFlag});
+  testing::ClearRegistrationsAtExit clear;
+  register_timed_benchmark("timing_test/one", benchmark::kMicrosecond, [](benchmark::State& state) {
+    ++calls().bodies;
+    for (auto _ : state) {
+      ++calls().iterations;
+      state.SetIterationTime(2e-6);
+    }
+  });
+  initialize_benchmark({"--benchmark_repetitions=3", kOneIterationPerRepetitionFlag});
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   EXPECT_EQ(calls().bodies, 3);
@@ -51,6 +49,7 @@ TEST(Timing, EachRepetitionIsOneIterationUnderItsPlainName) {
 }
 
 TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
+  testing::ClearRegistrationsAtExit clear;
   for (const char* own : {"compute-bound", ""}) {
     benchmark::RegisterBenchmark(fmt::format("timing_label/{}", own).c_str(),
                                  [own](benchmark::State& state) {
@@ -62,7 +61,7 @@ TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
                                  })
         ->Iterations(1);
   }
-  testing::initialize_benchmark({"test", "--benchmark_filter=^timing_label/"});
+  initialize_benchmark({});
   testing::RunCollector collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   ASSERT_EQ(collector.runs.size(), 2u);
@@ -70,12 +69,19 @@ TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
   EXPECT_EQ(collector.runs[1].report_label, "throttle: software power cap");
 }
 
-TEST(Timing, QuickSamplesForHalfTheTimeOfFull) {
-  const StoppingRule quick = stopping_rule(true);
-  const StoppingRule full = stopping_rule(false);
-  EXPECT_DOUBLE_EQ(quick.target_relative_spread, 0.005);
-  EXPECT_DOUBLE_EQ(quick.throttle_fraction, 0.75);
-  EXPECT_LT(quick.budget_s, full.budget_s);
+// The one-process failure of issue 11: a test that ran with --benchmark_repetitions=3 made the
+// next test's two benchmarks report 14 runs. Flags are reset on every initialization.
+TEST(Timing, FlagsOfAnEarlierInitializationDoNotLeak) {
+  testing::ClearRegistrationsAtExit clear;
+  benchmark::RegisterBenchmark("timing_leak/one", [](benchmark::State& state) {
+    for (auto _ : state) {
+    }
+  })->Iterations(1);
+  initialize_benchmark({"--benchmark_repetitions=3", "--benchmark_filter=^nothing$"});
+  initialize_benchmark({});
+  testing::RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  EXPECT_EQ(collector.runs.size(), 1u);
 }
 
 }  // namespace

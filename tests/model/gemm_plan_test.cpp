@@ -35,7 +35,7 @@ TEST(GemmPlan, EveryPrecisionHasDistinctNameAndASpecPeak) {
 }
 
 TEST(GemmPlan, ShapesCoverSquaresLlmLayersAndResnet) {
-  const auto full = gemm_shapes(false, 64 * kGiB, 2, 2);
+  const auto full = gemm_shapes(full_profile(), 64 * kGiB, 2, 2);
   const auto count = [&](std::string_view family) {
     return std::count_if(full.begin(), full.end(), [&](auto& s) { return s.family == family; });
   };
@@ -48,14 +48,14 @@ TEST(GemmPlan, ShapesCoverSquaresLlmLayersAndResnet) {
   std::set<std::string> names;
   for (const auto& shape : full)
     EXPECT_TRUE(names.insert(shape.name).second) << shape.name;
-  const auto quick = gemm_shapes(true, 64 * kGiB, 2, 2);
+  const auto quick = gemm_shapes(quick_profile(), 64 * kGiB, 2, 2);
   EXPECT_LT(quick.size(), full.size());
   EXPECT_GE(quick.size(), 4u);
 }
 
 TEST(GemmPlan, ShapesThatDoNotFitAreDropped) {
   // 16384^2 FP32: 3 GiB for A, B and C; with 2 GiB free it must go.
-  const auto small = gemm_shapes(false, 2 * kGiB, 4, 4);
+  const auto small = gemm_shapes(full_profile(), 2 * kGiB, 4, 4);
   EXPECT_TRUE(std::none_of(small.begin(), small.end(), [](auto& s) { return s.m == 16384; }));
   EXPECT_TRUE(std::any_of(small.begin(), small.end(), [](auto& s) { return s.m == 4096; }));
 }

@@ -47,7 +47,7 @@ TEST(StreamPlan, RequestedBytesAreCheckedNotTrusted) {
 }
 
 TEST(L2Sweep, RunsFrom256KiBToPastFourTimesL2) {
-  const auto sizes = l2_sweep_sizes(kL2, false);
+  const auto sizes = l2_sweep_sizes(kL2, full_profile());
   ASSERT_FALSE(sizes.empty());
   EXPECT_EQ(sizes.front(), 256 * kKiB);
   EXPECT_GE(sizes.back(), 4 * kL2);
@@ -58,7 +58,7 @@ TEST(L2Sweep, RunsFrom256KiBToPastFourTimesL2) {
   // The cliff is visible: points on both sides of the L2 size.
   EXPECT_TRUE(std::any_of(sizes.begin(), sizes.end(), [](auto s) { return s < kL2; }));
   EXPECT_TRUE(std::any_of(sizes.begin(), sizes.end(), [](auto s) { return s > 2 * kL2; }));
-  const auto quick = l2_sweep_sizes(kL2, true);
+  const auto quick = l2_sweep_sizes(kL2, quick_profile());
   EXPECT_LT(quick.size(), sizes.size());
   EXPECT_EQ(quick.back(), sizes.back());
 }
@@ -81,12 +81,12 @@ TEST(L2Sweep, ExpectedSumMatchesBruteForce) {
 }
 
 TEST(Latency, SizesSpanL1ToDramAndRespectFreeMemory) {
-  const auto sizes = latency_sizes(kL2, 20 * kGiB, false);
+  const auto sizes = latency_sizes(kL2, 20 * kGiB, full_profile());
   EXPECT_EQ(sizes.front(), 16 * kKiB);
   EXPECT_EQ(sizes.back(), kGiB);
-  const auto small = latency_sizes(kL2, 512 * kMiB, false);
+  const auto small = latency_sizes(kL2, 512 * kMiB, full_profile());
   EXPECT_LE(small.back(), 512 * kMiB);
-  const auto quick = latency_sizes(kL2, 20 * kGiB, true);
+  const auto quick = latency_sizes(kL2, 20 * kGiB, quick_profile());
   ASSERT_EQ(quick.size(), 3u);
   EXPECT_GE(quick.back(), 4 * kL2);
   EXPECT_GE(kChaseTimedSteps, 1'000'000u);
@@ -110,13 +110,6 @@ TEST(Latency, ChaseOrderIsOneCycleOverEverySlot) {
     EXPECT_EQ(seen.size(), slots);
   }
   EXPECT_NE(chase_order(1000, 1), chase_order(1000, 2)) << "the seed changes the order";
-}
-
-TEST(Transfers, SizesRunFrom64KiBTo256MiB) {
-  const auto sizes = transfer_sizes(false);
-  EXPECT_EQ(sizes.front(), 64 * kKiB);
-  EXPECT_EQ(sizes.back(), 256 * kMiB);
-  EXPECT_EQ(transfer_sizes(true).size(), 2u);
 }
 
 TEST(FormatBytes, UsesTheLargestExactUnit) {

@@ -1,10 +1,9 @@
 #pragma once
-// Running google/benchmark in-process from a test: its flags, and a reporter that keeps the runs
-// instead of printing them.
+// Running google/benchmark in-process from a test (flags: gpubench::initialize_benchmark): a
+// reporter that keeps the runs instead of printing them, and a guard that clears registrations.
 
 #include <benchmark/benchmark.h>
 
-#include <string>
 #include <vector>
 
 namespace gpubench::testing {
@@ -19,13 +18,14 @@ class RunCollector : public benchmark::ConsoleReporter {
   std::vector<Run> runs;
 };
 
-// benchmark::Initialize with these command-line flags (the program name comes first).
-inline void initialize_benchmark(std::vector<std::string> flags) {
-  std::vector<char*> argv;
-  for (auto& flag : flags)
-    argv.push_back(flag.data());
-  int argc = static_cast<int>(argv.size());
-  benchmark::Initialize(&argc, argv.data());
-}
+// Clears google/benchmark's registrations when a test ends, so no test sees another's benchmarks
+// when the whole binary runs in one process.
+class ClearRegistrationsAtExit {
+ public:
+  ClearRegistrationsAtExit() = default;
+  ~ClearRegistrationsAtExit() { benchmark::ClearRegisteredBenchmarks(); }
+  ClearRegistrationsAtExit(const ClearRegistrationsAtExit&) = delete;
+  ClearRegistrationsAtExit& operator=(const ClearRegistrationsAtExit&) = delete;
+};
 
 }  // namespace gpubench::testing

@@ -45,11 +45,6 @@ constexpr ComputeRow kComputeRows[] = {
     {"mma_e5m2_f16acc", ComputeOp::kMmaE5m2F16, Throughput::kFp8TensorFp16Acc, ""},
 };
 
-// Long enough that launch overhead and block start-up skew are below 0.1% (microseconds), short
-// enough that the stopping rule gets its five samples within a repetition's budget.
-double target_launch_seconds(bool quick) {
-  return quick ? 0.01 : 0.02;
-}
 constexpr std::uint32_t kSeed = 0x6a09e667u;
 
 bool is_integer(ComputeOp op) {
@@ -148,7 +143,7 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
         float milliseconds = 0;
         GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
         made->iterations = round_iterations(op, static_cast<double>(probe_iterations) *
-                                                    target_launch_seconds(context.options().quick) *
+                                                    context.options().profile.compute_launch_s *
                                                     1e3 / std::max(milliseconds, 1e-3f));
         return made;
       });
@@ -248,26 +243,15 @@ void register_compute_suite(SuiteContext& context) {
   const int sm = device_sm(context);
   for (const ComputeRow& row : kComputeRows) {
     if (!measured(row, sm, true)) continue;
-    const std::string name = fmt::format("compute/peak/{}", row.name);
-    configure_timed_benchmark(
-        benchmark::RegisterBenchmark(name.c_str(),
-                                     [&context, &row, name](benchmark::State& state) {
-                                       run_guarded(state, name, [&] {
-                                         throughput_benchmark(state, context, row);
-                                       });
-                                     }),
-        benchmark::kMillisecond);
+    register_timed_benchmark(
+        fmt::format("compute/peak/{}", row.name), benchmark::kMillisecond,
+        [&context, &row](benchmark::State& state) { throughput_benchmark(state, context, row); });
   }
   for (const ComputeRow& row : kComputeRows) {
     if (!measured(row, sm, false)) continue;
-    const std::string name = fmt::format("compute/latency/{}", row.name);
-    configure_timed_benchmark(
-        benchmark::RegisterBenchmark(name.c_str(),
-                                     [&context, &row, name](benchmark::State& state) {
-                                       run_guarded(state, name,
-                                                   [&] { latency_benchmark(state, context, row); });
-                                     }),
-        benchmark::kMicrosecond);
+    register_timed_benchmark(
+        fmt::format("compute/latency/{}", row.name), benchmark::kMicrosecond,
+        [&context, &row](benchmark::State& state) { latency_benchmark(state, context, row); });
   }
 }
 

@@ -234,7 +234,7 @@ void register_gemm_suite(SuiteContext& context) {
       continue;
     }
     for (const GemmShape& shape :
-         gemm_shapes(context.options().quick, free_bytes, info.input_bytes, info.output_bytes)) {
+         gemm_shapes(context.options().profile, free_bytes, info.input_bytes, info.output_bytes)) {
       // Squares for every row. FP16 with FP32 accumulate (the common training case, library and
       // own) also runs the LLM and ResNet shapes; FP8 and INT8 the LLM shapes, where inference
       // uses them; FP32 the ResNet ones. BF16 shares FP16's tensor rate, so it stays on squares:
@@ -250,16 +250,12 @@ void register_gemm_suite(SuiteContext& context) {
           !CublasGemm::supports(row.precision, sm, shape)) {
         continue;
       }
-      const std::string name = fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
-                                           info.name, shape.name);
-      configure_timed_benchmark(benchmark::RegisterBenchmark(
-                                    name.c_str(),
-                                    [&context, suite, row, shape, name](benchmark::State& state) {
-                                      run_guarded(state, name, [&] {
-                                        gemm_benchmark(state, context, *suite, row, shape);
-                                      });
-                                    }),
-                                benchmark::kMicrosecond);
+      register_timed_benchmark(fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
+                                           info.name, shape.name),
+                               benchmark::kMicrosecond,
+                               [&context, suite, row, shape](benchmark::State& state) {
+                                 gemm_benchmark(state, context, *suite, row, shape);
+                               });
     }
   }
 }

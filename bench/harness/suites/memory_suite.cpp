@@ -30,13 +30,6 @@ constexpr StreamRow kStreamRows[] = {
     {"dot", StreamOp::kDot},
 };
 
-// Repetitions and sampling come from the run's options and global flags (see cmd_run), so a
-// benchmark's name is the same in quick and full runs and results stay comparable.
-void configure(benchmark::internal::Benchmark* benchmark,
-               benchmark::TimeUnit unit = benchmark::kMillisecond) {
-  configure_timed_benchmark(benchmark, unit);
-}
-
 // Two values copied back from a verification kernel: mismatch count, first bad index.
 struct CheckResult {
   unsigned long long mismatches = 0;
@@ -352,14 +345,6 @@ void transfer_benchmark(benchmark::State& state, SuiteContext& context, Directio
   state.counters["transfer_bytes"] = static_cast<double>(bytes);
 }
 
-template <typename Body>
-void add(std::string name, Body body, benchmark::TimeUnit unit = benchmark::kMillisecond) {
-  auto* benchmark = benchmark::RegisterBenchmark(
-      name.c_str(),
-      [name, body](benchmark::State& state) { run_guarded(state, name, [&] { body(state); }); });
-  configure(benchmark, unit);
-}
-
 }  // namespace
 
 void register_memory_suite(SuiteContext& context) {
@@ -372,42 +357,44 @@ void register_memory_suite(SuiteContext& context) {
   if (!plan.warning.empty()) fmt::print(stderr, "gpubench: warning: {}.\n", plan.warning);
   const std::int64_t array_bytes = plan.array_bytes;
 
+  constexpr auto kMs = benchmark::kMillisecond;
+  constexpr auto kUs = benchmark::kMicrosecond;
   for (const StreamRow& row : kStreamRows) {
-    add(fmt::format("memory/stream/{}", row.name),
-        [&context, op = row.op, array_bytes](benchmark::State& state) {
-          stream_benchmark(state, context, op, array_bytes);
-        });
+    register_timed_benchmark(fmt::format("memory/stream/{}", row.name), kMs,
+                             [&context, op = row.op, array_bytes](benchmark::State& state) {
+                               stream_benchmark(state, context, op, array_bytes);
+                             });
   }
   for (const bool copy_engine : {true, false}) {
-    add(fmt::format("memory/d2d/{}", copy_engine ? "copy_engine" : "sm_kernel"),
+    register_timed_benchmark(
+        fmt::format("memory/d2d/{}", copy_engine ? "copy_engine" : "sm_kernel"), kMs,
         [&context, copy_engine, array_bytes](benchmark::State& state) {
           d2d_benchmark(state, context, copy_engine, array_bytes);
         });
   }
-  const auto sweep = l2_sweep_sizes(device.l2_cache_bytes, options.quick);
+  const auto sweep = l2_sweep_sizes(device.l2_cache_bytes, options.profile);
   for (const std::int64_t size : sweep) {
-    add(
-        fmt::format("memory/l2_sweep/{}", format_bytes(size)),
-        [&context, size, largest = sweep.back()](benchmark::State& state) {
-          l2_sweep_benchmark(state, context, size, largest);
-        },
-        benchmark::kMicrosecond);
+    register_timed_benchmark(fmt::format("memory/l2_sweep/{}", format_bytes(size)), kUs,
+                             [&context, size, largest = sweep.back()](benchmark::State& state) {
+                               l2_sweep_benchmark(state, context, size, largest);
+                             });
   }
   // One launch is >= 10^6 dependent loads, so DRAM-sized chases run a single iteration each.
-  for (const std::int64_t size : latency_sizes(device.l2_cache_bytes, free_bytes, options.quick)) {
-    add(fmt::format("memory/latency/{}", format_bytes(size)),
+  for (const std::int64_t size :
+       latency_sizes(device.l2_cache_bytes, free_bytes, options.profile)) {
+    register_timed_benchmark(
+        fmt::format("memory/latency/{}", format_bytes(size)), kMs,
         [&context, size](benchmark::State& state) { latency_benchmark(state, context, size); });
   }
   for (const TransferRow& row : kTransferRows) {
     for (const bool pinned : {true, false}) {
-      for (const std::int64_t size : transfer_sizes(options.quick)) {
-        add(
+      for (const std::int64_t size : options.profile.transfer_bytes) {
+        register_timed_benchmark(
             fmt::format("memory/{}/{}/{}", row.name, pinned ? "pinned" : "pageable",
                         format_bytes(size)),
-            [&context, direction = row.direction, pinned, size](benchmark::State& state) {
+            kUs, [&context, direction = row.direction, pinned, size](benchmark::State& state) {
               transfer_benchmark(state, context, direction, pinned, size);
-            },
-            benchmark::kMicrosecond);
+            });
       }
     }
   }

@@ -1,0 +1,41 @@
+#include "harness/registration.hpp"
+
+#include "harness/timing.hpp"
+
+namespace gpubench {
+
+void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
+                              BenchmarkBody body) {
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [name, body = std::move(body)](benchmark::State& state) {
+                                 run_guarded(state, name, [&] { body(state); });
+                               })
+      ->UseManualTime()
+      ->Unit(unit)
+      ->DisplayAggregatesOnly(true);
+}
+
+void initialize_benchmark(const std::vector<std::string>& flags) {
+  // google/benchmark 1.7's defaults.
+  std::vector<std::string> arguments = {"gpubench",
+                                        "--benchmark_list_tests=false",
+                                        "--benchmark_filter=.",
+                                        "--benchmark_min_time=0.5",
+                                        "--benchmark_min_warmup_time=0",
+                                        "--benchmark_repetitions=1",
+                                        "--benchmark_enable_random_interleaving=false",
+                                        "--benchmark_report_aggregates_only=false",
+                                        "--benchmark_display_aggregates_only=false",
+                                        "--benchmark_format=console",
+                                        "--benchmark_out=",
+                                        "--benchmark_out_format=json",
+                                        "--benchmark_counters_tabular=false"};
+  arguments.insert(arguments.end(), flags.begin(), flags.end());
+  std::vector<char*> argv;
+  for (std::string& argument : arguments)
+    argv.push_back(argument.data());
+  int argc = static_cast<int>(argv.size());
+  benchmark::Initialize(&argc, argv.data());
+}
+
+}  // namespace gpubench

@@ -1,0 +1,33 @@
+#pragma once
+// gpubench's two touch points with google/benchmark's global state: registering a suite's timed
+// benchmarks, and initializing the library's flags. Both are written once, here.
+
+#include <benchmark/benchmark.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gpubench {
+
+// Every benchmark of a run is one google/benchmark iteration per repetition: time_launches samples
+// inside it until the samples agree, and reports their median as the iteration's manual time. A
+// minimum time below any launch's makes google/benchmark accept that first iteration without
+// renaming the benchmark (->Iterations(1) would add "iterations:1").
+inline constexpr const char* kOneIterationPerRepetitionFlag = "--benchmark_min_time=1e-9";
+
+using BenchmarkBody = std::function<void(benchmark::State&)>;
+
+// Registers `name` as one timed benchmark: `body` runs under run_guarded (a CUDA error or failed
+// check becomes a failed benchmark, and nothing runs after Ctrl-C), with manual time in `unit`,
+// aggregates only. Every suite registers through this.
+void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
+                              BenchmarkBody body);
+
+// benchmark::Initialize with every flag gpubench or its tests may set first reset to the library's
+// default, then `flags` (google/benchmark style, without the program name). The library keeps its
+// flags in globals that a later Initialize only overwrites when named again, so without the reset
+// one caller's --benchmark_repetitions would leak into the next (one test binary, one process).
+void initialize_benchmark(const std::vector<std::string>& flags);
+
+}  // namespace gpubench

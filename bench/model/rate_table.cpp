@@ -19,6 +19,9 @@ constexpr std::array kAllThroughputs = {
     Throughput::kFp8TensorFp16Acc,
     Throughput::kFp8TensorFp32Acc,
     Throughput::kInt8Tensor,
+    Throughput::kBf16,
+    Throughput::kFp64Tensor,
+    Throughput::kInt4Tensor,
 };
 
 // Dense FLOP (or OP) per clock per SM. 0 = the architecture lacks the unit. The GeForce column
@@ -30,28 +33,31 @@ struct ArchRates {
   std::array<double, kAllThroughputs.size()> geforce;
 };
 
-//                        fp32 fp16 fp64  tf32  h-h16  h-f32  bf16  f8-h16 f8-f32 int8
+//                        fp32 fp16 fp64  tf32  h-h16  h-f32  bf16  f8-h16 f8-f32 int8  | bf16 f64-t
+//                        int4
+// (bf16: non-tensor; f64-t: FP64 tensor; int4: INT4 tensor, which Hopper dropped.)
 constexpr std::array kRates = {
-    // Turing TU10x: FP16/INT8 tensor only; FP16 non-tensor at 2x FP32; FP64 at 1/32.
+    // Turing TU10x: FP16/INT8/INT4 tensor only; FP16 non-tensor at 2x FP32; FP64 at 1/32.
     ArchRates{{7, 5},
-              {128, 256, 4, 0, 1024, 1024, 0, 0, 0, 2048},
-              {128, 256, 4, 0, 1024, 512, 0, 0, 0, 2048}},
-    // A100 (GA100): 4x the Turing tensor rate per SM, FP64 at 1/2, FP16 non-tensor at 4x FP32.
+              {128, 256, 4, 0, 1024, 1024, 0, 0, 0, 2048, 0, 0, 4096},
+              {128, 256, 4, 0, 1024, 512, 0, 0, 0, 2048, 0, 0, 4096}},
+    // A100 (GA100): 4x the Turing tensor rate per SM, FP64 at 1/2 (DMMA at 2x that), FP16
+    // non-tensor at 4x FP32 and BF16 non-tensor at half of FP16.
     ArchRates{{8, 0},
-              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096},
-              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096}},
-    // GA10x: doubled FP32, FP16 non-tensor 1:1, FP64 1/64.
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192},
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192}},
+    // GA10x: doubled FP32, FP16 and BF16 non-tensor 1:1, FP64 1/64.
     ArchRates{{8, 6},
-              {256, 256, 4, 512, 1024, 1024, 1024, 0, 0, 2048},
-              {256, 256, 4, 256, 1024, 512, 512, 0, 0, 2048}},
+              {256, 256, 4, 512, 1024, 1024, 1024, 0, 0, 2048, 256, 0, 4096},
+              {256, 256, 4, 256, 1024, 512, 512, 0, 0, 2048, 256, 0, 4096}},
     // Ada AD10x: GA10x plus FP8.
     ArchRates{{8, 9},
-              {256, 256, 4, 512, 1024, 1024, 1024, 2048, 2048, 2048},
-              {256, 256, 4, 256, 1024, 512, 512, 2048, 1024, 2048}},
-    // Hopper GH100 (wgmma rates).
+              {256, 256, 4, 512, 1024, 1024, 1024, 2048, 2048, 2048, 256, 0, 4096},
+              {256, 256, 4, 256, 1024, 512, 512, 2048, 1024, 2048, 256, 0, 4096}},
+    // Hopper GH100 (wgmma rates); no INT4 tensor math.
     ArchRates{{9, 0},
-              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192},
-              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192}},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0}},
 };
 
 const ArchRates* find_arch(ComputeCapability cc) {
@@ -124,6 +130,12 @@ std::string_view spec_key(Throughput throughput) {
       return "fp8_tensor_fp32acc_tflops";
     case Throughput::kInt8Tensor:
       return "int8_tensor_tops";
+    case Throughput::kBf16:
+      return "bf16_tflops";
+    case Throughput::kFp64Tensor:
+      return "fp64_tensor_tflops";
+    case Throughput::kInt4Tensor:
+      return "int4_tensor_tops";
   }
   return "";
 }

@@ -40,6 +40,9 @@ enum class Throughput {
   kFp8TensorFp16Acc,
   kFp8TensorFp32Acc,
   kInt8Tensor,
+  kBf16,        // non-tensor (BF16 HFMA2)
+  kFp64Tensor,  // DMMA (A100, H100)
+  kInt4Tensor,
 };
 
 std::span<const Throughput> all_throughputs();

@@ -434,7 +434,8 @@ SpecSheet derive_sheet_from_device(const DeviceInfo& device) {
   values.emplace_back("tdp_w",
                       number_value(tdp, "W", "derived: NVML default power management limit"));
   for (const Throughput throughput : all_throughputs()) {
-    const bool is_int = throughput == Throughput::kInt8Tensor;
+    const bool is_int =
+        throughput == Throughput::kInt8Tensor || throughput == Throughput::kInt4Tensor;
     std::string note = rate_note;
     if (note.empty() && sheet.product_class == ProductClass::kGeForce) {
       note = "GeForce half-rate FP32-accumulate tensor math assumed from the device name";
@@ -447,6 +448,15 @@ SpecSheet derive_sheet_from_device(const DeviceInfo& device) {
             fmt::format("derived: {} SMs x rate table x {} MHz", device.sm_count, clock_mhz),
             note));
   }
+  values.emplace_back("tensor_clock_mhz",
+                      number_value(clock_mhz, "MHz", "derived: CUDA attribute ClockRate",
+                                   "assumed equal to the boost clock"));
+  values.emplace_back("memory_data_rate_gbps",
+                      number_value(std::nullopt, "Gbps", "not reported by the device"));
+  values.emplace_back("pcie_generation", number_value(std::nullopt, "", "see gpubench info"));
+  values.emplace_back("pcie_lanes", number_value(std::nullopt, "", "see gpubench info"));
+  values.emplace_back("nvlink_bandwidth_gbs",
+                      number_value(std::nullopt, "GB/s", "not reported by the device"));
   return sheet;
 }
 

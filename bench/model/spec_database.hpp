@@ -21,30 +21,19 @@ namespace gpubench {
 inline constexpr int kSpecSchemaVersion = 1;
 
 // Every sheet carries exactly these keys, in this order (null where the card lacks the feature).
-inline constexpr std::array<std::string_view, 23> kSpecKeys = {
-    "chip",
-    "compute_capability",
-    "sm_count",
-    "cuda_cores",
-    "tensor_cores",
-    "base_clock_mhz",
-    "boost_clock_mhz",
-    "memory_gb",
-    "memory_type",
-    "memory_bus_bits",
-    "memory_bandwidth_gbs",
-    "l2_cache_mb",
-    "tdp_w",
-    "fp32_tflops",
-    "fp16_tflops",
-    "fp64_tflops",
-    "tf32_tensor_tflops",
-    "fp16_tensor_fp16acc_tflops",
-    "fp16_tensor_fp32acc_tflops",
-    "bf16_tensor_tflops",
-    "fp8_tensor_fp16acc_tflops",
-    "fp8_tensor_fp32acc_tflops",
-    "int8_tensor_tops",
+inline constexpr std::array<std::string_view, 31> kSpecKeys = {
+    "chip", "compute_capability", "sm_count", "cuda_cores", "tensor_cores", "base_clock_mhz",
+    "boost_clock_mhz", "memory_gb", "memory_type", "memory_bus_bits", "memory_bandwidth_gbs",
+    "l2_cache_mb", "tdp_w", "fp32_tflops", "fp16_tflops", "fp64_tflops", "tf32_tensor_tflops",
+    "fp16_tensor_fp16acc_tflops", "fp16_tensor_fp32acc_tflops", "bf16_tensor_tflops",
+    "fp8_tensor_fp16acc_tflops", "fp8_tensor_fp32acc_tflops", "int8_tensor_tops",
+    "bf16_tflops",  // non-tensor
+    "fp64_tensor_tflops", "int4_tensor_tops",
+    // The clock NVIDIA computes this card's tensor peaks at (below boost on H100/H200).
+    "tensor_clock_mhz",
+    "memory_data_rate_gbps",  // per pin
+    "pcie_generation", "pcie_lanes",
+    "nvlink_bandwidth_gbs",  // total, both directions; null: no NVLink
 };
 
 struct SpecValue {

@@ -26,6 +26,10 @@ TEST(RateTable, GeForceHalvesOnlyFp32AccumulateTensorMath) {
   for (const Throughput t : all_throughputs()) {
     const auto geforce = ops_per_clock_per_sm(kAda, ProductClass::kGeForce, t);
     const auto datacenter = ops_per_clock_per_sm(kAda, ProductClass::kDatacenter, t);
+    if (t == Throughput::kFp64Tensor) {  // Ada has no FP64 tensor math in either class
+      EXPECT_FALSE(geforce || datacenter);
+      continue;
+    }
     ASSERT_TRUE(geforce && datacenter) << spec_key(t);
     const bool halved = t == Throughput::kTf32Tensor || t == Throughput::kFp16TensorFp32Acc ||
                         t == Throughput::kBf16Tensor || t == Throughput::kFp8TensorFp32Acc;

@@ -45,8 +45,13 @@ TEST(SpecDatabase, EveryValueHasASourceAndDerivedValuesSayHow) {
     for (const auto& [key, value] : sheet.values) {
       EXPECT_FALSE(value.source.empty()) << sheet.id << "." << key;
       if (value.derived) {
-        EXPECT_EQ(value.source.rfind("derived:", 0), 0u)
+        const bool assumed = value.source.rfind("assumption:", 0) == 0;
+        EXPECT_TRUE(value.source.rfind("derived:", 0) == 0 || assumed)
             << sheet.id << "." << key << " is marked derived but its source does not say how";
+        if (assumed) {
+          EXPECT_NE(value.note.find("UNCONFIRMED"), std::string::npos)
+              << sheet.id << "." << key << " is an assumption without an UNCONFIRMED note";
+        }
       }
     }
     for (const auto key :

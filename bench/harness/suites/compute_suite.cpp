@@ -29,8 +29,7 @@ struct ComputeRow {
 constexpr ComputeRow kComputeRows[] = {
     {"fp32_ffma", ComputeOp::kFfma, Throughput::kFp32, ""},
     {"fp16_hfma2", ComputeOp::kHfma2, Throughput::kFp16, ""},
-    {"bf16_hfma2", ComputeOp::kBf16Fma2, Throughput::kFp16,
-     "BF16 HFMA2 compared with the FP16 HFMA2 rate (no separate BF16 figure is documented)"},
+    {"bf16_hfma2", ComputeOp::kBf16Fma2, Throughput::kBf16, ""},
     {"fp64_dfma", ComputeOp::kDfma, Throughput::kFp64, ""},
     {"int32_imad", ComputeOp::kImad, std::nullopt, "no documented INT32 rate"},
     {"mma_f16_f16acc", ComputeOp::kMmaF16F16, Throughput::kFp16TensorFp16Acc, ""},
@@ -38,7 +37,7 @@ constexpr ComputeRow kComputeRows[] = {
     {"mma_bf16_f32acc", ComputeOp::kMmaBf16F32, Throughput::kBf16Tensor, ""},
     {"mma_tf32_f32acc", ComputeOp::kMmaTf32F32, Throughput::kTf32Tensor, ""},
     {"mma_s8_s32acc", ComputeOp::kMmaS8S32, Throughput::kInt8Tensor, ""},
-    {"mma_s4_s32acc", ComputeOp::kMmaS4S32, std::nullopt, "no INT4 figure in the spec database"},
+    {"mma_s4_s32acc", ComputeOp::kMmaS4S32, Throughput::kInt4Tensor, ""},
     {"mma_e4m3_f32acc", ComputeOp::kMmaE4m3F32, Throughput::kFp8TensorFp32Acc, ""},
     {"mma_e5m2_f32acc", ComputeOp::kMmaE5m2F32, Throughput::kFp8TensorFp32Acc, ""},
     {"mma_e4m3_f16acc", ComputeOp::kMmaE4m3F16, Throughput::kFp8TensorFp16Acc, ""},

@@ -37,8 +37,10 @@ struct SubstringRule {
 // and "hgemm"/"sgemm" appear inside tensor-core names only as part of an MMA shape ("h1688gemm").
 
 // gpubench's own kernels (kernels/gemm/): known exactly, so checked before any library rule.
-constexpr std::array<SubstringRule, 2> kOwnKernels = {{
+constexpr std::array<SubstringRule, 3> kOwnKernels = {{
     {"own_hgemm_kernel", KernelClass::kTensorCore, "gpubench's own HGEMM (mma.sync m16n8k16)"},
+    {"wgmma_hgemm_kernel", KernelClass::kTensorCore,
+     "gpubench's own HGEMM for Hopper (wgmma + TMA)"},
     {"own_sgemm_kernel", KernelClass::kSimt, "gpubench's own SGEMM (FFMA)"},
 }};
 

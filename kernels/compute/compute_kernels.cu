@@ -11,6 +11,7 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
+#include "kernels/compute/compute_dispatch.hpp"
 #include "kernels/compute/compute_kernels.hpp"
 
 #define GPUBENCH_CUDA_AT_LEAST(major, minor) \
@@ -376,33 +377,6 @@ __global__ void mma_latency_kernel(long long iterations, std::uint32_t seed, std
   }
 }
 
-// Calls f(std::integral_constant<ComputeOp, op>{}) for the runtime op.
-template <typename F>
-void dispatch(ComputeOp op, F&& f) {
-  switch (op) {
-#define GPUBENCH_OP(name)                                    \
-  case ComputeOp::name:                                      \
-    f(std::integral_constant<ComputeOp, ComputeOp::name>{}); \
-    break;
-    GPUBENCH_OP(kFfma)
-    GPUBENCH_OP(kHfma2)
-    GPUBENCH_OP(kBf16Fma2)
-    GPUBENCH_OP(kDfma)
-    GPUBENCH_OP(kImad)
-    GPUBENCH_OP(kMmaF16F16)
-    GPUBENCH_OP(kMmaF16F32)
-    GPUBENCH_OP(kMmaBf16F32)
-    GPUBENCH_OP(kMmaTf32F32)
-    GPUBENCH_OP(kMmaS8S32)
-    GPUBENCH_OP(kMmaS4S32)
-    GPUBENCH_OP(kMmaE4m3F32)
-    GPUBENCH_OP(kMmaE5m2F32)
-    GPUBENCH_OP(kMmaE4m3F16)
-    GPUBENCH_OP(kMmaE5m2F16)
-#undef GPUBENCH_OP
-  }
-}
-
 }  // namespace
 
 bool compute_op_built(ComputeOp op, int sm) {
@@ -422,7 +396,7 @@ int compute_full_wave_blocks(ComputeOp op, int sm, int device) {
   int sms = 0;
   GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   int per_sm = 0;
-  dispatch(op, [&](auto tag) {
+  dispatch_compute_op(op, [&](auto tag) {
     constexpr ComputeOp kOp = decltype(tag)::value;
     if constexpr (is_tensor(kOp)) {
       GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
@@ -439,7 +413,7 @@ void launch_compute_throughput(ComputeOp op, int sm, int blocks, long long itera
                                std::uint32_t seed, std::uint32_t* out, probe::ClockSample* clock,
                                cudaStream_t stream) {
   if (!built_for(op, sm)) throw std::invalid_argument("compute op not built for this GPU");
-  dispatch(op, [&](auto tag) {
+  dispatch_compute_op(op, [&](auto tag) {
     constexpr ComputeOp kOp = decltype(tag)::value;
     if constexpr (is_tensor(kOp)) {
       mma_throughput_kernel<kOp>
@@ -455,7 +429,7 @@ void launch_compute_throughput(ComputeOp op, int sm, int blocks, long long itera
 void launch_compute_latency(ComputeOp op, int sm, long long iterations, std::uint32_t seed,
                             std::uint32_t* out, unsigned long long* cycles, cudaStream_t stream) {
   if (!built_for(op, sm)) throw std::invalid_argument("compute op not built for this GPU");
-  dispatch(op, [&](auto tag) {
+  dispatch_compute_op(op, [&](auto tag) {
     constexpr ComputeOp kOp = decltype(tag)::value;
     if constexpr (is_tensor(kOp)) {
       mma_latency_kernel<kOp><<<1, 32, 0, stream>>>(iterations, seed, out, cycles);

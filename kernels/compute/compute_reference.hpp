@@ -101,3 +101,47 @@ inline std::uint64_t scalar_chain_result(ComputeOp op, std::uint32_t seed, std::
 }
 
 }  // namespace gpubench::compute
+
+#include "kernels/compute/wgmma_math.hpp"
+
+namespace gpubench::compute {
+
+// Every output word of one block of the wgmma peak chain (wgmma_math.hpp), thread-major: the same
+// values as wgmma_accumulator_word(..., true), from tables of the block's A, B and C rather than
+// one hash per product, so checking whole blocks stays cheap.
+inline std::vector<std::uint32_t> wgmma_expected_words(ComputeOp op, std::uint32_t seed,
+                                                       std::uint32_t block) {
+  const int tile_k = wgmma_tile_k(op);
+  std::vector<int> a(static_cast<std::size_t>(wgmma::kWgmmaM * tile_k));
+  std::vector<int> b(static_cast<std::size_t>(tile_k * kWgmmaN));
+  for (int row = 0; row < wgmma::kWgmmaM; ++row) {
+    for (int k = 0; k < tile_k; ++k)
+      a[static_cast<std::size_t>(row * tile_k + k)] = wgmma_a_value(seed, block, row, k);
+  }
+  for (int k = 0; k < tile_k; ++k) {
+    for (int n = 0; n < kWgmmaN; ++n)
+      b[static_cast<std::size_t>(k * kWgmmaN + n)] = wgmma_b_value(seed, block, k, n);
+  }
+  const Accumulator type = accumulator(op);
+  const int per_word = type == Accumulator::kF16 ? 2 : 1;
+  const int words = wgmma_output_words(op);
+  std::vector<std::uint32_t> expected(static_cast<std::size_t>(wgmma::kWarpgroupThreads * words));
+  for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
+    for (int word = 0; word < words; ++word) {
+      std::uint32_t bits = 0;
+      for (int half = 0; half < per_word; ++half) {
+        const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, word * per_word + half);
+        int value = c_value(seed, block, 0, {at.row, at.col});
+        for (int k = 0; k < tile_k; ++k) {
+          value += a[static_cast<std::size_t>(at.row * tile_k + k)] *
+                   b[static_cast<std::size_t>(k * kWgmmaN + at.col)];
+        }
+        bits |= encode_accumulator(type, value) << (16 * half);
+      }
+      expected[static_cast<std::size_t>(thread * words + word)] = bits;
+    }
+  }
+  return expected;
+}
+
+}  // namespace gpubench::compute

@@ -407,11 +407,20 @@ void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int 
   run(config, fp16_accumulate, device, m, n, k, a, b, c, stream);
 }
 
+const char* own_hgemm_kernel_name(int sm, int n, int k, const __half* a, const __half* b) {
+  if (wgmma_hgemm_applies(sm, n, k, a, b)) return "wgmma+tma";
+  return hgemm_supported(sm) ? "mma.sync" : "";
+}
+
 bool launch_own_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
                       __half* c, cudaStream_t stream) {
   check_arguments(m, n, k, a, b, c);
   int device = 0;
   const int sm = current_device_sm(&device);
+  if (wgmma_hgemm_applies(sm, n, k, a, b)) {
+    launch_wgmma_hgemm(fp16_accumulate, m, n, k, a, b, c, stream);
+    return true;
+  }
   if (!hgemm_supported(sm)) return false;
   run(hgemm_config_for_sm(sm), fp16_accumulate, device, m, n, k, a, b, c, stream);
   return true;

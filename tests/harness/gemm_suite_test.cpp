@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/kernel_inspection.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "model/results_file.hpp"
 #include "support/test_support.hpp"
 
@@ -39,6 +40,11 @@ TEST(RunCommandGpu, QuickGemmSuiteVerifiesLibraryAndOwnKernels) {
       saw_own_hgemm = true;
       EXPECT_GT(record.counters.at("vs_cublas"), 0.0);
       EXPECT_EQ(record.counters.at("tensor_core_kernels"), 1.0) << record.label;
+      // The dispatch names the kernel it picked: Hopper's own on compute capability 9.0.
+      EXPECT_NE(
+          record.label.find(current_device_sm() == 90 ? "kernel wgmma+tma" : "kernel mma.sync"),
+          std::string::npos)
+          << record.label;
     }
     if (starts("gemm/own/fp32/")) {
       saw_own_sgemm = true;

@@ -19,6 +19,7 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/compute/wgmma_kernels.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 #include "support/gemm_reference.hpp"
 #include "support/test_support.hpp"
@@ -306,6 +307,112 @@ TEST(OwnHgemm, DeclinesWithoutCpAsync) {
   EXPECT_THROW(launch_own_hgemm_with(HgemmConfig::k128x128x32Stages3, false, 8, 8, 8, x.get(),
                                      x.get(), x.get(), nullptr),
                std::invalid_argument);
+}
+
+// --- HGEMM for Hopper (wgmma + TMA)
+
+TEST(OwnHgemm, DispatchPicksWgmmaOnHopperOnlyWhereTmaApplies) {
+  alignas(16) static __half h[16];
+  const bool built = compute::wgmma_kernels_built();
+  EXPECT_EQ(wgmma_hgemm_applies(90, 8, 16, h, h), built);
+  EXPECT_FALSE(wgmma_hgemm_applies(89, 8, 16, h, h));
+  EXPECT_FALSE(wgmma_hgemm_applies(100, 8, 16, h, h));
+  EXPECT_FALSE(wgmma_hgemm_applies(90, 12, 16, h, h));  // rows not 16-byte multiples
+  EXPECT_FALSE(wgmma_hgemm_applies(90, 8, 20, h, h));
+  EXPECT_FALSE(wgmma_hgemm_applies(90, 8, 16, h + 1, h));
+  EXPECT_STREQ(own_hgemm_kernel_name(90, 8, 16, h, h), built ? "wgmma+tma" : "mma.sync");
+  EXPECT_STREQ(own_hgemm_kernel_name(90, 12, 16, h, h), "mma.sync");
+  EXPECT_STREQ(own_hgemm_kernel_name(89, 8, 16, h, h), "mma.sync");
+  EXPECT_STREQ(own_hgemm_kernel_name(75, 8, 16, h, h), "");
+  EXPECT_THROW(launch_wgmma_hgemm(false, 0, 8, 8, h, h, h, nullptr), std::invalid_argument);
+}
+
+// Every shape TMA takes (n, k multiples of 8): single elements of a tile, every tail of m, n and
+// k, more k tiles than pipeline stages (the barriers' phases wrap), exact tiles, k = 8192.
+constexpr Shape kHopperShapes[] = {{1, 8, 8},       {3, 8, 8},        {64, 72, 40},
+                                   {128, 256, 64},  {129, 264, 72},   {200, 136, 24},
+                                   {96, 520, 2056}, {256, 512, 1024}, {1000, 1000, 1000},
+                                   {65, 256, 8192}, {384, 768, 320}};
+
+void run_hopper_hgemm_shapes(bool fp16_accumulate) {
+  for (const Shape s : kHopperShapes) {
+    if (fp16_accumulate && s.k > 1024) continue;
+    const std::string what = std::string("Hopper HGEMM ") +
+                             (fp16_accumulate ? "FP16-accumulate " : "FP32-accumulate ") +
+                             describe(s);
+    const auto a = to_half(random_matrix(elements(s.m, s.k), 5u + static_cast<unsigned>(s.m)));
+    const auto b = to_half(random_matrix(elements(s.k, s.n), 6u + static_cast<unsigned>(s.k)));
+    const auto reference = reference_gemm(s.m, s.n, s.k, to_double(a), to_double(b));
+    DeviceBuffer<__half> a_dev(a.size());
+    DeviceBuffer<__half> b_dev(b.size());
+    a_dev.upload(a, 0);
+    b_dev.upload(b, 0);
+    for (const std::size_t misalign : {std::size_t{0}, std::size_t{1}}) {  // C: pairs, scalars
+      Output<__half> out(reference.size(), misalign);
+      launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(),
+                         nullptr);
+      GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
+      const std::string where = what + (misalign ? " (C misaligned)" : "");
+      expect_close(to_double(out.result_checking_guards(where)), reference, s.k, kHgemmTolerance,
+                   fp16_accumulate ? 0.05 : 0.01, where);
+    }
+  }
+}
+
+bool hopper_hgemm_here() {
+  return compute::wgmma_kernels_built() && current_device_sm() == 90;
+}
+
+TEST(OwnHgemmHopper, Fp32AccumulateMatchesTheFp64Reference) {
+  GPUBENCH_REQUIRE_GPU();
+  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  run_hopper_hgemm_shapes(false);
+}
+
+TEST(OwnHgemmHopper, Fp16AccumulateMatchesTheFp64Reference) {
+  GPUBENCH_REQUIRE_GPU();
+  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  run_hopper_hgemm_shapes(true);
+}
+
+// Inputs of known structure, so a swapped k slice, n panel or row shows up exactly, not as noise:
+// A = identity-like (A[i][k] = 1 where k == i % k_size), B[k][j] = k + j / 64 (small integers,
+// exact in FP16), so C[i][j] = (i % k) + j / 64.
+TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
+  GPUBENCH_REQUIRE_GPU();
+  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  const Shape s{300, 520, 200};
+  std::vector<__half> a(elements(s.m, s.k), __float2half(0.f));
+  std::vector<__half> b(elements(s.k, s.n));
+  for (int i = 0; i < s.m; ++i)
+    a[static_cast<std::size_t>(i) * s.k + static_cast<std::size_t>(i % s.k)] = __float2half(1.f);
+  for (int k = 0; k < s.k; ++k) {
+    for (int j = 0; j < s.n; ++j) {
+      b[static_cast<std::size_t>(k) * s.n + j] = __float2half(static_cast<float>(k + j / 64));
+    }
+  }
+  DeviceBuffer<__half> a_dev(a.size());
+  DeviceBuffer<__half> b_dev(b.size());
+  a_dev.upload(a, 0);
+  b_dev.upload(b, 0);
+  for (const bool fp16_accumulate : {false, true}) {
+    Output<__half> out(elements(s.m, s.n), 0);
+    launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr);
+    GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
+    const auto c = to_double(out.result_checking_guards("structured"));
+    int wrong = 0;
+    for (int i = 0; i < s.m && wrong < 8; ++i) {
+      for (int j = 0; j < s.n && wrong < 8; ++j) {
+        const double expected = static_cast<double>(i % s.k + j / 64);
+        const double got = c[static_cast<std::size_t>(i) * s.n + j];
+        if (got != expected) {
+          ++wrong;
+          ADD_FAILURE() << (fp16_accumulate ? "FP16" : "FP32") << " accumulate: C[" << i << "]["
+                        << j << "] = " << got << ", expected " << expected;
+        }
+      }
+    }
+  }
 }
 
 // Launches go on the given stream, asynchronously: results appear after synchronizing it.

@@ -196,6 +196,14 @@ TEST(KernelClasses, OwnKernelsMangledAndDemangled) {
   EXPECT_EQ(classify_kernel(demangled).kernel_class, KernelClass::kTensorCore);
   EXPECT_EQ(short_kernel_name(hgemm), "own_hgemm_kernel");
   EXPECT_EQ(short_kernel_name(sgemm), "own_sgemm_kernel");
+  // The Hopper HGEMM (kernels/gemm/wgmma_hgemm.cu), as an nvcc 13.0 sm_90a build names it.
+  const char* hopper =
+      "_ZN8gpubench4gemm47_GLOBAL__N__9734bb50_14_wgmma_hgemm_cu_98e4ee9a18wgmma_hgemm_"
+      "kernelILb0EEEv14CUtensorMap_stS3_iiiP6__halfb";
+  const KernelClassification found = classify_kernel(hopper);
+  EXPECT_EQ(found.kernel_class, KernelClass::kTensorCore);
+  EXPECT_NE(found.reason.find("wgmma"), std::string::npos) << found.reason;
+  EXPECT_EQ(short_kernel_name(hopper), "wgmma_hgemm_kernel");
 }
 
 // Every own GEMM kernel this test binary holds (own_gemm_test.cpp links them all), read from its

@@ -1,6 +1,7 @@
 // The compute suite: each execution unit's peak (scalar FMA pipes and tensor cores through
-// mma.sync) at the clock it actually ran at, plus one-chain latency. Every launch's chains are
-// checked against the CPU model of the same chain before a figure is reported.
+// mma.sync, and on Hopper through wgmma) at the clock it actually ran at, plus one-chain latency.
+// Every launch's chains are checked against the CPU model of the same chain before a figure is
+// reported.
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 #include "harness/timing.hpp"
 #include "kernels/compute/compute_kernels.hpp"
 #include "kernels/compute/compute_reference.hpp"
+#include "kernels/compute/wgmma_kernels.hpp"
 #include "model/rate_table.hpp"
 
 namespace gpubench {
@@ -24,6 +26,7 @@ struct ComputeRow {
   ComputeOp op;
   std::optional<Throughput> rate;  // the rate-table / spec entry this unit is measured against
   std::string_view note;           // why the comparison is qualified, if it is
+  bool wgmma = false;              // Hopper's warpgroup MMA (sm_90a) instead of mma.sync
 };
 
 constexpr ComputeRow kComputeRows[] = {
@@ -42,6 +45,16 @@ constexpr ComputeRow kComputeRows[] = {
     {"mma_e5m2_f32acc", ComputeOp::kMmaE5m2F32, Throughput::kFp8TensorFp32Acc, ""},
     {"mma_e4m3_f16acc", ComputeOp::kMmaE4m3F16, Throughput::kFp8TensorFp16Acc, ""},
     {"mma_e5m2_f16acc", ComputeOp::kMmaE5m2F16, Throughput::kFp8TensorFp16Acc, ""},
+    // Compute capability 9.0 only: the tensor cores' own path there.
+    {"wgmma_f16_f16acc", ComputeOp::kMmaF16F16, Throughput::kFp16TensorFp16Acc, "", true},
+    {"wgmma_f16_f32acc", ComputeOp::kMmaF16F32, Throughput::kFp16TensorFp32Acc, "", true},
+    {"wgmma_bf16_f32acc", ComputeOp::kMmaBf16F32, Throughput::kBf16Tensor, "", true},
+    {"wgmma_tf32_f32acc", ComputeOp::kMmaTf32F32, Throughput::kTf32Tensor, "", true},
+    {"wgmma_s8_s32acc", ComputeOp::kMmaS8S32, Throughput::kInt8Tensor, "", true},
+    {"wgmma_e4m3_f32acc", ComputeOp::kMmaE4m3F32, Throughput::kFp8TensorFp32Acc, "", true},
+    {"wgmma_e5m2_f32acc", ComputeOp::kMmaE5m2F32, Throughput::kFp8TensorFp32Acc, "", true},
+    {"wgmma_e4m3_f16acc", ComputeOp::kMmaE4m3F16, Throughput::kFp8TensorFp16Acc, "", true},
+    {"wgmma_e5m2_f16acc", ComputeOp::kMmaE5m2F16, Throughput::kFp8TensorFp16Acc, "", true},
 };
 
 constexpr std::uint32_t kSeed = 0x6a09e667u;
@@ -61,21 +74,80 @@ struct ComputeBuffers {
   long long iterations = 0;
 };
 
-long long round_iterations(ComputeOp op, double iterations) {
-  const long long unit = compute::is_tensor(op) ? compute::kMmaUnroll : compute::kScalarUnroll;
+long long round_iterations(const ComputeRow& row, double iterations) {
+  const long long unit = row.wgmma                    ? compute::kWgmmaUnroll
+                         : compute::is_tensor(row.op) ? compute::kMmaUnroll
+                                                      : compute::kScalarUnroll;
   return std::max<long long>(unit, static_cast<long long>(iterations) / unit * unit);
 }
 
+// --- The two tensor paths behind one interface: threads per block, output words per thread,
+// launch and work differ; a wgmma block is one warpgroup.
+
+std::size_t block_threads(const ComputeRow& row) {
+  return row.wgmma ? wgmma::kWarpgroupThreads : compute::kComputeBlockThreads;
+}
+
+int words_per_thread(const ComputeRow& row, int sm) {
+  return row.wgmma ? compute::wgmma_output_words(row.op)
+                   : compute::output_words_per_thread(row.op, sm);
+}
+
+int full_wave_blocks(const ComputeRow& row, int sm, int device) {
+  return row.wgmma ? compute::wgmma_full_wave_blocks(row.op, device)
+                   : compute::compute_full_wave_blocks(row.op, sm, device);
+}
+
+void launch_throughput(const ComputeRow& row, int sm, int blocks, long long iterations,
+                       std::uint32_t* out, probe::ClockSample* clock, cudaStream_t stream) {
+  if (row.wgmma) {
+    compute::launch_wgmma_throughput(row.op, blocks, iterations, kSeed, out, clock, stream);
+  } else {
+    compute::launch_compute_throughput(row.op, sm, blocks, iterations, kSeed, out, clock, stream);
+  }
+}
+
+double launch_flops(const ComputeRow& row, int sm, int blocks, long long iterations) {
+  return row.wgmma ? compute::wgmma_launch_flops(row.op, blocks, iterations)
+                   : compute::launch_flops(row.op, sm, blocks, iterations);
+}
+
+// Checks whole blocks of the last wgmma launch (first, last and a spread) bit for bit.
+void verify_wgmma(ComputeOp op, const std::vector<std::uint32_t>& host, int blocks) {
+  const std::size_t per_block =
+      static_cast<std::size_t>(wgmma::kWarpgroupThreads * compute::wgmma_output_words(op));
+  for (int i = 0; i < 4; ++i) {
+    const int block = i * (blocks - 1) / 3;
+    const auto expected =
+        compute::wgmma_expected_words(op, kSeed, static_cast<std::uint32_t>(block));
+    for (std::size_t w = 0; w < per_block; ++w) {
+      const std::uint32_t got = host[static_cast<std::size_t>(block) * per_block + w];
+      if (got != expected[w]) {
+        throw VerificationError(fmt::format(
+            "wgmma block {} thread {} word {} is {:#010x}, expected {:#010x} (C + A*B): the "
+            "shared-memory layout, a descriptor or the fragment mapping is wrong",
+            block, w / static_cast<std::size_t>(compute::wgmma_output_words(op)),
+            w % static_cast<std::size_t>(compute::wgmma_output_words(op)), got, expected[w]));
+      }
+    }
+  }
+}
+
 // Checks sampled threads (scalar) or warps (tensor) of the last launch against the CPU model.
-void verify_throughput(ComputeOp op, int sm, const ComputeBuffers& buffers, cudaStream_t stream) {
-  const int words = compute::output_words_per_thread(op, sm);
-  const std::size_t threads =
-      static_cast<std::size_t>(buffers.blocks) * compute::kComputeBlockThreads;
+void verify_throughput(const ComputeRow& row, int sm, const ComputeBuffers& buffers,
+                       cudaStream_t stream) {
+  const ComputeOp op = row.op;
+  const int words = words_per_thread(row, sm);
+  const std::size_t threads = static_cast<std::size_t>(buffers.blocks) * block_threads(row);
   std::vector<std::uint32_t> host(threads * static_cast<std::size_t>(words));
   GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(host.data(), buffers.out.get(),
                                       host.size() * sizeof(std::uint32_t), cudaMemcpyDeviceToHost,
                                       stream));
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (row.wgmma) {
+    verify_wgmma(op, host, buffers.blocks);
+    return;
+  }
   // First, last and a spread of threads (whole warps for the tensor ops).
   std::vector<std::size_t> sampled_warps;
   const std::size_t warps = threads / 32;
@@ -125,41 +197,42 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
   ComputeBuffers& buffers =
       context.cached<ComputeBuffers>(fmt::format("compute:{}", row.name), [&] {
         auto made = std::make_shared<ComputeBuffers>();
-        made->blocks = compute::compute_full_wave_blocks(op, sm, context.device().ordinal);
+        made->blocks = full_wave_blocks(row, sm, context.device().ordinal);
         made->out = DeviceBuffer<std::uint32_t>(
-            static_cast<std::size_t>(made->blocks) * compute::kComputeBlockThreads *
-            static_cast<std::size_t>(compute::output_words_per_thread(op, sm)));
+            static_cast<std::size_t>(made->blocks) * block_threads(row) *
+            static_cast<std::size_t>(words_per_thread(row, sm)));
         // Calibrate: time a short launch, then size the timed ones to the target launch time.
-        const long long probe_iterations = round_iterations(op, 4096);
+        // (A wgmma pair is 64x the work of an mma.sync pair: its probe is that much shorter.)
+        const long long probe_iterations = round_iterations(row, row.wgmma ? 64 : 4096);
         OwnedEvent start, stop;
-        compute::launch_compute_throughput(op, sm, made->blocks, probe_iterations, kSeed,
-                                           made->out.get(), made->clock.get(), context.stream());
+        launch_throughput(row, sm, made->blocks, probe_iterations, made->out.get(),
+                          made->clock.get(), context.stream());
         GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), context.stream()));
-        compute::launch_compute_throughput(op, sm, made->blocks, probe_iterations, kSeed,
-                                           made->out.get(), made->clock.get(), context.stream());
+        launch_throughput(row, sm, made->blocks, probe_iterations, made->out.get(),
+                          made->clock.get(), context.stream());
         GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), context.stream()));
         GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
         float milliseconds = 0;
         GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-        made->iterations = round_iterations(op, static_cast<double>(probe_iterations) *
-                                                    context.options().profile.compute_launch_s *
-                                                    1e3 / std::max(milliseconds, 1e-3f));
+        made->iterations = round_iterations(row, static_cast<double>(probe_iterations) *
+                                                     context.options().profile.compute_launch_s *
+                                                     1e3 / std::max(milliseconds, 1e-3f));
         return made;
       });
   const TimedLaunches timed = time_launches(
       state, context,
       [&](cudaStream_t s) {
-        compute::launch_compute_throughput(op, sm, buffers.blocks, buffers.iterations, kSeed,
-                                           buffers.out.get(), buffers.clock.get(), s);
+        launch_throughput(row, sm, buffers.blocks, buffers.iterations, buffers.out.get(),
+                          buffers.clock.get(), s);
       },
       TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
-  verify_throughput(op, sm, buffers, context.stream());
+  verify_throughput(row, sm, buffers, context.stream());
 
   probe::ClockSample clock{};
   GPUBENCH_CUDA_CHECK(
       cudaMemcpy(&clock, buffers.clock.get(), sizeof clock, cudaMemcpyDeviceToHost));
   const double clock_mhz = probe::clock_mhz(clock);
-  const double flops = compute::launch_flops(op, sm, buffers.blocks, buffers.iterations);
+  const double flops = launch_flops(row, sm, buffers.blocks, buffers.iterations);
   const double tera = flops / 1e12;
   using benchmark::Counter;
   const char* unit = is_integer(op) ? "tops" : "tflops";
@@ -171,8 +244,8 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
     add_spec_counters(state, context, tera, spec_key(*row.rate));
   }
   std::string label(row.note);
-  if (compute::is_tensor(op) && sm == 90) {
-    label = "Hopper: the rate table holds the wgmma rate; mma.sync does not reach it";
+  if (compute::is_tensor(op) && sm == 90 && !row.wgmma) {
+    label = "legacy path on Hopper: mma.sync; the wgmma rows measure the tensor-core peak";
   }
   set_label(state, timed, label);
 }
@@ -223,6 +296,7 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, const Com
 // ordinary arithmetic on loop-invariant operands, which it may hoist, so no figure of it would
 // describe the tensor cores (on an H100 the FP8 "throughput" came out above the FP16 one).
 bool measured(const ComputeRow& row, int sm, bool say_why) {
+  if (row.wgmma) return compute::wgmma_runs_on(row.op, sm);  // Hopper's own path, or nothing
   if (!compute::compute_op_built(row.op, sm)) return false;  // the architecture lacks it
   if (compute::compute_op_emulated(row.op, sm)) {
     if (say_why) {
@@ -247,7 +321,7 @@ void register_compute_suite(SuiteContext& context) {
         [&context, &row](benchmark::State& state) { throughput_benchmark(state, context, row); });
   }
   for (const ComputeRow& row : kComputeRows) {
-    if (!measured(row, sm, false)) continue;
+    if (row.wgmma || !measured(row, sm, false)) continue;  // no one-warp wgmma chain
     register_timed_benchmark(
         fmt::format("compute/latency/{}", row.name), benchmark::kMicrosecond,
         [&context, &row](benchmark::State& state) { latency_benchmark(state, context, row); });

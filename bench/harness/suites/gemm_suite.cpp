@@ -147,6 +147,20 @@ const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
   return found->second;
 }
 
+// Which own HGEMM a row ran ("kernel wgmma+tma" on Hopper, "kernel mma.sync" elsewhere); empty for
+// the other rows.
+std::string own_hgemm_note(SuiteContext& context, const GemmRow& row, const GemmShape& shape,
+                           GemmBuffers& buffers) {
+  if (row.implementation != Implementation::kOwn || row.precision == GemmPrecision::kFp32)
+    return "";
+  const auto& cc = context.device().compute_capability;
+  return fmt::format(
+      "kernel {}", gemm::own_hgemm_kernel_name(cc.major * 10 + cc.minor, static_cast<int>(shape.n),
+                                               static_cast<int>(shape.k),
+                                               reinterpret_cast<const __half*>(buffers.a.get()),
+                                               reinterpret_cast<const __half*>(buffers.b.get())));
+}
+
 void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteState& suite,
                     const GemmRow& row, const GemmShape& shape) {
   const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
@@ -202,6 +216,9 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     state.counters["arithmetic_intensity"] = bound.arithmetic_intensity;
     state.counters["ridge_point"] = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
+  }
+  if (const std::string own = own_hgemm_note(context, row, shape, buffers); !own.empty()) {
+    label += (label.empty() ? "" : "; ") + own;
   }
   if (inspection == nullptr) {  // --no-inspect
     set_label(state, timed, label);

@@ -1,0 +1,299 @@
+// gpubench's own HGEMM for Hopper (sm_90a): TMA loads into 128B-swizzled shared memory, a
+// kStages-deep mbarrier pipeline, one producer warpgroup and two wgmma consumer warpgroups per
+// block (wgmma_hgemm_tiling.hpp holds the geometry, which the CPU tests check). FP16 in and out;
+// FP32 or FP16 accumulators (m64n256k16 wgmma, B read N-major through the transpose bit).
+//
+// Pipeline: for k tile kt the producer waits until stage kt % kStages is free (its "empty" barrier:
+// one arrival per consumer warp), arms the stage's "full" barrier with the stage's byte count and
+// issues five TMA loads (one A box, four B panels); each consumer waits on "full", runs four
+// wgmma over the stage and, once the previous tile's wgmma have finished, releases that tile's
+// stage (one wgmma group stays in flight across k tiles).
+//
+// The host side builds the two tensor maps with cuTensorMapEncodeTiled, fetched from the driver at
+// run time through the CUDA runtime (the binary does not link libcuda).
+
+#include <cuda.h>
+#include <cudaTypedefs.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/common/cuda_check.hpp"
+#include "kernels/common/cuda_device.hpp"
+#include "kernels/common/wgmma.cuh"
+#include "kernels/gemm/gemm_tiling.hpp"
+#include "kernels/gemm/own_gemm_detail.hpp"
+#include "kernels/gemm/wgmma_hgemm_tiling.hpp"
+
+#ifndef GPUBENCH_SM90A_KERNELS
+#define GPUBENCH_SM90A_KERNELS 0
+#endif
+
+namespace gpubench::gemm {
+namespace {
+
+using namespace hopper;
+
+#if GPUBENCH_WGMMA_DEVICE
+
+__device__ __forceinline__ void barrier_init(std::uint32_t bar, std::uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+// Makes the initialized barriers visible to the async proxy (TMA) and the other threads.
+__device__ __forceinline__ void barrier_init_fence() {
+  asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+}
+__device__ __forceinline__ void barrier_arrive(std::uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
+}
+__device__ __forceinline__ void barrier_arrive_expect_tx(std::uint32_t bar, std::uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
+               : "memory");
+}
+// Returns once the barrier's phase of parity `parity` has completed.
+__device__ __forceinline__ void barrier_wait(std::uint32_t bar, std::uint32_t parity) {
+  asm volatile(
+      "{\n"
+      ".reg .pred done;\n"
+      "WAIT:\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
+      "@!done bra WAIT;\n"
+      "}\n" ::"r"(bar),
+      "r"(parity)
+      : "memory");
+}
+// One 2D TMA box into shared memory, completing `bar`'s transaction bytes.
+__device__ __forceinline__ void tma_load_2d(std::uint32_t dst, const CUtensorMap* map, BoxOrigin at,
+                                            std::uint32_t bar) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, "
+      "{%2, %3}], [%4];\n" ::"r"(dst),
+      "l"(reinterpret_cast<std::uint64_t>(map)), "r"(at.inner), "r"(at.outer), "r"(bar)
+      : "memory");
+}
+__device__ __forceinline__ void tma_prefetch_descriptor(const CUtensorMap* map) {
+  asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<std::uint64_t>(map)) : "memory");
+}
+
+#endif  // GPUBENCH_WGMMA_DEVICE
+
+template <bool Fp16Accumulate>
+struct Accumulators {
+  float v[128];  // m64n256 FP32: 128 registers
+};
+template <>
+struct Accumulators<true> {
+  std::uint32_t v[64];  // m64n256 FP16: 64 registers of half2
+};
+
+#if GPUBENCH_WGMMA_DEVICE
+
+__device__ __forceinline__ void mma_stage(Accumulators<false>& d, std::uint64_t a,
+                                          std::uint64_t b) {
+  wgmma::mma_m64n256_f32_f16<1>(d.v, a, b, 1);
+}
+__device__ __forceinline__ void mma_stage(Accumulators<true>& d, std::uint64_t a, std::uint64_t b) {
+  wgmma::mma_m64n256_f16_f16<1>(d.v, a, b, 1);
+}
+
+// Elements i and i + 1 (adjacent columns of one row) as a half2.
+__device__ __forceinline__ __half2 output_pair(const Accumulators<false>& d, int i) {
+  return __floats2half2_rn(d.v[i], d.v[i + 1]);
+}
+__device__ __forceinline__ __half2 output_pair(const Accumulators<true>& d, int i) {
+  const std::uint32_t bits = d.v[i / 2];
+  return *reinterpret_cast<const __half2*>(&bits);
+}
+
+// The consumer's 64 x 256 share of the block tile to C, in-range elements only.
+template <bool Fp16Accumulate>
+__device__ void store_tile(const Accumulators<Fp16Accumulate>& d, int row0, int col0, int m, int n,
+                           __half* c, bool pair_store) {
+  const int thread = static_cast<int>(threadIdx.x % wgmma::kWarpgroupThreads);
+#pragma unroll
+  for (int i = 0; i < 128; i += 2) {
+    const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
+    const int row = row0 + at.row;
+    const int col = col0 + at.col;
+    const int valid = valid_elements(row, col, m, n, 2);
+    if (valid == 0) continue;
+    const __half2 value = output_pair(d, i);
+    __half* out = c + static_cast<std::size_t>(row) * static_cast<std::size_t>(n) + col;
+    if (pair_store && valid == 2) {
+      *reinterpret_cast<__half2*>(out) = value;
+    } else {
+      out[0] = __low2half(value);
+      if (valid == 2) out[1] = __high2half(value);
+    }
+  }
+}
+
+#endif  // GPUBENCH_WGMMA_DEVICE
+
+template <bool Fp16Accumulate>
+__global__ void __launch_bounds__(kThreads, 1)
+    wgmma_hgemm_kernel(const __grid_constant__ CUtensorMap a_map,
+                       const __grid_constant__ CUtensorMap b_map, int m, int n, int k,
+                       __half* __restrict__ c, bool pair_store) {
+#if GPUBENCH_WGMMA_DEVICE
+  extern __shared__ __align__(1024) unsigned char hopper_smem[];
+  const auto raw = static_cast<std::uint32_t>(__cvta_generic_to_shared(hopper_smem));
+  const std::uint32_t stages = (raw + 1023u) & ~1023u;  // swizzle atoms are 1024-byte aligned
+  const int warpgroup = static_cast<int>(threadIdx.x) / wgmma::kWarpgroupThreads;
+  const int thread = static_cast<int>(threadIdx.x) % wgmma::kWarpgroupThreads;
+  const MatrixCoord tile = block_tile(static_cast<int>(blockIdx.x), ceil_div(m, kBlockM),
+                                      ceil_div(n, kBlockN), kBlockGroupM);
+  const auto full = [&](int s) { return stages + barrier_offset(s); };
+  const auto empty = [&](int s) { return stages + barrier_offset(kStages + s); };
+  if (threadIdx.x == 0) {
+    for (int s = 0; s < kStages; ++s) {
+      barrier_init(full(s), 1);
+      barrier_init(empty(s), kConsumers * (wgmma::kWarpgroupThreads / 32));
+    }
+    barrier_init_fence();
+  }
+  __syncthreads();
+  const int k_tiles = ceil_div(k, kBlockK);
+
+  if (warpgroup == 0) {  // the producer: one thread issues every load
+    if (thread != 0) return;
+    tma_prefetch_descriptor(&a_map);
+    tma_prefetch_descriptor(&b_map);
+    for (int kt = 0; kt < k_tiles; ++kt) {
+      const int s = kt % kStages;
+      const int round = kt / kStages;
+      if (round > 0) barrier_wait(empty(s), static_cast<std::uint32_t>((round - 1) & 1));
+      barrier_arrive_expect_tx(full(s), stage_transaction_bytes());
+      tma_load_2d(stages + a_stage_offset(s), &a_map, a_box(tile.row, kt), full(s));
+#pragma unroll
+      for (int p = 0; p < kPanels; ++p) {
+        tma_load_2d(stages + b_panel_offset(s, p), &b_map, b_box(tile.col, kt, p), full(s));
+      }
+    }
+    return;
+  }
+
+  const int consumer = warpgroup - 1;
+  Accumulators<Fp16Accumulate> d;
+#pragma unroll
+  for (auto& v : d.v)
+    v = 0;
+#pragma unroll 1
+  for (int kt = 0; kt < k_tiles; ++kt) {
+    const int s = kt % kStages;
+    barrier_wait(full(s), static_cast<std::uint32_t>((kt / kStages) & 1));
+    wgmma::fence();
+#pragma unroll
+    for (int slice = 0; slice < kKSlices; ++slice) {
+      mma_stage(d, a_descriptor(stages, s, consumer, slice), b_descriptor(stages, s, slice));
+    }
+    wgmma::commit_group();
+    // One group stays in flight: tile kt - 1's wgmma are done, so its stage goes back to the
+    // producer while tile kt's run.
+    wgmma::wait_group<1>();
+    if (kt > 0 && thread % 32 == 0) barrier_arrive(empty((kt - 1) % kStages));
+  }
+  wgmma::wait_group<0>();
+  store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
+             pair_store);
+#else
+  (void)a_map;
+  (void)b_map;
+  (void)m;
+  (void)n;
+  (void)k;
+  (void)c;
+  (void)pair_store;
+#endif
+}
+
+using EncodeTiled = PFN_cuTensorMapEncodeTiled_v12000;
+
+// cuTensorMapEncodeTiled from the driver, through the runtime (no libcuda at link time).
+EncodeTiled encode_tiled() {
+  static const EncodeTiled function = [] {
+    void* entry = nullptr;
+    cudaDriverEntryPointQueryResult found{};
+#if CUDART_VERSION >= 12050
+    GPUBENCH_CUDA_CHECK(cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &entry, 12000,
+                                                         cudaEnableDefault, &found));
+#else
+    GPUBENCH_CUDA_CHECK(
+        cudaGetDriverEntryPoint("cuTensorMapEncodeTiled", &entry, cudaEnableDefault, &found));
+#endif
+    if (found != cudaDriverEntryPointSuccess || entry == nullptr) {
+      throw std::runtime_error(
+          "own HGEMM (Hopper): the driver has no cuTensorMapEncodeTiled; update the NVIDIA driver");
+    }
+    return reinterpret_cast<EncodeTiled>(entry);
+  }();
+  return function;
+}
+
+// A row-major rows x cols FP16 matrix as a 2D tensor map with {box_cols, box_rows} boxes in 128B
+// swizzle; out-of-range box elements read as zeros.
+CUtensorMap tensor_map(const __half* base, int rows, int cols, int box_rows, int box_cols) {
+  CUtensorMap map{};
+  const cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols), static_cast<cuuint64_t>(rows)};
+  const cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols) * sizeof(__half)};
+  const cuuint32_t box[2] = {static_cast<cuuint32_t>(box_cols), static_cast<cuuint32_t>(box_rows)};
+  const cuuint32_t element_strides[2] = {1, 1};
+  const CUresult result = encode_tiled()(
+      &map, CU_TENSOR_MAP_DATA_TYPE_FLOAT16, 2, const_cast<__half*>(base), dims, strides, box,
+      element_strides, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (result != CUDA_SUCCESS) {
+    throw std::runtime_error("own HGEMM (Hopper): cuTensorMapEncodeTiled failed with CUresult " +
+                             std::to_string(static_cast<int>(result)));
+  }
+  return map;
+}
+
+bool aligned16(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
+}
+
+template <bool Fp16Accumulate>
+void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, cudaStream_t stream) {
+  const long long blocks = static_cast<long long>(ceil_div(m, kBlockM)) * ceil_div(n, kBlockN);
+  if (blocks > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
+  const CUtensorMap a_map = tensor_map(a, m, k, kBlockM, kBlockK);
+  const CUtensorMap b_map = tensor_map(b, k, n, kBlockK, kPanelN);
+  const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate>;
+  GPUBENCH_CUDA_CHECK(
+      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+  const bool pair_store = reinterpret_cast<std::uintptr_t>(c) % 4 == 0;
+  kernel<<<static_cast<unsigned>(blocks), kThreads, kSmemBytes, stream>>>(a_map, b_map, m, n, k, c,
+                                                                          pair_store);
+  GPUBENCH_CHECK_LAUNCH();
+}
+
+}  // namespace
+
+bool wgmma_hgemm_applies(int sm, int n, int k, const __half* a, const __half* b) {
+  return GPUBENCH_SM90A_KERNELS != 0 && sm == 90 && tma_shape_ok(n, k) && aligned16(a) &&
+         aligned16(b);
+}
+
+void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
+                        __half* c, cudaStream_t stream) {
+  if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("own HGEMM: m, n and k must be >= 1");
+  if (a == nullptr || b == nullptr || c == nullptr) {
+    throw std::invalid_argument("own HGEMM: null matrix pointer");
+  }
+  if (!wgmma_hgemm_applies(current_device_sm(), n, k, a, b)) {
+    throw std::invalid_argument(
+        "own HGEMM (wgmma + TMA) needs compute capability 9.0, a build with sm_90a kernels, n and "
+        "k multiples of 8 and 16-byte-aligned A and B");
+  }
+  if (fp16_accumulate) {
+    launch<true>(m, n, k, a, b, c, stream);
+  } else {
+    launch<false>(m, n, k, a, b, c, stream);
+  }
+}
+
+}  // namespace gpubench::gemm

@@ -1,0 +1,98 @@
+#pragma once
+// Tile geometry of the Hopper HGEMM (wgmma_hgemm.cu): shared-memory stages, TMA boxes and wgmma
+// descriptors, as constexpr functions the CPU tests check (tests/kernels/wgmma_test.cpp).
+//
+// A block computes a 128 x 256 tile of C with three warpgroups: warpgroup 0 issues the TMA loads
+// (the producer), warpgroups 1 and 2 each multiply 64 rows of the tile (the consumers). Each of
+// the kStages shared-memory stages holds one 64-deep K slice:
+//   A: 128 rows x 64 halves, row-major (K-major for wgmma), one TMA box {64 k, 128 rows}, rows of
+//      128 bytes in 128B swizzle;
+//   B: 64 k x 256 n, row-major (N-major: wgmma's "transposed" B), four TMA boxes {64 n, 64 k}, one
+//      per 64-wide panel of n, each panel 64 rows of 128 bytes in 128B swizzle.
+// TMA fills out-of-range box elements with zeros and counts the whole box in its transaction
+// bytes, so m, n and k tails need no code on the load side; the epilogue stores only in-range
+// elements. TMA needs 16-byte-aligned base addresses and row strides: n and k multiples of 8.
+
+#include <cstdint>
+
+#include "kernels/common/host_device.hpp"
+#include "kernels/common/wgmma_layout.hpp"
+
+namespace gpubench::gemm::hopper {
+
+inline constexpr int kBlockM = 128;
+inline constexpr int kBlockN = 256;
+inline constexpr int kBlockK = 64;  // one 128-byte swizzle row of halves
+inline constexpr int kStages = 4;
+inline constexpr int kConsumers = 2;  // warpgroups that multiply
+inline constexpr int kThreads = (kConsumers + 1) * wgmma::kWarpgroupThreads;
+inline constexpr int kPanelN = 64;  // n per B panel (128 bytes of halves)
+inline constexpr int kPanels = kBlockN / kPanelN;
+inline constexpr int kKSlices = kBlockK / 16;  // wgmma k16 per stage
+inline constexpr int kHalfBytes = 2;
+
+inline constexpr int kAStageBytes = kBlockM * kBlockK * kHalfBytes;  // 16 KiB
+inline constexpr int kPanelBytes = kBlockK * kPanelN * kHalfBytes;   // 8 KiB
+inline constexpr int kBStageBytes = kPanels * kPanelBytes;           // 32 KiB
+inline constexpr int kStageBytes = kAStageBytes + kBStageBytes;      // 48 KiB
+// The stages, then 2 * kStages mbarriers (8 bytes each); plus 1 KiB to align the stages to the
+// 1024-byte swizzle atoms whatever the dynamic shared-memory base.
+inline constexpr int kSmemBytes = kStages * kStageBytes + 2 * kStages * 8 + 1024;
+
+GPUBENCH_HD constexpr std::uint32_t a_stage_offset(int stage) {
+  return static_cast<std::uint32_t>(stage * kStageBytes);
+}
+GPUBENCH_HD constexpr std::uint32_t b_panel_offset(int stage, int panel) {
+  return static_cast<std::uint32_t>(stage * kStageBytes + kAStageBytes + panel * kPanelBytes);
+}
+GPUBENCH_HD constexpr std::uint32_t barrier_offset(int index) {  // full: 0..S-1, empty: S..2S-1
+  return static_cast<std::uint32_t>(kStages * kStageBytes + 8 * index);
+}
+
+// Bytes one stage's loads deliver (the transaction count its "full" barrier expects).
+GPUBENCH_HD constexpr std::uint32_t stage_transaction_bytes() {
+  return static_cast<std::uint32_t>(kStageBytes);
+}
+
+// TMA box origins, innermost coordinate first (TMA's order): A box {k0, m0}; B panel p {n0, k0}.
+struct BoxOrigin {
+  int inner;
+  int outer;
+};
+GPUBENCH_HD constexpr BoxOrigin a_box(int block_row, int k_tile) {
+  return {k_tile * kBlockK, block_row * kBlockM};
+}
+GPUBENCH_HD constexpr BoxOrigin b_box(int block_col, int k_tile, int panel) {
+  return {block_col * kBlockN + panel * kPanelN, k_tile * kBlockK};
+}
+
+// wgmma descriptors of K slice `slice` (16 deep) of a stage, for consumer `consumer` (rows
+// 64 * consumer .. + 63 of the block's A), given the 1024-aligned shared address of the stages.
+GPUBENCH_HD constexpr std::uint64_t a_descriptor(std::uint32_t stages_address, int stage,
+                                                 int consumer, int slice) {
+  return wgmma::k_major_descriptor(
+      stages_address + a_stage_offset(stage) +
+          static_cast<std::uint32_t>(consumer * wgmma::kWgmmaM * wgmma::kSwizzleRowBytes),
+      slice);
+}
+GPUBENCH_HD constexpr std::uint64_t b_descriptor(std::uint32_t stages_address, int stage,
+                                                 int slice) {
+  return wgmma::mn_major_descriptor(stages_address + b_panel_offset(stage, 0), kPanelBytes, slice);
+}
+
+// Where element (row, k) of a stage's A, and (k, n) of its B, lives relative to the stage's A
+// (the layouts TMA writes and the descriptors above describe; the tests hold them together).
+GPUBENCH_HD constexpr std::uint32_t a_element_offset(int row, int k) {
+  return wgmma::k_major_offset(row, k, kHalfBytes);
+}
+GPUBENCH_HD constexpr std::uint32_t b_element_offset(int k, int n) {
+  return static_cast<std::uint32_t>(kAStageBytes) +
+         wgmma::mn_major_offset(k, n, static_cast<std::uint32_t>(kPanelBytes));
+}
+
+// Whether the operands suit TMA: 16-byte-aligned rows (n and k multiples of 8 halves) and bases.
+GPUBENCH_HD constexpr bool tma_shape_ok(int n, int k) {
+  return n % 8 == 0 && k % 8 == 0;
+}
+
+}  // namespace gpubench::gemm::hopper

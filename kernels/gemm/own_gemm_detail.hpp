@@ -28,9 +28,11 @@ bool own_hgemm_vectorized(int n, int k, const __half* a, const __half* b);
 // The Hopper HGEMM (wgmma + TMA, wgmma_hgemm.cu): whether it takes these operands on a device of
 // architecture `sm` (90 only, in a build with the sm_90a kernels; n and k multiples of 8; A and B
 // 16-byte aligned), and its launcher, which runs it whatever launch_own_hgemm would pick and
-// throws std::invalid_argument where it does not apply.
+// throws std::invalid_argument where it does not apply. Its blocks are persistent (one per SM,
+// each looping over output tiles); max_blocks > 0 caps them, so tests can make every block run
+// several tiles on small shapes.
 bool wgmma_hgemm_applies(int sm, int n, int k, const __half* a, const __half* b);
-void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a,
-                        const __half* b, __half* c, cudaStream_t stream);
+void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
+                        __half* c, cudaStream_t stream, int max_blocks = 0);
 
 }  // namespace gpubench::gemm

@@ -3,6 +3,7 @@
 // block (wgmma_hgemm_tiling.hpp holds the geometry, which the CPU tests check). FP16 in and out;
 // FP32 or FP16 accumulators (m64n256k16 wgmma, B read N-major through the transpose bit).
 //
+// Persistent blocks, one per SM, each loop over output tiles; the pipeline runs on across tiles.
 // Pipeline: for k tile kt the producer waits until stage kt % kStages is free (its "empty" barrier:
 // one arrival per consumer warp), arms the stage's "full" barrier with the stage's byte count and
 // issues five TMA loads (one A box, four B panels); each consumer waits on "full", runs four
@@ -17,6 +18,7 @@
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -133,6 +135,80 @@ __device__ void store_tile(const Accumulators<Fp16Accumulate>& d, int row0, int 
 
 #endif  // GPUBENCH_WGMMA_DEVICE
 
+#if GPUBENCH_WGMMA_DEVICE
+
+// The block's shared memory: 1024-aligned stages, then the "full" and "empty" barriers.
+struct Stages {
+  std::uint32_t base;
+  __device__ std::uint32_t full(int s) const { return base + barrier_offset(s); }
+  __device__ std::uint32_t empty(int s) const { return base + barrier_offset(kStages + s); }
+};
+
+// The producer's one thread: every k tile of every tile this block owns, in the consumers' order.
+// `it` counts k tiles across tiles, so stage and phase carry on from one tile to the next and the
+// next tile's first stages load while the consumers store the last one.
+__device__ void produce(const Stages& st, const CUtensorMap* a_map, const CUtensorMap* b_map,
+                        int tiles_m, int tiles_n, int k_tiles) {
+  tma_prefetch_descriptor(a_map);
+  tma_prefetch_descriptor(b_map);
+  int it = 0;
+  for (int t = static_cast<int>(blockIdx.x); t < tiles_m * tiles_n;
+       t += static_cast<int>(gridDim.x)) {
+    const MatrixCoord tile = block_tile(t, tiles_m, tiles_n, kBlockGroupM);
+    for (int kt = 0; kt < k_tiles; ++kt, ++it) {
+      const int s = it % kStages;
+      const int round = it / kStages;
+      if (round > 0) barrier_wait(st.empty(s), static_cast<std::uint32_t>((round - 1) & 1));
+      barrier_arrive_expect_tx(st.full(s), stage_transaction_bytes());
+      tma_load_2d(st.base + a_stage_offset(s), a_map, a_box(tile.row, kt), st.full(s));
+#pragma unroll
+      for (int p = 0; p < kPanels; ++p) {
+        tma_load_2d(st.base + b_panel_offset(s, p), b_map, b_box(tile.col, kt, p), st.full(s));
+      }
+    }
+  }
+}
+
+// A consumer warpgroup: 64 rows of each of the block's tiles.
+template <bool Fp16Accumulate>
+__device__ void consume(const Stages& st, int consumer, int m, int n, int k_tiles, __half* c,
+                        bool pair_store) {
+  const int tiles_m = ceil_div(m, kBlockM);
+  const int tiles_n = ceil_div(n, kBlockN);
+  const bool leader = threadIdx.x % 32 == 0;  // arrives on "empty" for its warp
+  int it = 0;
+  for (int t = static_cast<int>(blockIdx.x); t < tiles_m * tiles_n;
+       t += static_cast<int>(gridDim.x)) {
+    const MatrixCoord tile = block_tile(t, tiles_m, tiles_n, kBlockGroupM);
+    Accumulators<Fp16Accumulate> d;
+#pragma unroll
+    for (auto& v : d.v)
+      v = 0;
+#pragma unroll 1
+    for (int kt = 0; kt < k_tiles; ++kt, ++it) {
+      const int s = it % kStages;
+      barrier_wait(st.full(s), static_cast<std::uint32_t>((it / kStages) & 1));
+      wgmma::fence();
+#pragma unroll
+      for (int slice = 0; slice < kKSlices; ++slice) {
+        mma_stage(d, a_descriptor(st.base, s, consumer, slice), b_descriptor(st.base, s, slice));
+      }
+      wgmma::commit_group();
+      // One group stays in flight: k tile kt - 1's wgmma are done, so its stage goes back to the
+      // producer while k tile kt's run.
+      wgmma::wait_group<1>();
+      if (kt > 0 && leader) barrier_arrive(st.empty((it - 1) % kStages));
+    }
+    wgmma::wait_group<0>();
+    if (leader) barrier_arrive(st.empty((it - 1) % kStages));
+    store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
+               pair_store);
+  }
+}
+
+#endif  // GPUBENCH_WGMMA_DEVICE
+
+// Persistent: a block runs tiles blockIdx.x, blockIdx.x + gridDim.x, ... of the rasterized grid.
 template <bool Fp16Accumulate>
 __global__ void __launch_bounds__(kThreads, 1)
     wgmma_hgemm_kernel(const __grid_constant__ CUtensorMap a_map,
@@ -141,64 +217,24 @@ __global__ void __launch_bounds__(kThreads, 1)
 #if GPUBENCH_WGMMA_DEVICE
   extern __shared__ __align__(1024) unsigned char hopper_smem[];
   const auto raw = static_cast<std::uint32_t>(__cvta_generic_to_shared(hopper_smem));
-  const std::uint32_t stages = (raw + 1023u) & ~1023u;  // swizzle atoms are 1024-byte aligned
+  const Stages st{(raw + 1023u) & ~1023u};  // swizzle atoms are 1024-byte aligned
   const int warpgroup = static_cast<int>(threadIdx.x) / wgmma::kWarpgroupThreads;
-  const int thread = static_cast<int>(threadIdx.x) % wgmma::kWarpgroupThreads;
-  const MatrixCoord tile = block_tile(static_cast<int>(blockIdx.x), ceil_div(m, kBlockM),
-                                      ceil_div(n, kBlockN), kBlockGroupM);
-  const auto full = [&](int s) { return stages + barrier_offset(s); };
-  const auto empty = [&](int s) { return stages + barrier_offset(kStages + s); };
   if (threadIdx.x == 0) {
     for (int s = 0; s < kStages; ++s) {
-      barrier_init(full(s), 1);
-      barrier_init(empty(s), kConsumers * (wgmma::kWarpgroupThreads / 32));
+      barrier_init(st.full(s), 1);
+      barrier_init(st.empty(s), kConsumers * (wgmma::kWarpgroupThreads / 32));
     }
     barrier_init_fence();
   }
   __syncthreads();
   const int k_tiles = ceil_div(k, kBlockK);
-
   if (warpgroup == 0) {  // the producer: one thread issues every load
-    if (thread != 0) return;
-    tma_prefetch_descriptor(&a_map);
-    tma_prefetch_descriptor(&b_map);
-    for (int kt = 0; kt < k_tiles; ++kt) {
-      const int s = kt % kStages;
-      const int round = kt / kStages;
-      if (round > 0) barrier_wait(empty(s), static_cast<std::uint32_t>((round - 1) & 1));
-      barrier_arrive_expect_tx(full(s), stage_transaction_bytes());
-      tma_load_2d(stages + a_stage_offset(s), &a_map, a_box(tile.row, kt), full(s));
-#pragma unroll
-      for (int p = 0; p < kPanels; ++p) {
-        tma_load_2d(stages + b_panel_offset(s, p), &b_map, b_box(tile.col, kt, p), full(s));
-      }
+    if (threadIdx.x == 0) {
+      produce(st, &a_map, &b_map, ceil_div(m, kBlockM), ceil_div(n, kBlockN), k_tiles);
     }
     return;
   }
-
-  const int consumer = warpgroup - 1;
-  Accumulators<Fp16Accumulate> d;
-#pragma unroll
-  for (auto& v : d.v)
-    v = 0;
-#pragma unroll 1
-  for (int kt = 0; kt < k_tiles; ++kt) {
-    const int s = kt % kStages;
-    barrier_wait(full(s), static_cast<std::uint32_t>((kt / kStages) & 1));
-    wgmma::fence();
-#pragma unroll
-    for (int slice = 0; slice < kKSlices; ++slice) {
-      mma_stage(d, a_descriptor(stages, s, consumer, slice), b_descriptor(stages, s, slice));
-    }
-    wgmma::commit_group();
-    // One group stays in flight: tile kt - 1's wgmma are done, so its stage goes back to the
-    // producer while tile kt's run.
-    wgmma::wait_group<1>();
-    if (kt > 0 && thread % 32 == 0) barrier_arrive(empty((kt - 1) % kStages));
-  }
-  wgmma::wait_group<0>();
-  store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
-             pair_store);
+  consume<Fp16Accumulate>(st, warpgroup - 1, m, n, k_tiles, c, pair_store);
 #else
   (void)a_map;
   (void)b_map;
@@ -257,9 +293,17 @@ bool aligned16(const void* p) {
 }
 
 template <bool Fp16Accumulate>
-void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, cudaStream_t stream) {
-  const long long blocks = static_cast<long long>(ceil_div(m, kBlockM)) * ceil_div(n, kBlockN);
-  if (blocks > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
+void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, int max_blocks,
+            cudaStream_t stream) {
+  const long long tiles = static_cast<long long>(ceil_div(m, kBlockM)) * ceil_div(n, kBlockN);
+  if (tiles > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
+  int device = 0;
+  int sms = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  // One block per SM (its shared memory allows no second), each looping over tiles.
+  long long blocks = std::min<long long>(tiles, sms);
+  if (max_blocks > 0) blocks = std::min<long long>(blocks, max_blocks);
   const CUtensorMap a_map = tensor_map(a, m, k, kBlockM, kBlockK);
   const CUtensorMap b_map = tensor_map(b, k, n, kBlockK, kPanelN);
   const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate>;
@@ -279,7 +323,7 @@ bool wgmma_hgemm_applies(int sm, int n, int k, const __half* a, const __half* b)
 }
 
 void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
-                        __half* c, cudaStream_t stream) {
+                        __half* c, cudaStream_t stream, int max_blocks) {
   if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("own HGEMM: m, n and k must be >= 1");
   if (a == nullptr || b == nullptr || c == nullptr) {
     throw std::invalid_argument("own HGEMM: null matrix pointer");
@@ -290,9 +334,9 @@ void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half*
         "k multiples of 8 and 16-byte-aligned A and B");
   }
   if (fp16_accumulate) {
-    launch<true>(m, n, k, a, b, c, stream);
+    launch<true>(m, n, k, a, b, c, max_blocks, stream);
   } else {
-    launch<false>(m, n, k, a, b, c, stream);
+    launch<false>(m, n, k, a, b, c, max_blocks, stream);
   }
 }
 

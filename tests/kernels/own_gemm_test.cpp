@@ -347,12 +347,20 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate) {
     DeviceBuffer<__half> b_dev(b.size());
     a_dev.upload(a, 0);
     b_dev.upload(b, 0);
-    for (const std::size_t misalign : {std::size_t{0}, std::size_t{1}}) {  // C: pairs, scalars
-      Output<__half> out(reference.size(), misalign);
-      launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(),
-                         nullptr);
+    // C aligned (pair stores) or not (scalar stores); one block per SM, or three blocks that each
+    // loop over many tiles (the pipeline's stages and phases carried across tiles).
+    struct Variant {
+      std::size_t misalign;
+      int max_blocks;
+      const char* name;
+    };
+    for (const Variant v : {Variant{0, 0, ""}, Variant{1, 0, " (C misaligned)"},
+                            Variant{0, 3, " (3 persistent blocks)"}}) {
+      Output<__half> out(reference.size(), v.misalign);
+      launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr,
+                         v.max_blocks);
       GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
-      const std::string where = what + (misalign ? " (C misaligned)" : "");
+      const std::string where = what + v.name;
       expect_close(to_double(out.result_checking_guards(where)), reference, s.k, kHgemmTolerance,
                    fp16_accumulate ? 0.05 : 0.01, where);
     }
@@ -397,7 +405,8 @@ TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
   b_dev.upload(b, 0);
   for (const bool fp16_accumulate : {false, true}) {
     Output<__half> out(elements(s.m, s.n), 0);
-    launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr);
+    launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr,
+                       fp16_accumulate ? 2 : 0);
     GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
     const auto c = to_double(out.result_checking_guards("structured"));
     int wrong = 0;

@@ -1,97 +1,36 @@
 #pragma once
 // `gpubench compare`: two results files, matched benchmark by benchmark (run_name) and metric by
-// metric, with a verdict per metric that a CI job can gate on. `gpubench history` reuses the
-// sample extraction and the verdict (judge) for its steps between driver versions.
+// metric, with a verdict per metric that a CI job can gate on (analysis/verdict.hpp says how a
+// verdict is reached). By default one metric per benchmark: its primary figure. `gpubench
+// history` reuses the sample extraction and the verdict for its steps between driver versions.
 
 #include <cstddef>
 #include <filesystem>
-#include <map>
 #include <optional>
-#include <regex>
-#include <span>
 #include <string>
-#include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "analysis/compare_format.hpp"
+#include "analysis/compare_metrics.hpp"
+#include "analysis/compare_samples.hpp"
+#include "analysis/verdict.hpp"
 #include "model/results_file.hpp"
 
 namespace gpubench {
 
-// Which way is better for a metric, decided from its name (google/benchmark's real_time and
-// cpu_time, or a gpubench counter whose name carries its unit). kNone: a parameter or a condition
-// (bytes, MHz), never judged.
-enum class Direction { kLowerIsBetter, kHigherIsBetter, kNone };
-Direction metric_direction(std::string_view metric);
-std::string_view to_string(Direction direction);
-
-// With change = (median_new - median_base) / median_base and noise = the two sides' relative IQRs
-// added, in this order: UNSURE when a side has fewer than 3 repetitions or the sizes cannot reach
-// p < alpha at all (2 / C(n1 + n2, n1) >= alpha), or when noise > max(|change|, threshold); SAME
-// when |change| <= threshold; UNSURE when the Mann-Whitney p >= alpha; else FASTER or SLOWER by
-// the metric's direction. ERROR: the benchmark failed (error_occurred or skipped) in the new run.
-enum class Verdict { kFaster, kSlower, kSame, kUnsure, kError };
-std::string_view to_string(Verdict verdict);
-
-// The clock counter gpubench records with each repetition.
-inline constexpr std::string_view kSmClockCounter = "sm_clock_mhz";
-
 struct CompareOptions {
-  std::optional<std::string> metric_regex;  // empty: real_time plus every higher-is-better counter
+  std::optional<std::string> metric_regex;  // overrides the choice below
+  bool all_metrics = false;  // the primary figure and its restatements (pct_of_spec, ...)
+  std::optional<std::string> benchmark_regex;  // only the benchmarks whose run_name it matches
   double alpha = 0.05;
   double threshold = 0.03;  // relative change, 0.03 = 3%
   bool allow_different_gpu = false;
+  // Judge figures measured while the GPU was shared (contended) instead of reporting ERROR.
+  bool allow_contended = false;
+
+  VerdictRule rule() const { return {alpha, threshold}; }
 };
-
-// Chooses the metrics compared: with a regex, every metric with a direction whose name it matches
-// (std::regex_search, ECMAScript); without, real_time plus every higher-is-better counter.
-class MetricSelector {
- public:
-  explicit MetricSelector(const std::optional<std::string>& regex);  // UserError on a bad regex
-  bool selects(const std::string& metric) const;
-
- private:
-  std::optional<std::regex> regex_;
-  mutable std::unordered_map<std::string, bool> decided_;
-};
-
-struct MetricSamples {
-  std::string unit;                  // time unit for real_time/cpu_time, "" for counters
-  std::vector<double> values;        // one per repetition
-  std::vector<double> sm_clock_mhz;  // parallel to values; NaN where the record has no clock
-};
-
-struct RunSamples {
-  std::string run_name;
-  bool from_aggregate = false;  // no repetitions: the aggregate median (else mean) as one sample
-  std::optional<std::string> failure;  // the error/skip message when a repetition failed
-  std::map<std::string, MetricSamples> metrics;
-};
-
-// Per run_name (in file order), the samples of every selected metric: iteration records only,
-// falling back to the median (else mean) aggregate with n = 1 when there are none. Throws
-// UserError naming the file, benchmark and metric for a value that is NaN, infinite or negative,
-// or an unknown time unit.
-std::vector<RunSamples> extract_samples(const ResultsFile& file, const MetricSelector& selector);
-
-// Converts time values between google/benchmark time units ("ns", "us", "ms", "s").
-double time_unit_factor(std::string_view from, std::string_view to);
-
-struct Judgement {
-  Verdict verdict = Verdict::kUnsure;
-  double base_median = 0;
-  double candidate_median = 0;
-  double change = 0;            // (candidate - base) / base; NaN when the base median is 0
-  double base_spread = 0;       // relative IQR
-  double candidate_spread = 0;  // relative IQR
-  std::optional<double> p_value;
-  bool exact_test = false;
-  std::string reason;  // why this verdict, in a few words
-};
-
-// The verdict rule shared by compare and history (samples in the same unit).
-Judgement judge(std::span<const double> base, std::span<const double> candidate,
-                Direction direction, const CompareOptions& options);
 
 struct MetricComparison {
   std::string metric;
@@ -109,10 +48,15 @@ struct MetricComparison {
   std::optional<double> clock_normalised_change;
 };
 
+// Which side of a comparison was measured while the GPU was shared.
+enum class Contention { kNone, kBase, kCandidate, kBoth };
+std::string_view to_string(Contention contention);
+
 struct BenchmarkComparison {
   std::string name;  // run_name
   Verdict verdict = Verdict::kSame;
-  std::optional<std::string> failure;  // why the new run failed (verdict kError)
+  Contention contended = Contention::kNone;
+  std::optional<std::string> failure;  // why the verdict is ERROR
   std::vector<MetricComparison> metrics;
 };
 
@@ -142,23 +86,25 @@ struct Comparison {
   std::vector<std::pair<std::string, std::string>> not_compared;  // name, reason
 
   std::size_t count(Verdict verdict) const;
+  // Benchmarks measured while the GPU was shared, on either side.
+  std::vector<const BenchmarkComparison*> contended() const;
   // At least one SLOWER or ERROR: `gpubench compare` exits 1.
   bool has_regression() const;
 };
 
 // Throws UserError for options out of range, files with no benchmark in common (an empty new run
-// must not pass), a --metric regex that selects nothing in either file,
-// bad values (see extract_samples), and runs on different GPU models unless allow_different_gpu.
+// must not pass), a --benchmark regex that selects no benchmark or a --metric regex that selects
+// no metric in either file, bad values (see extract_samples), and runs on different GPU models
+// unless allow_different_gpu.
 Comparison compare_runs(const ResultsFile& base, const ResultsFile& candidate,
                         const CompareOptions& options);
 
-// Figures as compare and history print them: "-" for none or NaN.
-std::string format_value(double value);
-std::string format_percent(std::optional<double> fraction, bool sign = true);
-std::string format_p(std::optional<double> p);
+// Throws UserError for --alpha outside (0, 1) or a negative --threshold.
+void validate_rule(const VerdictRule& rule);
+
 // "GPU, driver D, date, host H" for a run, or why there is no such line.
 std::string side_label(const RunIdentity& identity);
-// One metric's comparison on one line: values, change, verdict, p, clock-normalised change.
+// One metric's comparison on one line: values, change, verdict, noise, clock-normalised change.
 std::string metric_line(const MetricComparison& m);
 
 }  // namespace gpubench

@@ -1,7 +1,7 @@
 #pragma once
 // `gpubench history`: many results files, grouped by GPU model, ordered by driver version, with a
-// median per benchmark, metric and driver version, and the step between neighbouring driver
-// versions judged by the same rule as `gpubench compare`.
+// median per benchmark, metric (by default its primary figure) and driver version, and the step
+// between neighbouring driver versions judged by the same rule as `gpubench compare`.
 
 #include <cstddef>
 #include <filesystem>
@@ -35,10 +35,16 @@ inline constexpr std::string_view kUnknownGpu = "unknown GPU (no gpubench manife
 inline constexpr std::string_view kUnknownDriver = "unknown";
 
 struct HistoryOptions {
-  std::optional<std::string> metric_regex;
+  std::optional<std::string> metric_regex;  // overrides the choice below
+  bool all_metrics = false;  // the primary figure and its restatements (pct_of_spec, ...)
+  std::optional<std::string> benchmark_regex;  // only the benchmarks whose run_name it matches
   double alpha = 0.05;
   double threshold = 0.03;
+  // Pool figures measured while the GPU was shared (contended) instead of leaving them out.
+  bool allow_contended = false;
   unsigned jobs = 0;  // reader threads; 0: one per hardware thread
+
+  VerdictRule rule() const { return {alpha, threshold}; }
 };
 
 struct SkippedFile {
@@ -60,7 +66,11 @@ struct HistoryPoint {
   std::size_t runs = 0;  // runs that contributed repetitions
   std::size_t n = 0;     // repetitions pooled over those runs
   double median = 0;
-  double spread = 0;  // relative IQR
+  double spread = 0;  // relative IQR of the pooled repetitions
+  // The noise the verdict used for this side of a step (analysis/verdict.hpp); NaN when the runs
+  // record no per-repetition samples.
+  double noise = 0;
+  std::size_t contended_runs = 0;  // runs measured while the GPU was shared (allow_contended)
 };
 
 struct HistoryStep {
@@ -84,9 +94,17 @@ struct HistoryGroup {
   std::vector<HistorySeries> series;  // in the order the benchmarks first appear
 };
 
+// A benchmark of one file measured while the GPU was shared.
+struct ContendedFigure {
+  std::filesystem::path path;
+  std::string benchmark;
+  bool pooled = false;  // allow_contended: pooled with the rest; else left out
+};
+
 struct History {
   HistoryOptions options;
   std::size_t files_read = 0;
+  std::vector<ContendedFigure> contended;
   std::vector<SkippedFile> skipped;  // unreadable, malformed or invalid files, with the reason
   std::vector<HistoryGroup> groups;  // by GPU name
 };
@@ -98,7 +116,9 @@ std::vector<std::filesystem::path> collect_result_files(
     const std::vector<std::filesystem::path>& inputs, std::vector<SkippedFile>& skipped);
 
 // Reads the files (in parallel), skipping and reporting those that fail to load or hold invalid
-// values, and summarises them. Throws UserError for invalid options or a bad --metric regex.
+// values, and summarises them; contended figures are left out and listed unless allow_contended.
+// Throws UserError for invalid options, a bad --metric or --benchmark regex, or a --benchmark
+// regex that matches no benchmark in any file read.
 History build_history(const std::vector<std::filesystem::path>& files,
                       const HistoryOptions& options);
 

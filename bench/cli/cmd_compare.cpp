@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include "analysis/compare.hpp"
 #include "cli/commands.hpp"
+#include "cli/verdict_options.hpp"
 #include "model/results_file.hpp"
 #include "platform/atomic_file.hpp"
 #include "render/compare_render.hpp"
@@ -20,9 +22,7 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
   struct Options {
     std::string base;
     std::string candidate;
-    std::optional<std::string> metric;
-    double alpha = 0.05;
-    double threshold_pct = 3.0;
+    VerdictCliOptions verdict;
     bool allow_different_gpu = false;
     bool json = false;
     std::string junit;
@@ -30,21 +30,13 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
       "compare",
-      "Compare two results files (google/benchmark JSON, gpubench runs or not) benchmark by "
-      "benchmark: median change, Mann-Whitney U test, verdict FASTER/SLOWER/SAME/UNSURE. Exit 0 "
-      "no regression, 1 at least one SLOWER, 2 bad input. No GPU needed.");
+      "Compare two results files (gpubench runs or plain google/benchmark JSON) benchmark by "
+      "benchmark: the change of each benchmark's primary figure and a verdict "
+      "FASTER/SLOWER/SAME/UNSURE that weighs it against the recorded noise. Exit 0 no regression, "
+      "1 at least one SLOWER (or failed, or contended), 2 bad input. No GPU needed.");
   command->add_option("base", options->base, "Baseline results file")->required();
   command->add_option("new", options->candidate, "New results file")->required();
-  command->add_option("--metric", options->metric,
-                      "Regex of the metrics to compare (default: real_time and every rate "
-                      "counter, e.g. bandwidth_gbs, pct_of_spec)");
-  command->add_option("--alpha", options->alpha, "Significance level of the U test")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  command
-      ->add_option("--threshold", options->threshold_pct, "Smallest change that counts, in percent")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_verdict_options(*command, options->verdict);
   command->add_flag("--allow-different-gpu", options->allow_different_gpu,
                     "Compare runs made on different GPU models");
   command->add_flag("--json", options->json, "Print JSON instead of the table");
@@ -53,10 +45,7 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
   command->callback([options, &result] {
     const ResultsFile base = load_results_file(options->base);
     const ResultsFile candidate = load_results_file(options->candidate);
-    CompareOptions compare_options;
-    compare_options.metric_regex = options->metric;
-    compare_options.alpha = options->alpha;
-    compare_options.threshold = options->threshold_pct / 100.0;
+    CompareOptions compare_options = options->verdict.compare_options();
     compare_options.allow_different_gpu = options->allow_different_gpu;
     const Comparison comparison = compare_runs(base, candidate, compare_options);
     if (!options->junit.empty()) {
@@ -64,6 +53,11 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
     }
     fmt::print(
         "{}", options->json ? comparison_to_json(comparison) : format_comparison_table(comparison));
+    std::vector<std::string> contended;
+    for (const BenchmarkComparison* benchmark : comparison.contended())
+      contended.push_back(benchmark->name);
+    std::fflush(stdout);
+    warn_contended(contended, compare_options.allow_contended);
     result = comparison.has_regression() ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
   });
 }

@@ -10,12 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "analysis/history.hpp"
 #include "cli/commands.hpp"
+#include "cli/verdict_options.hpp"
 #include "platform/atomic_file.hpp"
 #include "platform/python_script.hpp"
 #include "render/history_render.hpp"
@@ -66,9 +66,7 @@ void plot(const History& history, const std::filesystem::path& output) {
 void add_history_command(CLI::App& app, ExitCode& result) {
   struct Options {
     std::vector<std::string> inputs;
-    std::optional<std::string> metric;
-    double alpha = 0.05;
-    double threshold_pct = 3.0;
+    VerdictCliOptions verdict;
     bool json = false;
     bool csv = false;
     std::string plot;
@@ -77,18 +75,11 @@ void add_history_command(CLI::App& app, ExitCode& result) {
   CLI::App* command = app.add_subcommand(
       "history",
       "Results files (or directories of them, searched recursively for *.json) grouped by GPU, "
-      "ordered by driver version: the median of each benchmark per driver version, significant "
-      "steps marked. No GPU needed.");
+      "ordered by driver version: each benchmark's primary figure per driver version, the steps "
+      "that exceed the threshold and the noise marked (as compare judges them). Exit 1 when a "
+      "figure measured while the GPU was shared was left out. No GPU needed.");
   command->add_option("inputs", options->inputs, "Results files or directories")->required();
-  command->add_option("--metric", options->metric,
-                      "Regex of the metrics to show (default: real_time and every rate counter)");
-  command->add_option("--alpha", options->alpha, "Significance level of the U test")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  command
-      ->add_option("--threshold", options->threshold_pct, "Smallest step that counts, in percent")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  add_verdict_options(*command, options->verdict);
   auto* json = command->add_flag("--json", options->json, "Print JSON");
   auto* csv = command->add_flag("--csv", options->csv, "Print CSV, one row per driver version");
   json->excludes(csv);
@@ -99,11 +90,7 @@ void add_history_command(CLI::App& app, ExitCode& result) {
     std::vector<std::filesystem::path> inputs(options->inputs.begin(), options->inputs.end());
     std::vector<SkippedFile> skipped;
     const auto files = collect_result_files(inputs, skipped);
-    HistoryOptions history_options;
-    history_options.metric_regex = options->metric;
-    history_options.alpha = options->alpha;
-    history_options.threshold = options->threshold_pct / 100.0;
-    History history = build_history(files, history_options);
+    History history = build_history(files, options->verdict.history_options());
     history.skipped.insert(history.skipped.begin(), skipped.begin(), skipped.end());
     for (const auto& file : history.skipped) {
       fmt::print(stderr, "gpubench: skipped {}: {}\n", file.path.string(), file.reason);
@@ -118,7 +105,13 @@ void add_history_command(CLI::App& app, ExitCode& result) {
     fmt::print("{}", options->json  ? history_to_json(history)
                      : options->csv ? history_to_csv(history)
                                     : format_history_table(history));
-    result = ExitCode::kOk;
+    std::vector<std::string> contended;
+    for (const auto& figure : history.contended)
+      contended.push_back(fmt::format("{} in {}", figure.benchmark, figure.path.string()));
+    std::fflush(stdout);
+    warn_contended(contended, options->verdict.allow_contended);
+    const bool left_out = !history.contended.empty() && !options->verdict.allow_contended;
+    result = left_out ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
   });
 }
 

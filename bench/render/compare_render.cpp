@@ -25,9 +25,7 @@ ordered_json optional_json(const std::optional<std::string>& value) {
   return value ? ordered_json(*value) : ordered_json(nullptr);
 }
 
-}  // namespace
-
-std::string format_comparison_table(const Comparison& comparison) {
+std::string manifest_header(const Comparison& comparison) {
   std::string out;
   out +=
       fmt::format("base: {}  ({})\n", comparison.base.path.string(), side_label(comparison.base));
@@ -45,35 +43,68 @@ std::string format_comparison_table(const Comparison& comparison) {
                          d.candidate.value_or("(absent)"));
     }
   }
-  out += "\n";
+  return out + "\n";
+}
 
-  const std::vector<std::string> header = {"benchmark",  "metric", "base",      "new",     "change",
-                                           "clock-norm", "p",      "noise b/n", "verdict", "why"};
+std::string sample_cell(double median, std::size_t n, bool aggregate) {
+  return fmt::format("{}{}", format_value(median),
+                     aggregate ? " (agg)" : fmt::format(" (n={})", n));
+}
+
+// Why a row has its verdict, for the rows where a reader needs it.
+std::string why(const BenchmarkComparison& benchmark, const Judgement& j) {
+  std::string text = j.verdict == Verdict::kUnsure ? j.reason : "";
+  if (j.verdict != Verdict::kUnsure && j.method == VerdictMethod::kRankRule && j.p_value) {
+    text = "p=" + format_p(j.p_value);
+  }
+  if (benchmark.contended != Contention::kNone) {
+    text = fmt::format("contended ({}){}", to_string(benchmark.contended),
+                       text.empty() ? "" : "; " + text);
+  }
+  return text;
+}
+
+std::vector<std::vector<std::string>> table_rows(const Comparison& comparison, bool clock_column) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& benchmark : comparison.benchmarks) {
-    if (benchmark.verdict == Verdict::kError) {
-      rows.push_back({benchmark.name, "-", "", "", "", "", "", "", "ERROR",
-                      "failed in the new run: " + benchmark.failure.value_or("")});
+    if (benchmark.verdict == Verdict::kError && benchmark.failure) {
+      std::vector<std::string> row = {benchmark.name,    "-", "", "", "", "", "ERROR",
+                                      *benchmark.failure};
+      if (clock_column) row.insert(row.begin() + 5, "");
+      rows.push_back(std::move(row));
       continue;
     }
     for (const auto& m : benchmark.metrics) {
       const Judgement& j = m.judgement;
-      const auto sample_cell = [](double median, std::size_t n, bool aggregate) {
-        return fmt::format("{}{}", format_value(median),
-                           aggregate ? " (agg)" : fmt::format(" (n={})", n));
-      };
-      rows.push_back(
-          {benchmark.name, m.unit.empty() ? m.metric : m.metric + " [" + m.unit + "]",
-           sample_cell(j.base_median, m.base_n, m.base_from_aggregate),
-           sample_cell(j.candidate_median, m.candidate_n, m.candidate_from_aggregate),
-           format_percent(j.change), format_percent(m.clock_normalised_change), format_p(j.p_value),
-           format_percent(j.base_spread, false) + "/" + format_percent(j.candidate_spread, false),
-           std::string(to_string(j.verdict)), j.verdict == Verdict::kUnsure ? j.reason : ""});
+      std::vector<std::string> row = {
+          benchmark.name,
+          m.unit.empty() ? m.metric : m.metric + " [" + m.unit + "]",
+          sample_cell(j.base_median, m.base_n, m.base_from_aggregate),
+          sample_cell(j.candidate_median, m.candidate_n, m.candidate_from_aggregate),
+          format_percent(j.change),
+          format_percent(j.base_noise, false) + "/" + format_percent(j.candidate_noise, false),
+          std::string(to_string(j.verdict)),
+          why(benchmark, j)};
+      if (clock_column) row.insert(row.begin() + 5, format_percent(m.clock_normalised_change));
+      rows.push_back(std::move(row));
     }
   }
-  // Benchmark, metric and the verdict's columns read left to right; the figures line up right.
-  out += format_text_table(header, rows, [](std::size_t c) { return c >= 2 && c < 8; });
+  return rows;
+}
 
+}  // namespace
+
+std::string format_comparison_table(const Comparison& comparison) {
+  std::string out = manifest_header(comparison);
+  // The clock-normalised change restates the change too: with --all-metrics only.
+  const bool clock_column = comparison.options.all_metrics;
+  std::vector<std::string> header = {"benchmark", "metric",    "base",    "new",
+                                     "change",    "noise b/n", "verdict", "why"};
+  if (clock_column) header.insert(header.begin() + 5, "clock-norm");
+  const std::size_t last_figure = clock_column ? 7 : 6;
+  // Benchmark, metric and the verdict's columns read left to right; the figures line up right.
+  out += format_text_table(header, table_rows(comparison, clock_column),
+                           [&](std::size_t c) { return c >= 2 && c < last_figure; });
   for (const auto& name : comparison.only_in_base)
     out += fmt::format("only in base: {}\n", name);
   for (const auto& name : comparison.only_in_candidate)
@@ -83,12 +114,15 @@ std::string format_comparison_table(const Comparison& comparison) {
   }
   out += fmt::format(
       "\n{} benchmarks compared: {} SLOWER, {} FASTER, {} SAME, {} UNSURE, {} ERROR; {} only in "
-      "base, {} only in new. A change counts when p < {} (Mann-Whitney U) and |change| > {}.\n",
+      "base, {} only in new. A change counts when it exceeds {} and {:g}x the noise (noise: the "
+      "larger of the samples' relative IQR and the repetitions' spread, the two runs combined); "
+      "files without per-repetition samples need p < {} (Mann-Whitney U) instead.\n",
       comparison.benchmarks.size(), comparison.count(Verdict::kSlower),
       comparison.count(Verdict::kFaster), comparison.count(Verdict::kSame),
       comparison.count(Verdict::kUnsure), comparison.count(Verdict::kError),
-      comparison.only_in_base.size(), comparison.only_in_candidate.size(), comparison.options.alpha,
-      format_percent(comparison.options.threshold, false));
+      comparison.only_in_base.size(), comparison.only_in_candidate.size(),
+      format_percent(comparison.options.threshold, false), kNoiseMultiple,
+      comparison.options.alpha);
   return out;
 }
 
@@ -106,7 +140,11 @@ std::string comparison_to_json(const Comparison& comparison) {
   out["candidate"] = identity(comparison.candidate);
   out["options"] = {{"alpha", comparison.options.alpha},
                     {"threshold", comparison.options.threshold},
-                    {"metric_regex", optional_json(comparison.options.metric_regex)}};
+                    {"noise_multiple", kNoiseMultiple},
+                    {"metric_regex", optional_json(comparison.options.metric_regex)},
+                    {"all_metrics", comparison.options.all_metrics},
+                    {"benchmark_regex", optional_json(comparison.options.benchmark_regex)},
+                    {"allow_contended", comparison.options.allow_contended}};
   ordered_json differences = ordered_json::array();
   for (const auto& d : comparison.manifest_differences) {
     differences.push_back({{"key", d.key},
@@ -127,16 +165,18 @@ std::string comparison_to_json(const Comparison& comparison) {
            {{"n", m.base_n},
             {"from_aggregate", m.base_from_aggregate},
             {"median", number_or_null(j.base_median)},
-            {"relative_iqr", number_or_null(j.base_spread)},
+            {"noise", number_or_null(j.base_noise)},
             {"sm_clock_mhz", optional_json(m.base_clock_mhz)}}},
           {"candidate",
            {{"n", m.candidate_n},
             {"from_aggregate", m.candidate_from_aggregate},
             {"median", number_or_null(j.candidate_median)},
-            {"relative_iqr", number_or_null(j.candidate_spread)},
+            {"noise", number_or_null(j.candidate_noise)},
             {"sm_clock_mhz", optional_json(m.candidate_clock_mhz)}}},
           {"change", number_or_null(j.change)},
           {"clock_normalised_change", optional_json(m.clock_normalised_change)},
+          {"method", to_string(j.method)},
+          {"detectable_change", optional_json(j.detectable_change)},
           {"p_value", optional_json(j.p_value)},
           {"exact_test", j.exact_test},
           {"verdict", to_string(j.verdict)},
@@ -145,6 +185,7 @@ std::string comparison_to_json(const Comparison& comparison) {
     }
     benchmarks.push_back({{"name", benchmark.name},
                           {"verdict", to_string(benchmark.verdict)},
+                          {"contended", to_string(benchmark.contended)},
                           {"failure", optional_json(benchmark.failure)},
                           {"metrics", std::move(metrics)}});
   }
@@ -186,14 +227,13 @@ std::string comparison_to_junit(const Comparison& comparison) {
                        escape_markup(benchmark.name));
     if (benchmark.verdict == Verdict::kError) {
       out += fmt::format("      <failure message=\"{}\" type=\"ERROR\"/>\n",
-                         escape_markup("failed in the new run: " + benchmark.failure.value_or("")));
+                         escape_markup(benchmark.failure.value_or("failed")));
     } else if (benchmark.verdict == Verdict::kSlower) {
       std::string message;
       for (const auto& m : benchmark.metrics) {
         if (m.judgement.verdict != Verdict::kSlower) continue;
         if (!message.empty()) message += "; ";
-        message += fmt::format("{} {} SLOWER (p={})", m.metric, format_percent(m.judgement.change),
-                               format_p(m.judgement.p_value));
+        message += metric_line(m);
       }
       out +=
           fmt::format("      <failure message=\"{}\" type=\"SLOWER\"/>\n", escape_markup(message));

@@ -39,8 +39,50 @@ std::string csv_field(std::string_view text) {
   return quoted + "\"";
 }
 
+ordered_json json_number(double value) {
+  return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
+}
+
 std::string csv_number(double value) {
   return std::isfinite(value) ? fmt::format("{}", value) : "";
+}
+
+ordered_json series_to_json(const HistoryGroup& group, const HistorySeries& series) {
+  ordered_json points = ordered_json::array();
+  for (std::size_t column = 0; column < series.points.size(); ++column) {
+    const auto& point = series.points[column];
+    if (!point) {
+      points.push_back(nullptr);
+      continue;
+    }
+    points.push_back({{"driver_version", group.drivers[column].driver_version},
+                      {"runs", point->runs},
+                      {"n", point->n},
+                      {"median", point->median},
+                      {"relative_iqr", json_number(point->spread)},
+                      {"noise", json_number(point->noise)},
+                      {"contended_runs", point->contended_runs}});
+  }
+  ordered_json steps = ordered_json::array();
+  for (const auto& step : series.steps) {
+    const Judgement& j = step.judgement;
+    steps.push_back(
+        {{"from", group.drivers[step.from].driver_version},
+         {"to", group.drivers[step.to].driver_version},
+         {"change", std::isfinite(j.change) ? ordered_json(j.change) : ordered_json(nullptr)},
+         {"method", to_string(j.method)},
+         {"detectable_change",
+          j.detectable_change ? json_number(*j.detectable_change) : ordered_json(nullptr)},
+         {"p_value", j.p_value ? ordered_json(*j.p_value) : ordered_json(nullptr)},
+         {"verdict", to_string(j.verdict)},
+         {"reason", j.reason}});
+  }
+  return ordered_json({{"benchmark", series.benchmark},
+                       {"metric", series.metric},
+                       {"unit", series.unit},
+                       {"direction", to_string(series.direction)},
+                       {"points", std::move(points)},
+                       {"steps", std::move(steps)}});
 }
 
 }  // namespace
@@ -78,6 +120,7 @@ std::string format_history_table(const History& history) {
           continue;
         }
         std::string cell = format_value(point->median);
+        if (point->contended_runs > 0) cell += " (contended)";
         const HistoryStep* step = step_into(series, column);
         if (is_marked(step)) {
           cell += fmt::format(" {} {}", format_change(step->judgement.change),
@@ -93,10 +136,10 @@ std::string format_history_table(const History& history) {
   }
   out += fmt::format(
       "{} file{} read, {} skipped. Each cell: the median over every repetition of the runs with "
-      "that driver; a step is marked SLOWER/FASTER when it is significant (Mann-Whitney U, p < "
-      "{}) and larger than {:.1f}%.\n",
+      "that driver; a step is marked SLOWER/FASTER when it exceeds {:.1f}% and {:g}x the noise, as "
+      "gpubench compare judges (files without per-repetition samples: Mann-Whitney U, p < {}).\n",
       history.files_read, history.files_read == 1 ? "" : "s", history.skipped.size(),
-      history.options.alpha, history.options.threshold * 100.0);
+      history.options.threshold * 100.0, kNoiseMultiple, history.options.alpha);
   return out;
 }
 
@@ -105,14 +148,27 @@ std::string history_to_json(const History& history) {
   out["options"] = {
       {"alpha", history.options.alpha},
       {"threshold", history.options.threshold},
+      {"noise_multiple", kNoiseMultiple},
       {"metric_regex", history.options.metric_regex ? ordered_json(*history.options.metric_regex)
-                                                    : ordered_json(nullptr)}};
+                                                    : ordered_json(nullptr)},
+      {"all_metrics", history.options.all_metrics},
+      {"benchmark_regex", history.options.benchmark_regex
+                              ? ordered_json(*history.options.benchmark_regex)
+                              : ordered_json(nullptr)},
+      {"allow_contended", history.options.allow_contended}};
   out["files_read"] = history.files_read;
   ordered_json skipped = ordered_json::array();
   for (const auto& file : history.skipped) {
     skipped.push_back({{"path", file.path.string()}, {"reason", file.reason}});
   }
   out["skipped"] = std::move(skipped);
+  ordered_json contended = ordered_json::array();
+  for (const auto& figure : history.contended) {
+    contended.push_back({{"path", figure.path.string()},
+                         {"benchmark", figure.benchmark},
+                         {"pooled", figure.pooled}});
+  }
+  out["contended"] = std::move(contended);
   ordered_json groups = ordered_json::array();
   for (const HistoryGroup& group : history.groups) {
     ordered_json drivers = ordered_json::array();
@@ -124,40 +180,8 @@ std::string history_to_json(const History& history) {
       drivers.push_back({{"driver_version", driver.driver_version}, {"runs", std::move(runs)}});
     }
     ordered_json series_list = ordered_json::array();
-    for (const HistorySeries& series : group.series) {
-      ordered_json points = ordered_json::array();
-      for (std::size_t column = 0; column < series.points.size(); ++column) {
-        const auto& point = series.points[column];
-        if (!point) {
-          points.push_back(nullptr);
-          continue;
-        }
-        points.push_back(
-            {{"driver_version", group.drivers[column].driver_version},
-             {"runs", point->runs},
-             {"n", point->n},
-             {"median", point->median},
-             {"relative_iqr",
-              std::isfinite(point->spread) ? ordered_json(point->spread) : ordered_json(nullptr)}});
-      }
-      ordered_json steps = ordered_json::array();
-      for (const auto& step : series.steps) {
-        const Judgement& j = step.judgement;
-        steps.push_back(
-            {{"from", group.drivers[step.from].driver_version},
-             {"to", group.drivers[step.to].driver_version},
-             {"change", std::isfinite(j.change) ? ordered_json(j.change) : ordered_json(nullptr)},
-             {"p_value", j.p_value ? ordered_json(*j.p_value) : ordered_json(nullptr)},
-             {"verdict", to_string(j.verdict)},
-             {"reason", j.reason}});
-      }
-      series_list.push_back({{"benchmark", series.benchmark},
-                             {"metric", series.metric},
-                             {"unit", series.unit},
-                             {"direction", to_string(series.direction)},
-                             {"points", std::move(points)},
-                             {"steps", std::move(steps)}});
-    }
+    for (const HistorySeries& series : group.series)
+      series_list.push_back(series_to_json(group, series));
     groups.push_back({{"gpu_name", group.gpu_name},
                       {"drivers", std::move(drivers)},
                       {"series", std::move(series_list)}});

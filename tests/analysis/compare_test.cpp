@@ -43,6 +43,13 @@ std::pair<SyntheticRun, SyntheticRun> planted(double factor, const std::vector<d
   return {base, candidate};
 }
 
+// Every judged metric (real_time and the rate counters), not only the primary figure.
+CompareOptions all_metrics() {
+  CompareOptions options;
+  options.all_metrics = true;
+  return options;
+}
+
 ResultsFile as_results(const SyntheticRun& run, const std::string& name) {
   return parse_results(testing::synthetic_results(run).dump(), name);
 }
@@ -82,7 +89,7 @@ std::unique_ptr<CompareRun> run_compare(const SyntheticRun& base, const Syntheti
 TEST(Compare, PlantedTenPercentRegressionWithTightNoiseIsSlowerAndExits1) {
   const auto [base, candidate] = planted(1.10, kTight);
   const Comparison comparison =
-      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), {});
+      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), all_metrics());
   const auto& changed = find(comparison, kChanged);
   EXPECT_EQ(changed.verdict, Verdict::kSlower);
   const auto& time = metric(changed, "real_time");
@@ -98,9 +105,11 @@ TEST(Compare, PlantedTenPercentRegressionWithTightNoiseIsSlowerAndExits1) {
 
   const auto run = run_compare(base, candidate);
   EXPECT_EQ(run->result.exit_code, 1) << run->result.out << run->result.err;
+  // One row per benchmark by default: its primary figure, here the bandwidth.
   EXPECT_TRUE(std::regex_search(
-      run->result.out, std::regex(R"(synthetic/changed\S*\s+real_time.*\+10\.0%.*SLOWER)")))
+      run->result.out, std::regex(R"(synthetic/changed\S*\s+bandwidth_gbs.*-9\.1%.*SLOWER)")))
       << run->result.out;
+  EXPECT_EQ(run->result.out.find("real_time"), std::string::npos) << run->result.out;
 }
 
 TEST(Compare, ImprovementIsFasterAndExits0) {
@@ -117,7 +126,7 @@ TEST(Compare, ImprovementIsFasterAndExits0) {
 TEST(Compare, TenPercentChangeInsideWideNoiseIsNotSlower) {
   const auto [base, candidate] = planted(1.10, kWide);
   const Comparison comparison =
-      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), {});
+      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), all_metrics());
   const auto& time = metric(find(comparison, kChanged), "real_time");
   EXPECT_EQ(time.judgement.verdict, Verdict::kUnsure);
   EXPECT_NE(time.judgement.reason.find("noise"), std::string::npos) << time.judgement.reason;
@@ -128,8 +137,8 @@ TEST(Compare, TenPercentChangeInsideWideNoiseIsNotSlower) {
 TEST(Compare, OnePercentChangeIsSame) {
   for (const double factor : {1.01, 0.99}) {
     const auto [base, candidate] = planted(factor, kTight);
-    const Comparison comparison =
-        compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), {});
+    const Comparison comparison = compare_runs(as_results(base, "base.json"),
+                                               as_results(candidate, "new.json"), all_metrics());
     const auto& time = metric(find(comparison, kChanged), "real_time");
     EXPECT_EQ(time.judgement.verdict, Verdict::kSame) << factor << ": " << time.judgement.reason;
     // Significant (fully separated samples) but inside the 3% threshold: still SAME.
@@ -138,7 +147,7 @@ TEST(Compare, OnePercentChangeIsSame) {
   }
   // A lower threshold makes the same 1% change count.
   const auto [base, candidate] = planted(1.01, kTight);
-  CompareOptions strict;
+  CompareOptions strict = all_metrics();
   strict.threshold = 0.005;
   EXPECT_EQ(
       compare_runs(as_results(base, "b"), as_results(candidate, "n"), strict).benchmarks[1].verdict,
@@ -151,15 +160,16 @@ TEST(Compare, SingleRepetitionsAreUnsure) {
   SyntheticRun candidate = base;
   candidate.benchmarks[0].times = {3.0};  // +50%, but one sample each
   const Comparison comparison =
-      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), {});
+      compare_runs(as_results(base, "base.json"), as_results(candidate, "new.json"), all_metrics());
   const auto& time = metric(find(comparison, kChanged), "real_time");
   EXPECT_EQ(time.judgement.verdict, Verdict::kUnsure);
   EXPECT_NE(time.judgement.reason.find("too few repetitions"), std::string::npos);
   EXPECT_EQ(run_compare(base, candidate)->result.exit_code, 0);
 }
 
-TEST(Compare, ThreeRepetitionsCannotReachAlphaAndAreUnsure) {
-  // 3 + 3 fully separated gives p = 0.1 at best: never below 0.05, however large the change.
+TEST(Compare, ThreeRepetitionsWithoutRecordedNoiseCannotReachAlphaAndAreUnsure) {
+  // A file without per-repetition samples falls back to the U test, and 3 + 3 fully separated
+  // gives p = 0.1 at best: never below 0.05, however large the change.
   SyntheticRun base;
   base.benchmarks = {{kChanged, {2.00, 2.01, 2.02}}};
   SyntheticRun candidate = base;
@@ -180,7 +190,8 @@ TEST(Compare, AggregatesAloneCountAsOneSampleAndAreUnsure) {
   base.benchmarks[0].repetitions = false;  // only _mean/_median/_stddev/_cv
   SyntheticRun candidate = base;
   candidate.benchmarks[0].times = around(2.4, kTight);
-  const Comparison comparison = compare_runs(as_results(base, "b"), as_results(candidate, "n"), {});
+  const Comparison comparison =
+      compare_runs(as_results(base, "b"), as_results(candidate, "n"), all_metrics());
   const auto& time = metric(comparison.benchmarks[0], "real_time");
   EXPECT_EQ(time.base_n, 1u);
   EXPECT_TRUE(time.base_from_aggregate);
@@ -336,7 +347,8 @@ TEST(Compare, ClockNormalisationTellsABoostClockChangeApart) {
   SyntheticRun candidate = base;
   candidate.benchmarks[0].times = around(2.0 / 1.1, kTight);
   candidate.benchmarks[0].clocks_mhz = std::vector<double>(5, 1980.0);
-  const Comparison comparison = compare_runs(as_results(base, "b"), as_results(candidate, "n"), {});
+  const Comparison comparison =
+      compare_runs(as_results(base, "b"), as_results(candidate, "n"), all_metrics());
   const auto& time = metric(comparison.benchmarks[0], "real_time");
   EXPECT_EQ(time.judgement.verdict, Verdict::kFaster);
   ASSERT_TRUE(time.clock_normalised_change);
@@ -353,15 +365,16 @@ TEST(Compare, ClockNormalisationTellsABoostClockChangeApart) {
 
   // Same clock, real 10% speed-up: the normalised change shows it.
   candidate.benchmarks[0].clocks_mhz = std::vector<double>(5, 1800.0);
-  const Comparison same_clock = compare_runs(as_results(base, "b"), as_results(candidate, "n"), {});
+  const Comparison same_clock =
+      compare_runs(as_results(base, "b"), as_results(candidate, "n"), all_metrics());
   EXPECT_NEAR(*metric(same_clock.benchmarks[0], "bandwidth_gbs").clock_normalised_change, 0.1,
               1e-9);
   // No clock on one side: no normalised change.
   candidate.benchmarks[0].clocks_mhz.clear();
-  EXPECT_FALSE(
-      metric(compare_runs(as_results(base, "b"), as_results(candidate, "n"), {}).benchmarks[0],
-             "real_time")
-          .clock_normalised_change);
+  EXPECT_FALSE(metric(compare_runs(as_results(base, "b"), as_results(candidate, "n"), all_metrics())
+                          .benchmarks[0],
+                      "real_time")
+                   .clock_normalised_change);
 }
 
 TEST(Compare, TimeUnitsAreConverted) {
@@ -370,7 +383,8 @@ TEST(Compare, TimeUnitsAreConverted) {
   SyntheticRun candidate = base;
   candidate.benchmarks[0].times = around(2000.0, kTight);
   candidate.benchmarks[0].time_unit = "us";
-  const Comparison comparison = compare_runs(as_results(base, "b"), as_results(candidate, "n"), {});
+  const Comparison comparison =
+      compare_runs(as_results(base, "b"), as_results(candidate, "n"), all_metrics());
   const auto& time = metric(comparison.benchmarks[0], "real_time");
   EXPECT_EQ(time.unit, "ms");
   EXPECT_NEAR(time.judgement.change, 0.0, 1e-12);
@@ -390,12 +404,24 @@ TEST(Compare, MetricDirectionsComeFromTheUnitInTheName) {
   EXPECT_EQ(metric_direction("sm_clock_mhz"), Direction::kNone);
   EXPECT_EQ(metric_direction("array_bytes"), Direction::kNone);
 
+  EXPECT_EQ(metric_direction("tflops"), Direction::kHigherIsBetter);
+  EXPECT_EQ(metric_direction("tops"), Direction::kHigherIsBetter);
+  EXPECT_EQ(metric_direction("gbs_per_w"), Direction::kNone);
+
+  // Candidates: every metric with a direction but cpu_time (the host's time); by default the
+  // caller then keeps the primary figure.
   const MetricSelector defaults(std::nullopt);
+  EXPECT_TRUE(defaults.primary_only());
   EXPECT_TRUE(defaults.selects("real_time"));
   EXPECT_TRUE(defaults.selects("bandwidth_gbs"));
+  EXPECT_TRUE(defaults.selects("latency_ns"));
   EXPECT_FALSE(defaults.selects("cpu_time"));
-  EXPECT_FALSE(defaults.selects("latency_ns"));
   EXPECT_FALSE(defaults.selects("array_bytes"));
+  EXPECT_FALSE(MetricSelector(std::nullopt, true).primary_only());
+  EXPECT_EQ(primary_metric({"pct_of_spec", "real_time", "bandwidth_gbs"}), "bandwidth_gbs");
+  EXPECT_EQ(primary_metric({"latency_cycles", "latency_ns", "real_time"}), "latency_ns");
+  EXPECT_EQ(primary_metric({"pct_of_spec", "tops", "vs_counterpart"}), "tops");
+  EXPECT_EQ(primary_metric({"items_per_second"}), "real_time");
   const MetricSelector latency(std::string("latency|cpu"));
   EXPECT_TRUE(latency.selects("latency_ns"));
   EXPECT_TRUE(latency.selects("cpu_time"));
@@ -435,11 +461,14 @@ TEST(Compare, JsonOutputParsesAndCarriesTheVerdicts) {
   const json& changed = parsed["benchmarks"][1];
   EXPECT_EQ(changed["name"], kChanged);
   EXPECT_EQ(changed["verdict"], "SLOWER");
-  EXPECT_EQ(changed["metrics"][0]["metric"], "real_time");
-  EXPECT_EQ(changed["metrics"][0]["direction"], "lower_is_better");
-  EXPECT_NEAR(changed["metrics"][0]["change"].get<double>(), 0.10, 1e-9);
+  ASSERT_EQ(changed["metrics"].size(), 1u);
+  EXPECT_EQ(changed["metrics"][0]["metric"], "bandwidth_gbs");
+  EXPECT_EQ(changed["metrics"][0]["direction"], "higher_is_better");
+  EXPECT_NEAR(changed["metrics"][0]["change"].get<double>(), 1 / 1.10 - 1, 1e-9);
   EXPECT_EQ(changed["metrics"][0]["base"]["n"], 5);
+  EXPECT_EQ(changed["metrics"][0]["method"], "mann_whitney");  // no per-repetition samples
   EXPECT_TRUE(changed["metrics"][0]["exact_test"].get<bool>());
+  EXPECT_EQ(changed["contended"], "none");
 }
 
 TEST(Compare, JunitReportIsWellFormedWithOneCasePerBenchmark) {

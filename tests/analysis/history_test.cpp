@@ -128,26 +128,28 @@ TEST(History, GroupsByGpuOrdersByDriverAndMarksTheSignificantStep) {
   EXPECT_EQ(a.drivers[0].runs.size(), 2u);
   EXPECT_LT(a.drivers[0].runs[0].date, a.drivers[0].runs[1].date);
 
-  const HistorySeries& triad = series_of(a, kTriad, "real_time");
+  // One series per benchmark by default: its primary figure, the bandwidth here.
+  EXPECT_EQ(a.series.size(), 2u);
+  const HistorySeries& triad = series_of(a, kTriad, "bandwidth_gbs");
   ASSERT_EQ(triad.points.size(), 3u);
   ASSERT_TRUE(triad.points[0]);
   EXPECT_EQ(triad.points[0]->runs, 2u);
-  EXPECT_EQ(triad.points[0]->n, 10u);  // repetitions pooled over both runs
-  EXPECT_NEAR(triad.points[0]->median, 2.0, 1e-9);
-  EXPECT_NEAR(triad.points[2]->median, 2.2, 1e-9);
+  EXPECT_EQ(triad.points[0]->n, 10u);                 // repetitions pooled over both runs
+  EXPECT_NEAR(triad.points[0]->median, 500.0, 1e-6);  // 1e9 bytes in 2 ms
+  EXPECT_NEAR(triad.points[2]->median, 500.0 / 1.1, 1e-6);
   ASSERT_EQ(triad.steps.size(), 2u);
   EXPECT_EQ(triad.steps[0].judgement.verdict, Verdict::kSame);
   EXPECT_EQ(triad.steps[1].judgement.verdict, Verdict::kSlower);
   EXPECT_EQ(triad.steps[1].from, 1u);
   EXPECT_EQ(triad.steps[1].to, 2u);
-  EXPECT_NEAR(triad.steps[1].judgement.change, 0.10, 1e-9);
+  EXPECT_NEAR(triad.steps[1].judgement.change, 1 / 1.1 - 1, 1e-9);
   for (const auto& step : series_of(a, kCopy, "bandwidth_gbs").steps) {
     EXPECT_EQ(step.judgement.verdict, Verdict::kSame);
   }
 
   const HistoryGroup& b = group_named(history, "Synthetic GPU B");
   ASSERT_EQ(b.drivers.size(), 1u);
-  EXPECT_TRUE(series_of(b, kTriad, "real_time").steps.empty());
+  EXPECT_TRUE(series_of(b, kTriad, "bandwidth_gbs").steps.empty());
 }
 
 TEST(History, TableMarksTheStepAndJsonAndCsvParse) {
@@ -158,7 +160,7 @@ TEST(History, TableMarksTheStepAndJsonAndCsvParse) {
       << table.out;
   const auto header = table.out.find("535.104.05  550.54.15  580.95.05");
   EXPECT_NE(header, std::string::npos) << table.out;
-  EXPECT_NE(table.out.find("+10.0% SLOWER"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("-9.1% SLOWER"), std::string::npos) << table.out;
 
   const auto as_json = run_gpubench("history --json '" + fixture.dir.path().string() + "'");
   ASSERT_EQ(as_json.exit_code, 0) << as_json.err;

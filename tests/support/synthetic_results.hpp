@@ -26,6 +26,11 @@ struct SyntheticBenchmark {
   bool aggregates = true;            // write _mean/_median/_stddev/_cv after the repetitions
   bool repetitions = true;           // false: aggregates only (--benchmark_report_aggregates_only)
   std::optional<std::string> error;  // error_occurred with this message
+  // Per repetition, as gpubench's timing loop writes them: the kept sample count and the relative
+  // IQR of those samples in percent. Empty: not written (an older or plain google/benchmark file).
+  std::vector<double> samples;
+  std::vector<double> noise_pct;
+  bool contended = false;  // every repetition carries contended = 1
 };
 
 struct SyntheticRun {
@@ -105,6 +110,9 @@ inline nlohmann::json synthetic_results(const SyntheticRun& run) {
           b, b.times[i],
           b.clocks_mhz.empty() ? std::nullopt : std::optional<double>(b.clocks_mhz[i]));
       record["repetition_index"] = i;
+      if (i < b.samples.size()) record["samples"] = b.samples[i];
+      if (i < b.noise_pct.size()) record["noise_pct"] = b.noise_pct[i];
+      if (b.contended) record["contended"] = 1.0;
       file["benchmarks"].push_back(record);
     }
     if (!b.aggregates || b.times.empty()) continue;

@@ -1,0 +1,99 @@
+#include "analysis/history_files.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "gpubench/errors.hpp"
+
+namespace gpubench {
+namespace {
+
+FileSummary summarise_file(const std::filesystem::path& path, const MetricSelector& selector,
+                           const BenchmarkFilter& filter) {
+  FileSummary summary;
+  summary.path = path;
+  try {
+    const ResultsFile file = load_results_file(path);
+    summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
+    summary.driver_version =
+        file.context_value("driver_version").value_or(std::string(kUnknownDriver));
+    summary.date = file.context_value("date").value_or("");
+    summary.runs = extract_samples(file, selector, filter);
+  } catch (const UserError& error) {
+    summary.error = error.what();
+  } catch (const std::exception& error) {
+    summary.error = fmt::format("Cannot read {}: {}.", path.string(), error.what());
+  }
+  return summary;
+}
+
+}  // namespace
+
+std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
+                                         const HistoryOptions& options) {
+  std::vector<FileSummary> summaries(files.size());
+  unsigned jobs =
+      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(files.size(), 1)));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    // One of each per thread: the selector caches decisions, std::regex is not shared.
+    const MetricSelector selector(options.metric_regex, options.all_metrics);
+    const BenchmarkFilter filter(options.benchmark_regex);
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      summaries[i] = summarise_file(files[i], selector, filter);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t)
+    threads.emplace_back(work);
+  work();
+  for (auto& thread : threads)
+    thread.join();
+  return summaries;
+}
+
+std::vector<std::filesystem::path> collect_result_files(
+    const std::vector<std::filesystem::path>& inputs, std::vector<SkippedFile>& skipped) {
+  namespace fs = std::filesystem;
+  std::set<fs::path> files;
+  for (const auto& input : inputs) {
+    std::error_code error;
+    const fs::file_status status = fs::status(input, error);
+    if (error || !fs::exists(status)) {
+      throw UserError(fmt::format("{} does not exist; name results files or directories of them.",
+                                  input.string()));
+    }
+    if (!fs::is_directory(status)) {
+      files.insert(input.lexically_normal());
+      continue;
+    }
+    fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
+                                        error);
+    if (error) {
+      skipped.push_back(
+          {input, fmt::format("Cannot list {}: {}.", input.string(), error.message())});
+      continue;
+    }
+    for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (error) {
+        skipped.push_back(
+            {input, fmt::format("Cannot list part of {}: {}.", input.string(), error.message())});
+        break;
+      }
+      const fs::path& path = it->path();
+      const std::string name = path.filename().string();
+      if (path.extension() != ".json" || name.find(".json.tmp") != std::string::npos) continue;
+      std::error_code kind_error;
+      if (!it->is_regular_file(kind_error)) continue;
+      files.insert(path.lexically_normal());
+    }
+  }
+  return {files.begin(), files.end()};
+}
+
+}  // namespace gpubench

@@ -19,17 +19,22 @@
 
 namespace gpubench {
 
-struct CompareOptions {
+// What compare and history judge, and how (their shared command-line options).
+struct VerdictOptions {
   std::optional<std::string> metric_regex;  // overrides the choice below
   bool all_metrics = false;  // the primary figure and its restatements (pct_of_spec, ...)
   std::optional<std::string> benchmark_regex;  // only the benchmarks whose run_name it matches
   double alpha = 0.05;
   double threshold = 0.03;  // relative change, 0.03 = 3%
-  bool allow_different_gpu = false;
-  // Judge figures measured while the GPU was shared (contended) instead of reporting ERROR.
+  // Judge figures measured while the GPU was shared (contended) instead of treating them as an
+  // error.
   bool allow_contended = false;
 
   VerdictRule rule() const { return {alpha, threshold}; }
+};
+
+struct CompareOptions : VerdictOptions {
+  bool allow_different_gpu = false;
 };
 
 struct MetricComparison {

@@ -34,17 +34,9 @@ bool date_before(std::string_view a, std::string_view b);
 inline constexpr std::string_view kUnknownGpu = "unknown GPU (no gpubench manifest)";
 inline constexpr std::string_view kUnknownDriver = "unknown";
 
-struct HistoryOptions {
-  std::optional<std::string> metric_regex;  // overrides the choice below
-  bool all_metrics = false;  // the primary figure and its restatements (pct_of_spec, ...)
-  std::optional<std::string> benchmark_regex;  // only the benchmarks whose run_name it matches
-  double alpha = 0.05;
-  double threshold = 0.03;
-  // Pool figures measured while the GPU was shared (contended) instead of leaving them out.
-  bool allow_contended = false;
+// allow_contended: pool contended figures (marked) instead of leaving them out.
+struct HistoryOptions : VerdictOptions {
   unsigned jobs = 0;  // reader threads; 0: one per hardware thread
-
-  VerdictRule rule() const { return {alpha, threshold}; }
 };
 
 struct SkippedFile {

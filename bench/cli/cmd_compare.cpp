@@ -45,7 +45,8 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
   command->callback([options, &result] {
     const ResultsFile base = load_results_file(options->base);
     const ResultsFile candidate = load_results_file(options->candidate);
-    CompareOptions compare_options = options->verdict.compare_options();
+    CompareOptions compare_options;
+    options->verdict.apply_to(compare_options);
     compare_options.allow_different_gpu = options->allow_different_gpu;
     const Comparison comparison = compare_runs(base, candidate, compare_options);
     if (!options->junit.empty()) {

@@ -90,7 +90,9 @@ void add_history_command(CLI::App& app, ExitCode& result) {
     std::vector<std::filesystem::path> inputs(options->inputs.begin(), options->inputs.end());
     std::vector<SkippedFile> skipped;
     const auto files = collect_result_files(inputs, skipped);
-    History history = build_history(files, options->verdict.history_options());
+    HistoryOptions history_options;
+    options->verdict.apply_to(history_options);
+    History history = build_history(files, history_options);
     history.skipped.insert(history.skipped.begin(), skipped.begin(), skipped.end());
     for (const auto& file : history.skipped) {
       fmt::print(stderr, "gpubench: skipped {}: {}\n", file.path.string(), file.reason);

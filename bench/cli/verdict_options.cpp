@@ -6,26 +6,13 @@
 
 namespace gpubench::cli {
 
-CompareOptions VerdictCliOptions::compare_options() const {
-  CompareOptions options;
+void VerdictCliOptions::apply_to(VerdictOptions& options) const {
   options.metric_regex = metric;
   options.all_metrics = all_metrics;
   options.benchmark_regex = benchmark;
   options.alpha = alpha;
   options.threshold = threshold_pct / 100.0;
   options.allow_contended = allow_contended;
-  return options;
-}
-
-HistoryOptions VerdictCliOptions::history_options() const {
-  HistoryOptions options;
-  options.metric_regex = metric;
-  options.all_metrics = all_metrics;
-  options.benchmark_regex = benchmark;
-  options.alpha = alpha;
-  options.threshold = threshold_pct / 100.0;
-  options.allow_contended = allow_contended;
-  return options;
 }
 
 CLI::Option* add_benchmark_option(CLI::App& command, std::optional<std::string>& regex) {

@@ -20,8 +20,8 @@ struct VerdictCliOptions {
   double threshold_pct = 3.0;
   bool allow_contended = false;
 
-  CompareOptions compare_options() const;
-  HistoryOptions history_options() const;
+  // Copies the choices into `options` (threshold as a fraction).
+  void apply_to(VerdictOptions& options) const;
 };
 
 // --benchmark REGEX: only the benchmarks whose name matches (std::regex_search, ECMAScript).

@@ -93,170 +93,60 @@ __device__ __forceinline__ void fence_proxy_async_shared() {
       "+" c(d[121]), "+" c(d[122]), "+" c(d[123]), "+" c(d[124]), "+" c(d[125]), "+" c(d[126]), \
       "+" c(d[127])
 
-// D (+)= A * B for an m64n256 tile: scale_d = 0 ignores D's input (D = A * B).
-template <int TransposeB>
-__device__ __forceinline__ void mma_m64n256_f32_f16(float (&d)[128], std::uint64_t a,
-                                                    std::uint64_t b, std::uint32_t scale_d) {
+// One wrapper per shape and type: D (+)= A * B for an m64n256 tile, A and B through descriptors;
+// scale_d = 0 ignores D's input (D = A * B). Operands after the N accumulators: %N, %N+1 the
+// descriptors, %N+2 scale-d, %N+3 the transpose-B immediate (read only by the f16/bf16 forms;
+// TransposeB = 1 reads B N-major).
 #if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p, 1, 1, 0, %131;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("f")
-      : "l"(a), "l"(b), "r"(scale_d), "n"(TransposeB)
-      : "memory");
+#define GPUBENCH_WGMMA_WRAPPER(name, type, count, constraint, text)                            \
+  template <int TransposeB = 0>                                                                \
+  __device__ __forceinline__ void mma_m64n256_##name(type(&d)[count], std::uint64_t a,         \
+                                                     std::uint64_t b, std::uint32_t scale_d) { \
+    asm volatile(text                                                                          \
+                 : GPUBENCH_WGMMA_BIND##count(constraint)                                      \
+                 : "l"(a), "l"(b), "r"(scale_d), "n"(TransposeB)                               \
+                 : "memory");                                                                  \
+  }
 #else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
+#define GPUBENCH_WGMMA_WRAPPER(name, type, count, constraint, text)                                \
+  template <int TransposeB = 0>                                                                    \
+  __device__ __forceinline__ void mma_m64n256_##name(type(&)[count], std::uint64_t, std::uint64_t, \
+                                                     std::uint32_t) {}
 #endif
-}
+// The instruction text, with scale-d turned into the predicate wgmma takes.
+#define GPUBENCH_WGMMA_TEXT(shape_types, regs, operands)                                      \
+  "{\n.reg .pred p;\nsetp.ne.b32 p, " operands ";\nwgmma.mma_async.sync.aligned." shape_types \
+  " " regs
 
-template <int TransposeB>
-__device__ __forceinline__ void mma_m64n256_f32_bf16(float (&d)[128], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k16.f32.bf16.bf16 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p, 1, 1, 0, %131;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("f")
-      : "l"(a), "l"(b), "r"(scale_d), "n"(TransposeB)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
+GPUBENCH_WGMMA_WRAPPER(f32_f16, float, 128, "f",
+                       GPUBENCH_WGMMA_TEXT("m64n256k16.f32.f16.f16", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p, 1, 1, 0, %131;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f32_bf16, float, 128, "f",
+                       GPUBENCH_WGMMA_TEXT("m64n256k16.f32.bf16.bf16", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p, 1, 1, 0, %131;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f32_tf32, float, 128, "f",
+                       GPUBENCH_WGMMA_TEXT("m64n256k8.f32.tf32.tf32", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p, 1, 1;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f32_e4m3, float, 128, "f",
+                       GPUBENCH_WGMMA_TEXT("m64n256k32.f32.e4m3.e4m3", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p, 1, 1;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f32_e5m2, float, 128, "f",
+                       GPUBENCH_WGMMA_TEXT("m64n256k32.f32.e5m2.e5m2", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p, 1, 1;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f16_f16, std::uint32_t, 64, "r",
+                       GPUBENCH_WGMMA_TEXT("m64n256k16.f16.f16.f16", GPUBENCH_WGMMA_D64,
+                                           "%66, 0") ", %64, %65, p, 1, 1, 0, %67;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f16_e4m3, std::uint32_t, 64, "r",
+                       GPUBENCH_WGMMA_TEXT("m64n256k32.f16.e4m3.e4m3", GPUBENCH_WGMMA_D64,
+                                           "%66, 0") ", %64, %65, p, 1, 1;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(f16_e5m2, std::uint32_t, 64, "r",
+                       GPUBENCH_WGMMA_TEXT("m64n256k32.f16.e5m2.e5m2", GPUBENCH_WGMMA_D64,
+                                           "%66, 0") ", %64, %65, p, 1, 1;\n}\n")
+GPUBENCH_WGMMA_WRAPPER(s32_s8, std::uint32_t, 128, "r",
+                       GPUBENCH_WGMMA_TEXT("m64n256k32.s32.s8.s8", GPUBENCH_WGMMA_D128,
+                                           "%130, 0") ", %128, %129, p;\n}\n")
 
-__device__ __forceinline__ void mma_m64n256_f32_tf32(float (&d)[128], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k8.f32.tf32.tf32 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p, 1, 1;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("f")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-__device__ __forceinline__ void mma_m64n256_f32_e4m3(float (&d)[128], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k32.f32.e4m3.e4m3 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p, 1, 1;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("f")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-__device__ __forceinline__ void mma_m64n256_f32_e5m2(float (&d)[128], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k32.f32.e5m2.e5m2 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p, 1, 1;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("f")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-template <int TransposeB>
-__device__ __forceinline__ void mma_m64n256_f16_f16(std::uint32_t (&d)[64], std::uint64_t a,
-                                                    std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k16.f16.f16.f16 " GPUBENCH_WGMMA_D64
-      ", %64, %65, p, 1, 1, 0, %67;\n}\n"
-      : GPUBENCH_WGMMA_BIND64("r")
-      : "l"(a), "l"(b), "r"(scale_d), "n"(TransposeB)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-__device__ __forceinline__ void mma_m64n256_f16_e4m3(std::uint32_t (&d)[64], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k32.f16.e4m3.e4m3 " GPUBENCH_WGMMA_D64
-      ", %64, %65, p, 1, 1;\n}\n"
-      : GPUBENCH_WGMMA_BIND64("r")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-__device__ __forceinline__ void mma_m64n256_f16_e5m2(std::uint32_t (&d)[64], std::uint64_t a,
-                                                     std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %66, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k32.f16.e5m2.e5m2 " GPUBENCH_WGMMA_D64
-      ", %64, %65, p, 1, 1;\n}\n"
-      : GPUBENCH_WGMMA_BIND64("r")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
-
-__device__ __forceinline__ void mma_m64n256_s32_s8(std::uint32_t (&d)[128], std::uint64_t a,
-                                                   std::uint64_t b, std::uint32_t scale_d) {
-#if GPUBENCH_WGMMA_DEVICE
-  asm volatile(
-      "{\n.reg .pred p;\nsetp.ne.b32 p, %130, 0;\n"
-      "wgmma.mma_async.sync.aligned.m64n256k32.s32.s8.s8 " GPUBENCH_WGMMA_D128
-      ", %128, %129, p;\n}\n"
-      : GPUBENCH_WGMMA_BIND128("r")
-      : "l"(a), "l"(b), "r"(scale_d)
-      : "memory");
-#else
-  (void)d;
-  (void)a;
-  (void)b;
-  (void)scale_d;
-#endif
-}
+#undef GPUBENCH_WGMMA_TEXT
+#undef GPUBENCH_WGMMA_WRAPPER
 
 }  // namespace gpubench::wgmma

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything gpubench needs to build and test; safe to run again (it skips what is there).
-#  - Debian packages: compilers' companions, the libraries the build finds with find_package, and
-#    chromium, with which a test screenshots an HTML report headlessly.
+#  - Debian packages: compilers' companions, the libraries the build finds with find_package,
+#    chromium, with which a test screenshots an HTML report headlessly, and clang for the fuzzers.
 #  - From PyPI, into the git-ignored prefix .tools/ (never the system): cuobjdump and nvml.h when the
 #    CUDA toolkit lacks them (pip-wheel toolkits do), matching the toolkit's major version.
 # Exit codes: 0 ready, 2 something a person must install (said in one sentence).
@@ -13,6 +13,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 apt_packages=(cmake ninja-build g++ libgtest-dev libgmock-dev libbenchmark-dev libfmt-dev
   nlohmann-json3-dev libcli11-dev clang-format python3 python3-matplotlib unzip chromium)
+# The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.
+apt_packages+=(clang libclang-rt-dev)
 
 missing=()
 for p in "${apt_packages[@]}"; do

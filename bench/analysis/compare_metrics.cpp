@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "analysis/regex_guard.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
 
@@ -58,15 +59,6 @@ constexpr std::array<std::string_view, 7> kPrimaryFigures = {
     counters::kLatencyNs,    counters::kLatencyUs, counters::kLatencyCycles,
 };
 
-std::regex compile(const std::string& regex, std::string_view option) {
-  try {
-    return std::regex(regex, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
-    throw UserError(fmt::format("{} \"{}\" is not a valid regular expression ({}).", option, regex,
-                                error.what()));
-  }
-}
-
 }  // namespace
 
 Direction metric_direction(std::string_view metric) {
@@ -104,7 +96,7 @@ std::string primary_metric(const std::vector<std::string>& metrics_present) {
 
 MetricSelector::MetricSelector(const std::optional<std::string>& regex, bool all_metrics)
     : all_metrics_(all_metrics) {
-  if (regex) regex_ = compile(*regex, "--metric");
+  if (regex) regex_ = compile_user_regex(*regex, "--metric");
 }
 
 bool MetricSelector::selects(const std::string& metric) const {
@@ -121,7 +113,7 @@ bool MetricSelector::selects(const std::string& metric) const {
 
 BenchmarkFilter::BenchmarkFilter(const std::optional<std::string>& regex) {
   if (!regex) return;
-  regex_ = compile(*regex, "--benchmark");
+  regex_ = compile_user_regex(*regex, "--benchmark");
   text_ = *regex;
 }
 

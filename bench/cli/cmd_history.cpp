@@ -16,6 +16,7 @@
 #include "analysis/history.hpp"
 #include "cli/commands.hpp"
 #include "cli/verdict_options.hpp"
+#include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
 #include "platform/python_script.hpp"
 #include "render/history_render.hpp"
@@ -95,7 +96,8 @@ void add_history_command(CLI::App& app, ExitCode& result) {
     History history = build_history(files, history_options);
     history.skipped.insert(history.skipped.begin(), skipped.begin(), skipped.end());
     for (const auto& file : history.skipped) {
-      fmt::print(stderr, "gpubench: skipped {}: {}\n", file.path.string(), file.reason);
+      fmt::print(stderr, "gpubench: skipped {}: {}\n", printable_path(file.path.string()),
+                 file.reason);
     }
     if (history.files_read == 0) {
       throw UserError(

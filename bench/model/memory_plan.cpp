@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <random>
 
@@ -36,11 +37,14 @@ StreamPlan plan_stream_arrays(std::int64_t l2_bytes, std::int64_t free_bytes,
           "--bytes 536870912.",
           bytes));
     }
-    if (3 * bytes > usable(free_bytes)) {
+    // Divided, not multiplied: 3 x a huge --bytes overflows (found by fuzz/fuzz_cli_text).
+    if (bytes > usable(free_bytes) / 3) {
       throw UserError(fmt::format(
           "--bytes {} needs 3 arrays = {} but the device has {} free (80% usable); choose a "
           "smaller --bytes.",
-          format_bytes(bytes), format_bytes(3 * bytes), format_bytes(free_bytes)));
+          format_bytes(bytes),
+          bytes <= INT64_MAX / 3 ? format_bytes(3 * bytes) : std::string("over 8 EiB"),
+          format_bytes(free_bytes)));
     }
     plan.array_bytes = bytes;
     if (bytes < cache_safe) {

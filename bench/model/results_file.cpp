@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "gpubench/errors.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace {
@@ -16,7 +19,8 @@ namespace {
 using json = nlohmann::json;
 
 [[noreturn]] void reject(const std::filesystem::path& origin, std::string_view reason) {
-  throw UserError(fmt::format("Cannot read results file {}: {}.", origin.string(), reason));
+  throw UserError(
+      fmt::format("Cannot read results file {}: {}.", printable_path(origin.string()), reason));
 }
 
 // Fields google/benchmark writes for every run; any other number in a run is a user counter.
@@ -42,14 +46,35 @@ const std::set<std::string_view> kRunFields = {
     "skip_message",
 };
 
+// Every text the loader hands on is free of control characters (see without_control_characters):
+// names, labels and context values end up on terminals and in reports.
 std::string string_field(const json& run, std::string_view key) {
   const auto it = run.find(key);
-  return it != run.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it != run.end() && it->is_string()
+             ? without_control_characters(it->get_ref<const std::string&>())
+             : std::string();
 }
 
+// A count written as 1e300 or -5.5 by a foreign tool is not a count: 0, as for an absent field
+// (converting an out-of-range double to an integer would be undefined).
 std::int64_t integer_field(const json& run, std::string_view key) {
   const auto it = run.find(key);
-  return it != run.end() && it->is_number() ? it->get<std::int64_t>() : 0;
+  if (it == run.end()) return 0;
+  if (it->is_number_integer() && !it->is_number_unsigned()) return it->get<std::int64_t>();
+  if (it->is_number_unsigned()) {
+    const auto value = it->get<std::uint64_t>();
+    return value <= static_cast<std::uint64_t>(INT64_MAX) ? static_cast<std::int64_t>(value) : 0;
+  }
+  if (it->is_number_float()) {
+    const double value = it->get<double>();
+    const bool whole = value == std::floor(value);
+    return whole && std::fabs(value) < 9.0e18 ? static_cast<std::int64_t>(value) : 0;
+  }
+  return 0;
+}
+
+std::string quoted_name(std::string_view name) {
+  return fmt::format("\"{}\"", escaped_excerpt(name, 80));
 }
 
 BenchmarkRecord parse_run(const json& run, std::size_t index, const std::filesystem::path& origin) {
@@ -59,7 +84,7 @@ BenchmarkRecord parse_run(const json& run, std::size_t index, const std::filesys
     reject(origin, fmt::format("benchmarks[{}] has no name", index));
   }
   BenchmarkRecord record;
-  record.name = name->get<std::string>();
+  record.name = without_control_characters(name->get_ref<const std::string&>());
   record.run_name = string_field(run, "run_name");
   if (record.run_name.empty()) record.run_name = record.name;
   record.run_type = string_field(run, "run_type");
@@ -79,16 +104,24 @@ BenchmarkRecord parse_run(const json& run, std::size_t index, const std::filesys
   if (!record.error_occurred) {
     if (real_time == run.end() || !real_time->is_number() || cpu_time == run.end() ||
         !cpu_time->is_number()) {
-      reject(origin, fmt::format("benchmark \"{}\" has no real_time/cpu_time", record.name));
+      reject(origin,
+             fmt::format("benchmark {} has no real_time/cpu_time", quoted_name(record.name)));
     }
     if (record.time_unit.empty()) {
-      reject(origin, fmt::format("benchmark \"{}\" has no time_unit", record.name));
+      reject(origin, fmt::format("benchmark {} has no time_unit", quoted_name(record.name)));
     }
+  }
+  if (!record.time_unit.empty() && record.time_unit != "ns" && record.time_unit != "us" &&
+      record.time_unit != "ms" && record.time_unit != "s") {
+    reject(origin, fmt::format("benchmark {} has time_unit {}, not ns, us, ms or s",
+                               quoted_name(record.name), quoted_name(record.time_unit)));
   }
   if (real_time != run.end() && real_time->is_number()) record.real_time = real_time->get<double>();
   if (cpu_time != run.end() && cpu_time->is_number()) record.cpu_time = cpu_time->get<double>();
   for (const auto& [key, value] : run.items()) {
-    if (!kRunFields.contains(key) && value.is_number()) record.counters[key] = value.get<double>();
+    if (!kRunFields.contains(key) && value.is_number()) {
+      record.counters[without_control_characters(key)] = value.get<double>();
+    }
   }
   return record;
 }
@@ -113,7 +146,7 @@ bool holds_non_finite_literal(std::string_view text) {
 }
 
 std::string scalar_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
+  if (value.is_string()) return without_control_characters(value.get_ref<const std::string&>());
   return value.dump();
 }
 
@@ -183,11 +216,12 @@ ResultsFile parse_results(std::string_view json_text, const std::filesystem::pat
              "it holds NaN or Infinity, which google/benchmark writes for a non-finite counter "
              "but JSON cannot carry (rerun or fix the benchmark that produced it)");
     }
-    reject(origin, fmt::format("it is not valid JSON ({})", error.what()));
+    reject(origin, fmt::format("it is not valid JSON ({})",
+                               describe_json_error(error.what(), error.byte, json_text)));
   } catch (const json::exception& error) {
     // e.g. a number too large for a double (1e999).
-    reject(origin,
-           fmt::format("it holds a value JSON readers cannot represent ({})", error.what()));
+    reject(origin, fmt::format("it holds a value JSON readers cannot represent ({})",
+                               describe_json_error(error.what(), 0, json_text)));
   }
   if (!document.is_object() || !document.contains("context") || !document["context"].is_object() ||
       !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
@@ -199,14 +233,17 @@ ResultsFile parse_results(std::string_view json_text, const std::filesystem::pat
   ResultsFile results;
   results.path = origin;
   for (const auto& [key, value] : document["context"].items()) {
-    if (value.is_primitive() && !value.is_null()) results.context[key] = scalar_text(value);
+    if (value.is_primitive() && !value.is_null()) {
+      results.context[without_control_characters(key)] = scalar_text(value);
+    }
   }
   if (const auto version = results.context_value(kSchemaVersionKey)) {
     int parsed = 0;
     const auto [end, error] =
         std::from_chars(version->data(), version->data() + version->size(), parsed);
     if (error != std::errc{} || end != version->data() + version->size()) {
-      reject(origin, fmt::format("{} \"{}\" is not a number", kSchemaVersionKey, *version));
+      reject(origin,
+             fmt::format("{} {} is not a number", kSchemaVersionKey, quoted_name(*version)));
     }
     if (parsed != kResultsSchemaVersion) {
       reject(origin, fmt::format("it uses gpubench results schema {}, this gpubench reads schema "
@@ -227,12 +264,22 @@ ResultsFile parse_results(std::string_view json_text, const std::filesystem::pat
     }
   } catch (const json::exception& error) {
     reject(origin, fmt::format("benchmarks[{}] has a field of the wrong type ({})", index - 1,
-                               error.what()));
+                               describe_json_error(error.what(), 0, {})));
   }
   return results;
 }
 
 ResultsFile load_results_file(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    reject(path, "it is a directory (`history` reads directories of results files)");
+  }
+  // Far above any real run (the full suite writes well under 1 MiB): refuses /dev/zero and
+  // mistaken multi-gigabyte files before they are read into memory.
+  constexpr std::uintmax_t kMaxBytes = std::uintmax_t{256} << 20;
+  if (const auto bytes = std::filesystem::file_size(path, error); !error && bytes > kMaxBytes) {
+    reject(path, fmt::format("it is {} MiB, larger than any results file", bytes >> 20));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) reject(path, "it does not exist or cannot be opened");
   std::stringstream text;

@@ -55,8 +55,10 @@ struct ResultsFile {
 };
 
 // Throws UserError (exit 2) naming the file and the reason: unreadable, malformed or truncated
-// JSON, not a google/benchmark shape, an unknown gpubench schema version, or a missing manifest
-// key.
+// JSON, not a google/benchmark shape, an unknown gpubench schema version, a missing manifest key,
+// or a run without times or with a time unit other than ns/us/ms/s. The message quotes the file
+// only as a short escaped excerpt; every text kept from it has its control characters escaped.
+// Fuzzed (fuzz/fuzz_results_file.cpp).
 ResultsFile load_results_file(const std::filesystem::path& path);
 ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin);
 

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "gpubench/errors.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace detail {
@@ -26,7 +28,12 @@ const std::set<std::string_view> kTextKeys = {"chip", "compute_capability", "mem
 
 [[noreturn]] void fail(std::string_view origin, std::string_view problem) {
   throw UserError(fmt::format("Spec sheet {} is invalid: {}; fix the file (see results/specs/).",
-                              origin, problem));
+                              printable_path(origin), problem));
+}
+
+// Text from the sheet, for a message: quoted, escaped, and short.
+std::string quoted_text(std::string_view text) {
+  return fmt::format("\"{}\"", escaped_excerpt(text, 60));
 }
 
 std::string required_string(const ordered_json& object, std::string_view key,
@@ -41,11 +48,11 @@ std::string required_string(const ordered_json& object, std::string_view key,
 std::uint32_t parse_pci_id(const std::string& text, std::string_view origin) {
   std::uint32_t id = 0;
   if (text.size() != 6 || text.rfind("0x", 0) != 0) {
-    fail(origin, fmt::format("PCI device id \"{}\" must look like 0x2786", text));
+    fail(origin, fmt::format("PCI device id {} must look like 0x2786", quoted_text(text)));
   }
   const auto [end, error] = std::from_chars(text.data() + 2, text.data() + text.size(), id, 16);
   if (error != std::errc{} || end != text.data() + text.size()) {
-    fail(origin, fmt::format("PCI device id \"{}\" is not hexadecimal", text));
+    fail(origin, fmt::format("PCI device id {} is not hexadecimal", quoted_text(text)));
   }
   return id;
 }
@@ -85,7 +92,7 @@ SpecValue parse_value(const ordered_json& entry, std::string_view key, std::stri
   for (const auto& [field, ignored] : entry.items()) {
     if (field != "value" && field != "unit" && field != "source" && field != "derived" &&
         field != "note") {
-      fail(origin, fmt::format("{}unknown field \"{}\"", where, field));
+      fail(origin, fmt::format("{}unknown field {}", where, quoted_text(field)));
     }
   }
   return value;
@@ -153,19 +160,40 @@ std::optional<ComputeCapability> SpecSheet::compute_capability() const {
 
 SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) {
   ordered_json document;
+  // ordered_json finds a key by linear search, so an object of 60,000 keys took seconds to build
+  // (found by fuzzing); no sheet object has more than kMaxKeys, so larger ones stop the parser.
+  constexpr std::size_t kMaxKeys = 64;
+  std::vector<std::size_t> keys_in_open_objects;
+  const auto limit_keys = [&](int, nlohmann::json::parse_event_t event, const ordered_json&) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start || event == Event::array_start) {
+      keys_in_open_objects.push_back(0);
+    } else if (event == Event::object_end || event == Event::array_end) {
+      keys_in_open_objects.pop_back();
+    } else if (event == Event::key && ++keys_in_open_objects.back() > kMaxKeys) {
+      fail(origin, fmt::format("an object has more than {} keys", kMaxKeys));
+    }
+    return true;
+  };
   try {
-    document = ordered_json::parse(json_text);
+    document = ordered_json::parse(json_text, limit_keys);
   } catch (const nlohmann::json::parse_error& error) {
-    fail(origin, fmt::format("not valid JSON ({})", error.what()));
+    fail(origin, fmt::format("not valid JSON ({})",
+                             describe_json_error(error.what(), error.byte, json_text)));
+  } catch (const nlohmann::json::exception& error) {
+    // e.g. a number too large for a double (1e999).
+    fail(origin, fmt::format("it holds a value JSON cannot represent ({})",
+                             describe_json_error(error.what(), 0, json_text)));
   }
   if (!document.is_object()) fail(origin, "the top level must be an object");
   const auto version = document.find("schema_version");
   if (version == document.end() || !version->is_number_integer()) {
     fail(origin, "\"schema_version\" is missing");
   }
-  if (version->get<int>() != kSpecSchemaVersion) {
-    fail(origin, fmt::format("schema_version {} is not the {} this gpubench reads",
-                             version->get<int>(), kSpecSchemaVersion));
+  // Compared as written: narrowing 4294967297 to int would read as schema 1.
+  if (version->dump() != std::to_string(kSpecSchemaVersion)) {
+    fail(origin, fmt::format("schema_version {} is not the {} this gpubench reads", version->dump(),
+                             kSpecSchemaVersion));
   }
 
   SpecSheet sheet;
@@ -173,8 +201,8 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
   sheet.name = required_string(document, "name", origin, "");
   sheet.architecture = required_string(document, "architecture", origin, "");
   if (!kArchitectures.contains(sheet.architecture)) {
-    fail(origin, fmt::format("architecture \"{}\" is not turing, ampere, ada or hopper",
-                             sheet.architecture));
+    fail(origin, fmt::format("architecture {} is not turing, ampere, ada or hopper",
+                             quoted_text(sheet.architecture)));
   }
   const auto product_class =
       parse_product_class(required_string(document, "product_class", origin, ""));
@@ -210,7 +238,7 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
       const bool known = std::find(kSpecKeys.begin(), kSpecKeys.end(), key) != kSpecKeys.end();
       fail(origin, known ? fmt::format("values.{} is out of order (expected {})", key,
                                        position < kSpecKeys.size() ? kSpecKeys[position] : "end")
-                         : fmt::format("values.{} is not a spec key", key));
+                         : fmt::format("values.{} is not a spec key", quoted_text(key)));
     }
     sheet.values.emplace_back(key, parse_value(entry, key, origin));
     ++position;
@@ -222,7 +250,7 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
     static const std::set<std::string_view> known = {
         "schema_version", "id",    "name",  "architecture", "product_class", "counterpart",
         "pci_device_ids", "names", "values"};
-    if (!known.contains(field)) fail(origin, fmt::format("unknown field \"{}\"", field));
+    if (!known.contains(field)) fail(origin, fmt::format("unknown field {}", quoted_text(field)));
   }
   return sheet;
 }
@@ -261,15 +289,15 @@ SpecDatabase::SpecDatabase(std::vector<SpecSheet> sheets) : sheets_(std::move(sh
             [](const SpecSheet& a, const SpecSheet& b) { return a.id < b.id; });
   for (std::size_t i = 1; i < sheets_.size(); ++i) {
     if (sheets_[i].id == sheets_[i - 1].id) {
-      throw UserError(
-          fmt::format("Spec id {} is defined twice; keep one sheet per card.", sheets_[i].id));
+      throw UserError(fmt::format("Spec id {} is defined twice; keep one sheet per card.",
+                                  quoted_text(sheets_[i].id)));
     }
   }
   for (const auto& sheet : sheets_) {
     if (sheet.counterpart == sheet.id || find(sheet.counterpart) == nullptr) {
       throw UserError(fmt::format(
-          "Spec sheet {} names counterpart \"{}\", which is not another sheet; fix its file.",
-          sheet.id, sheet.counterpart));
+          "Spec sheet {} names counterpart {}, which is not another sheet; fix its file.",
+          quoted_text(sheet.id), quoted_text(sheet.counterpart)));
     }
   }
 }
@@ -291,7 +319,7 @@ SpecDatabase SpecDatabase::load_directory(const std::filesystem::path& directory
     text << in.rdbuf();
     SpecSheet sheet = parse_spec_sheet(text.str(), file.string());
     if (sheet.id != file.stem().string()) {
-      fail(file.string(), fmt::format("id \"{}\" must match the file name", sheet.id));
+      fail(file.string(), fmt::format("id {} must match the file name", quoted_text(sheet.id)));
     }
     sheets.push_back(std::move(sheet));
   }

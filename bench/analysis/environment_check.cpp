@@ -15,12 +15,7 @@ std::string on_off(const std::optional<bool>& value) {
   return value ? (*value ? "on" : "off") : kNotReported;
 }
 
-}  // namespace
-
-std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
-                                                  std::uint32_t own_pid) {
-  std::vector<EnvironmentFinding> findings;
-
+EnvironmentFinding compute_processes_finding(const NvmlDeviceReport& nvml, std::uint32_t own_pid) {
   EnvironmentFinding processes{"compute_processes", kNotReported, ""};
   if (nvml.compute_process_ids) {
     std::vector<std::uint32_t> others;
@@ -39,26 +34,32 @@ std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
           one ? "it" : "them");
     }
   }
-  findings.push_back(processes);
+  return processes;
+}
 
+EnvironmentFinding persistence_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding persistence{"persistence_mode", on_off(nvml.persistence_mode), ""};
   if (nvml.persistence_mode == false) {
     persistence.warning =
         "Persistence mode is off, so the driver may tear the GPU down and re-initialise it "
         "between processes (slower start, clocks settling); enable it with sudo nvidia-smi -pm 1.";
   }
-  findings.push_back(persistence);
+  return persistence;
+}
 
+EnvironmentFinding clocks_finding(const NvmlDeviceReport& nvml) {
   auto clock_pair = [](const std::optional<unsigned>& now, const std::optional<unsigned>& max) {
     return fmt::format("{} of {} MHz", now ? std::to_string(*now) : "?",
                        max ? std::to_string(*max) : "?");
   };
-  findings.push_back({"clocks",
-                      fmt::format("SM {}, memory {} (at rest; clocks rise under load)",
-                                  clock_pair(nvml.sm_clock_mhz, nvml.sm_clock_max_mhz),
-                                  clock_pair(nvml.memory_clock_mhz, nvml.memory_clock_max_mhz)),
-                      ""});
+  return {"clocks",
+          fmt::format("SM {}, memory {} (at rest; clocks rise under load)",
+                      clock_pair(nvml.sm_clock_mhz, nvml.sm_clock_max_mhz),
+                      clock_pair(nvml.memory_clock_mhz, nvml.memory_clock_max_mhz)),
+          ""};
+}
 
+EnvironmentFinding clock_event_reasons_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding reasons{"clock_event_reasons", kNotReported, ""};
   if (nvml.clock_event_reasons) {
     const auto names = clock_event_reason_names(*nvml.clock_event_reasons);
@@ -72,8 +73,10 @@ std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
           fmt::join(clock_event_reason_names(throttling), ", "));
     }
   }
-  findings.push_back(reasons);
+  return reasons;
+}
 
+EnvironmentFinding power_limit_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding power{"power_limit", kNotReported, ""};
   if (nvml.power_limit_w) {
     power.state = nvml.power_default_limit_w
@@ -96,10 +99,10 @@ std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
       }
     }
   }
-  findings.push_back(power);
+  return power;
+}
 
-  findings.push_back({"ecc", on_off(nvml.ecc_enabled), ""});
-
+EnvironmentFinding pcie_link_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding pcie{"pcie_link", kNotReported, ""};
   if (nvml.pcie_generation || nvml.pcie_width) {
     auto part = [](const std::optional<unsigned>& value) {
@@ -115,24 +118,42 @@ std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
           *nvml.pcie_width, *nvml.pcie_width_max);
     }
   }
-  findings.push_back(pcie);
+  return pcie;
+}
 
+EnvironmentFinding mig_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding mig{"mig_mode", on_off(nvml.mig_enabled), ""};
   if (nvml.mig_enabled == true) {
     mig.warning =
         "MIG mode is on: gpubench measures one GPU instance, not the whole card; disable MIG for "
         "whole-card figures.";
   }
-  findings.push_back(mig);
+  return mig;
+}
 
+EnvironmentFinding display_finding(const NvmlDeviceReport& nvml) {
   EnvironmentFinding display{"display_active", on_off(nvml.display_active), ""};
   if (nvml.display_active == true) {
     display.warning =
         "A display is active on this GPU: the desktop competes for it and the watchdog may stop "
         "long kernels; measure on a GPU without a display for clean figures.";
   }
-  findings.push_back(display);
-  return findings;
+  return display;
+}
+
+}  // namespace
+
+std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
+                                                  std::uint32_t own_pid) {
+  return {compute_processes_finding(nvml, own_pid),
+          persistence_finding(nvml),
+          clocks_finding(nvml),
+          clock_event_reasons_finding(nvml),
+          power_limit_finding(nvml),
+          {"ecc", on_off(nvml.ecc_enabled), ""},
+          pcie_link_finding(nvml),
+          mig_finding(nvml),
+          display_finding(nvml)};
 }
 
 std::map<std::string, std::string> environment_context(

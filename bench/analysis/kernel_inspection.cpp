@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "gpubench/counters.hpp"
 #include "model/kernel_classes.hpp"
 
 namespace gpubench {
@@ -47,9 +48,10 @@ std::vector<TensorPipeMetric> select_tensor_pipe_metrics(
   for (const TensorPipe pipe : {TensorPipe::kFloatingPoint, TensorPipe::kInteger}) {
     for (const std::string_view candidate : tensor_pipe_metric_candidates(pipe)) {
       if (supported(candidate)) {
-        selected.push_back({pipe, std::string(candidate),
-                            pipe == TensorPipe::kInteger ? "tensor_pipe_imma_active_pct"
-                                                         : "tensor_pipe_hmma_active_pct"});
+        selected.push_back(
+            {pipe, std::string(candidate),
+             std::string(pipe == TensorPipe::kInteger ? counters::kTensorPipeImmaActivePct
+                                                      : counters::kTensorPipeHmmaActivePct)});
         break;
       }
     }
@@ -70,7 +72,7 @@ bool has_submetric(const std::vector<std::string>& submetrics, std::string_view 
 std::optional<double> tensor_pipe_active_pct(const KernelInspection& inspection,
                                              bool integer_gemm) {
   const std::string_view wanted =
-      integer_gemm ? "tensor_pipe_imma_active_pct" : "tensor_pipe_hmma_active_pct";
+      integer_gemm ? counters::kTensorPipeImmaActivePct : counters::kTensorPipeHmmaActivePct;
   for (const auto& [counter, value] : inspection.tensor_pipe_pct) {
     if (counter == wanted) return value;
   }

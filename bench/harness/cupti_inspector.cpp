@@ -19,6 +19,9 @@
 
 #include "harness/cupti_api.hpp"
 #endif
+#if GPUBENCH_HAVE_CUPTI_RANGE_PROFILER
+#include "harness/cupti_range_profiler.hpp"
+#endif
 
 #ifndef GPUBENCH_CUPTI_SONAME
 #define GPUBENCH_CUPTI_SONAME "libcupti.so"
@@ -98,6 +101,11 @@ std::vector<TensorPipeMetric> CuptiInspector::tensor_pipe_metrics_for_chip(
 namespace {
 
 using cupti::CallError;
+#if GPUBENCH_HAVE_CUPTI_RANGE_PROFILER
+using cupti::InspectionProblem;
+using cupti::ProfilerHost;
+using cupti::ProfilerSetup;
+#endif
 
 // Why CUPTI cannot be asked at all on this machine; empty when a device is present.
 std::string no_device_reason() {
@@ -107,12 +115,6 @@ std::string no_device_reason() {
   if (count == 0) return "no CUDA device";
   return "";
 }
-
-// Anything but a failed CUPTI call that keeps a reading from being taken: one short phrase.
-class InspectionProblem : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // --- Activity records: CUPTI hands full buffers to process-wide callbacks.
 
@@ -178,286 +180,6 @@ class KernelActivityScope {
  private:
   const cupti::Api& api_;
 };
-
-#if GPUBENCH_HAVE_CUPTI_RANGE_PROFILER
-
-// --- The range profiler.
-
-// The host object: CUPTI's metric database for one chip, used to choose metrics, build the config
-// image and evaluate counter data.
-class ProfilerHost {
- public:
-  ProfilerHost(const cupti::Api& api, const std::string& chip,
-               const std::vector<std::uint8_t>& counter_availability)
-      : api_(api) {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_Initialize_Params);
-    params.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
-    params.pChipName = chip.c_str();
-    params.pCounterAvailabilityImage =
-        counter_availability.empty() ? nullptr : counter_availability.data();
-    GPUBENCH_CUPTI_CHECK(api_, cuptiProfilerHostInitialize, &params);
-    host_ = params.pHostObject;
-  }
-  ~ProfilerHost() {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_Deinitialize_Params);
-    params.pHostObject = host_;
-    api_.cuptiProfilerHostDeinitialize(&params);
-  }
-  ProfilerHost(const ProfilerHost&) = delete;
-  ProfilerHost& operator=(const ProfilerHost&) = delete;
-  CUpti_Profiler_Host_Object* get() const { return host_; }
-
-  // The tensor-pipe metrics this chip offers with the roll-up gpubench reads.
-  std::vector<TensorPipeMetric> tensor_pipe_metrics() const {
-    auto base = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_GetBaseMetrics_Params);
-    base.pHostObject = host_;
-    base.metricType = CUPTI_METRIC_TYPE_COUNTER;  // the pipes' "cycles active" are counters
-    GPUBENCH_CUPTI_CHECK(api_, cuptiProfilerHostGetBaseMetrics, &base);
-    std::vector<std::string> counters;
-    for (std::size_t i = 0; i < base.numMetrics; ++i)
-      counters.emplace_back(base.ppMetricNames[i]);
-    return select_tensor_pipe_metrics([&](std::string_view candidate) {
-      if (std::find(counters.begin(), counters.end(), candidate) == counters.end()) return false;
-      const std::string name(candidate);
-      auto sub = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_GetSubMetrics_Params);
-      sub.pHostObject = host_;
-      sub.metricType = CUPTI_METRIC_TYPE_COUNTER;
-      sub.pMetricName = name.c_str();
-      GPUBENCH_CUPTI_CHECK(api_, cuptiProfilerHostGetSubMetrics, &sub);
-      std::vector<std::string> submetrics;
-      for (std::size_t i = 0; i < sub.numOfSubmetrics; ++i) {
-        submetrics.emplace_back(sub.ppSubMetrics[i]);
-      }
-      return has_submetric(submetrics, kTensorPipeSubmetric);
-    });
-  }
-
- private:
-  const cupti::Api& api_;
-  CUpti_Profiler_Host_Object* host_ = nullptr;
-};
-
-// cuptiProfilerInitialize for the inspector's lifetime.
-class ProfilerInterface {
- public:
-  explicit ProfilerInterface(const cupti::Api& api) : api_(api) {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Initialize_Params);
-    GPUBENCH_CUPTI_CHECK(api_, cuptiProfilerInitialize, &params);
-  }
-  ~ProfilerInterface() {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_DeInitialize_Params);
-    api_.cuptiProfilerDeInitialize(&params);
-  }
-  ProfilerInterface(const ProfilerInterface&) = delete;
-  ProfilerInterface& operator=(const ProfilerInterface&) = delete;
-
- private:
-  const cupti::Api& api_;
-};
-
-// The current thread's CUDA context (the runtime's primary context), fetched through the runtime
-// so gpubench never links libcuda.
-CUcontext current_context() {
-  GPUBENCH_CUDA_CHECK(cudaFree(nullptr));  // makes the primary context current
-  void* function = nullptr;
-  cudaDriverEntryPointQueryResult found{};
-#if CUDART_VERSION >= 12050
-  GPUBENCH_CUDA_CHECK(cudaGetDriverEntryPointByVersion("cuCtxGetCurrent", &function, 12000,
-                                                       cudaEnableDefault, &found));
-#else
-  GPUBENCH_CUDA_CHECK(
-      cudaGetDriverEntryPoint("cuCtxGetCurrent", &function, cudaEnableDefault, &found));
-#endif
-  if (found != cudaDriverEntryPointSuccess || function == nullptr) {
-    throw InspectionProblem("the driver has no cuCtxGetCurrent");
-  }
-  CUcontext context = nullptr;
-  if (reinterpret_cast<CUresult (*)(CUcontext*)>(function)(&context) != CUDA_SUCCESS ||
-      context == nullptr) {
-    throw InspectionProblem("no current CUDA context");
-  }
-  return context;
-}
-
-// Everything that stays the same for the run: the device's chip, its metric database, the chosen
-// metrics and the config image that schedules them.
-struct ProfilerSetup {
-  explicit ProfilerSetup(const cupti::Api& cupti) : api(cupti), profiler(cupti) {
-    const CUcontext context = current_context();
-    int device = 0;
-    GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-    auto chip_params = GPUBENCH_CUPTI_PARAMS(CUpti_Device_GetChipName_Params);
-    chip_params.deviceIndex = static_cast<std::size_t>(device);
-    GPUBENCH_CUPTI_CHECK(api, cuptiDeviceGetChipName, &chip_params);
-    chip = chip_params.pChipName;
-
-    auto availability = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_GetCounterAvailability_Params);
-    availability.ctx = context;
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerGetCounterAvailability, &availability);
-    counter_availability.resize(availability.counterAvailabilityImageSize);
-    availability.pCounterAvailabilityImage = counter_availability.data();
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerGetCounterAvailability, &availability);
-
-    host = std::make_unique<ProfilerHost>(api, chip, counter_availability);
-    metrics = host->tensor_pipe_metrics();
-    if (metrics.empty()) throw InspectionProblem(fmt::format("no tensor pipe metric on {}", chip));
-    for (const TensorPipeMetric& metric : metrics)
-      metric_names.push_back(metric.metric_name());
-    for (const std::string& name : metric_names)
-      metric_name_pointers.push_back(name.c_str());
-
-    auto add = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_ConfigAddMetrics_Params);
-    add.pHostObject = host->get();
-    add.ppMetricNames = metric_name_pointers.data();
-    add.numMetrics = metric_name_pointers.size();
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerHostConfigAddMetrics, &add);
-    auto size = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_GetConfigImageSize_Params);
-    size.pHostObject = host->get();
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerHostGetConfigImageSize, &size);
-    config_image.resize(size.configImageSize);
-    auto image = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_GetConfigImage_Params);
-    image.pHostObject = host->get();
-    image.configImageSize = config_image.size();
-    image.pConfigImage = config_image.data();
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerHostGetConfigImage, &image);
-    auto passes_params = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_GetNumOfPasses_Params);
-    passes_params.configImageSize = config_image.size();
-    passes_params.pConfigImage = config_image.data();
-    GPUBENCH_CUPTI_CHECK(api, cuptiProfilerHostGetNumOfPasses, &passes_params);
-    passes = passes_params.numOfPasses;
-  }
-
-  const cupti::Api& api;
-  ProfilerInterface profiler;
-  std::string chip;
-  std::vector<std::uint8_t> counter_availability;
-  std::unique_ptr<ProfilerHost> host;
-  std::vector<TensorPipeMetric> metrics;
-  std::vector<std::string> metric_names;
-  std::vector<const char*> metric_name_pointers;
-  std::vector<std::uint8_t> config_image;
-  std::size_t passes = 1;
-};
-
-// The range profiler enabled on a context for one reading; disabled when the scope ends.
-class RangeProfiler {
- public:
-  RangeProfiler(const cupti::Api& api, CUcontext context) : api_(api) {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_Enable_Params);
-    params.ctx = context;
-    GPUBENCH_CUPTI_CHECK(api_, cuptiRangeProfilerEnable, &params);
-    object_ = params.pRangeProfilerObject;
-  }
-  ~RangeProfiler() {
-    auto params = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_Disable_Params);
-    params.pRangeProfilerObject = object_;
-    api_.cuptiRangeProfilerDisable(&params);
-  }
-  RangeProfiler(const RangeProfiler&) = delete;
-  RangeProfiler& operator=(const RangeProfiler&) = delete;
-  CUpti_RangeProfiler_Object* get() const { return object_; }
-
- private:
-  const cupti::Api& api_;
-  CUpti_RangeProfiler_Object* object_ = nullptr;
-};
-
-// One reading: a single user range around the launch, replayed by gpubench once per pass the
-// config image needs (the GEMMs overwrite C, so a replay computes the same thing again).
-std::vector<std::pair<std::string, double> > measure_tensor_pipes(const ProfilerSetup& setup,
-                                                                  const InspectedLaunch& launch,
-                                                                  cudaStream_t stream) {
-  const cupti::Api& api = setup.api;
-  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
-  const RangeProfiler profiler(api, current_context());
-
-  auto size = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataSize_Params);
-  size.pRangeProfilerObject = profiler.get();
-  size.pMetricNames = const_cast<const char**>(setup.metric_name_pointers.data());
-  size.numMetrics = setup.metric_name_pointers.size();
-  size.maxNumOfRanges = 1;
-  size.maxNumRangeTreeNodes = 1;
-  GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerGetCounterDataSize, &size);
-  std::vector<std::uint8_t> counter_data(size.counterDataSize);
-  auto initialize = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_CounterDataImage_Initialize_Params);
-  initialize.pRangeProfilerObject = profiler.get();
-  initialize.counterDataSize = counter_data.size();
-  initialize.pCounterData = counter_data.data();
-  GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerCounterDataImageInitialize, &initialize);
-
-  auto config = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_SetConfig_Params);
-  config.pRangeProfilerObject = profiler.get();
-  config.configSize = setup.config_image.size();
-  config.pConfig = setup.config_image.data();
-  config.counterDataImageSize = counter_data.size();
-  config.pCounterDataImage = counter_data.data();
-  config.range = CUPTI_UserRange;
-  config.replayMode = CUPTI_UserReplay;
-  config.maxRangesPerPass = 1;
-  config.numNestingLevels = 1;
-  config.minNestingLevel = 1;
-  config.passIndex = 0;
-  config.targetNestingLevel = 1;
-  GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerSetConfig, &config);
-
-  bool all_passes_submitted = false;
-  // One more than the config image asks for, so a disagreement ends instead of looping.
-  for (std::size_t pass = 0; pass <= setup.passes && !all_passes_submitted; ++pass) {
-    auto start = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_Start_Params);
-    start.pRangeProfilerObject = profiler.get();
-    GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerStart, &start);
-    auto push = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_PushRange_Params);
-    push.pRangeProfilerObject = profiler.get();
-    push.pRangeName = "gpubench_launch";
-    GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerPushRange, &push);
-    launch(stream);
-    GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
-    auto pop = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_PopRange_Params);
-    pop.pRangeProfilerObject = profiler.get();
-    GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerPopRange, &pop);
-    auto stop = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_Stop_Params);
-    stop.pRangeProfilerObject = profiler.get();
-    GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerStop, &stop);
-    all_passes_submitted = stop.isAllPassSubmitted != 0;
-  }
-  if (!all_passes_submitted) {
-    throw InspectionProblem(
-        fmt::format("the profiler wanted more than {} passes", setup.passes + 1));
-  }
-  auto decode = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_DecodeData_Params);
-  decode.pRangeProfilerObject = profiler.get();
-  GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerDecodeData, &decode);
-
-  auto info = GPUBENCH_CUPTI_PARAMS(CUpti_RangeProfiler_GetCounterDataInfo_Params);
-  info.pCounterDataImage = counter_data.data();
-  info.counterDataImageSize = counter_data.size();
-  GPUBENCH_CUPTI_CHECK(api, cuptiRangeProfilerGetCounterDataInfo, &info);
-  if (info.numTotalRanges < 1) throw InspectionProblem("the profiler recorded no range");
-
-  std::vector<double> values(setup.metric_name_pointers.size());
-  auto evaluate = GPUBENCH_CUPTI_PARAMS(CUpti_Profiler_Host_EvaluateToGpuValues_Params);
-  evaluate.pHostObject = setup.host->get();
-  evaluate.pCounterDataImage = counter_data.data();
-  evaluate.counterDataImageSize = counter_data.size();
-  evaluate.rangeIndex = 0;
-  evaluate.ppMetricNames = const_cast<const char**>(setup.metric_name_pointers.data());
-  evaluate.numMetrics = setup.metric_name_pointers.size();
-  evaluate.pMetricValues = values.data();
-  GPUBENCH_CUPTI_CHECK(api, cuptiProfilerHostEvaluateToGpuValues, &evaluate);
-
-  std::vector<std::pair<std::string, double> > readings;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    // A percentage outside 0..100 is a reading gone wrong, not a figure to publish.
-    if (!std::isfinite(values[i]) || values[i] < 0 || values[i] > 100) {
-      throw InspectionProblem(
-          fmt::format("{} read {}, outside 0..100", setup.metric_names[i], values[i]));
-    }
-    readings.emplace_back(setup.metrics[i].counter_name, values[i]);
-  }
-  return readings;
-}
-
-#endif  // GPUBENCH_HAVE_CUPTI_RANGE_PROFILER
 
 // The one-sentence notices, said once per run on stderr by the caller.
 std::string counters_notice(std::string_view counters_problem) {
@@ -607,7 +329,7 @@ KernelInspection CuptiInspector::read_tensor_pipes(const InspectedLaunch& launch
     }
   }
   try {
-    result.tensor_pipe_pct = measure_tensor_pipes(*state.profiler, launch, stream);
+    result.tensor_pipe_pct = cupti::measure_tensor_pipes(*state.profiler, launch, stream);
   } catch (const CallError& error) {
     return fail(text_for(error), cupti::is_lasting(error.status()));
   } catch (const InspectionProblem& problem) {

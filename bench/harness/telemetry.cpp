@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "gpubench/counters.hpp"
 #include "platform/nvml_library.hpp"
 
 namespace gpubench {
@@ -57,15 +58,15 @@ double TelemetrySampler::seconds_since_start() const {
 }
 
 void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary) {
-  auto put = [&](const char* name, const std::optional<double>& value) {
-    if (value) state.counters[name] = *value;
+  auto put = [&](std::string_view name, const std::optional<double>& value) {
+    if (value) state.counters[std::string(name)] = *value;
   };
-  put("sm_clock_mean_mhz", summary.sm_clock_mean_mhz);
-  put("sm_clock_min_mhz", summary.sm_clock_min_mhz);
-  put("memory_clock_mhz", summary.memory_clock_mhz);
-  put("power_mean_w", summary.power_mean_w);
-  put("energy_j", summary.energy_j);
-  put("temperature_max_c", summary.temperature_max_c);
+  put(counters::kSmClockMeanMhz, summary.sm_clock_mean_mhz);
+  put(counters::kSmClockMinMhz, summary.sm_clock_min_mhz);
+  put(counters::kMemoryClockMhz, summary.memory_clock_mhz);
+  put(counters::kPowerMeanW, summary.power_mean_w);
+  put(counters::kEnergyJ, summary.energy_j);
+  put(counters::kTemperatureMaxC, summary.temperature_max_c);
 }
 
 }  // namespace gpubench

@@ -235,10 +235,10 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
   const double flops = launch_flops(row, sm, buffers.blocks, buffers.iterations);
   const double tera = flops / 1e12;
   using benchmark::Counter;
-  const char* unit = is_integer(op) ? "tops" : "tflops";
-  state.counters[unit] = Counter(tera, Counter::kIsIterationInvariantRate);
-  state.counters["sm_clock_mhz"] = clock_mhz;
-  state.counters["iterations_per_launch"] = static_cast<double>(buffers.iterations);
+  counter(state, is_integer(op) ? counters::kTops : counters::kTflops) =
+      Counter(tera, Counter::kIsIterationInvariantRate);
+  counter(state, counters::kSmClockMhz) = clock_mhz;
+  counter(state, counters::kIterationsPerLaunch) = static_cast<double>(buffers.iterations);
   if (row.rate) {
     add_clock_peak_counter(state, context, tera, *row.rate, clock_mhz);
     add_spec_counters(state, context, tera, spec_key(*row.rate));
@@ -288,8 +288,8 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, const Com
         op == ComputeOp::kDfma ? (static_cast<std::uint64_t>(host[1]) << 32) | host[0] : host[0];
     if (value != expected) throw VerificationError("latency chain ended at the wrong value");
   }
-  state.counters["latency_cycles"] = static_cast<double>(ticks) / instructions;
-  state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
+  counter(state, counters::kLatencyCycles) = static_cast<double>(ticks) / instructions;
+  counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();
 }
 
 // Whether `row` is measured on this device. An emulated mma.sync is not: ptxas lowers it to

@@ -195,10 +195,10 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
 
   using benchmark::Counter;
   const double tera = shape.flops() / 1e12;
-  state.counters[info.integer ? "tops" : "tflops"] =
+  counter(state, info.integer ? counters::kTops : counters::kTflops) =
       Counter(tera, Counter::kIsIterationInvariantRate);
-  if (error > 0) state.counters["rel_error"] = error;
-  add_clock_peak_counter(state, context, tera, info.peak, state.counters["sm_clock_mhz"]);
+  if (error > 0) counter(state, counters::kRelError) = error;
+  add_clock_peak_counter(state, context, tera, info.peak, counter(state, counters::kSmClockMhz));
   add_spec_counters(state, context, tera, spec_key(info.peak));
   const auto documented = context.sheet().number(spec_key(info.peak));
   const double measured_tflops = timed.median_seconds > 0 ? tera / timed.median_seconds : 0;
@@ -206,15 +206,15 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   if (row.implementation == Implementation::kCublas) {
     suite.cublas_tflops[pair].push_back(measured_tflops);
   } else if (const auto it = suite.cublas_tflops.find(pair); it != suite.cublas_tflops.end()) {
-    state.counters["vs_cublas"] = measured_tflops / median(it->second);
+    counter(state, counters::kVsCublas) = measured_tflops / median(it->second);
   }
   std::string label;
   const auto bandwidth = context.sheet().number("memory_bandwidth_gbs");
   if (documented && bandwidth) {
     const Boundedness bound =
         classify_gemm(shape, info.input_bytes, info.output_bytes, *documented, *bandwidth);
-    state.counters["arithmetic_intensity"] = bound.arithmetic_intensity;
-    state.counters["ridge_point"] = bound.ridge_point;
+    counter(state, counters::kArithmeticIntensity) = bound.arithmetic_intensity;
+    counter(state, counters::kRidgePoint) = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
   if (const std::string own = own_hgemm_note(context, row, shape, buffers); !own.empty()) {
@@ -228,12 +228,12 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   // and how busy the tensor pipe was, when the driver lets CUPTI read the counters.
   const bool integer = row.precision == GemmPrecision::kInt8;
   if (const auto tensor_core = all_tensor_core(inspection->kernel_names)) {
-    state.counters["tensor_core_kernels"] = *tensor_core ? 1 : 0;
+    counter(state, counters::kTensorCoreKernels) = *tensor_core ? 1 : 0;
   }
-  for (const auto& [counter, pct] : inspection->tensor_pipe_pct)
-    state.counters[counter] = pct;
+  for (const auto& [name, pct] : inspection->tensor_pipe_pct)
+    counter(state, name) = pct;
   if (const auto pct = tensor_pipe_active_pct(*inspection, integer)) {
-    state.counters["tensor_pipe_active_pct"] = *pct;
+    counter(state, counters::kTensorPipeActivePct) = *pct;
   }
   set_label(state, timed, inspection_label(label, *inspection, integer));
 }

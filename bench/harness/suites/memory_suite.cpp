@@ -113,7 +113,7 @@ void stream_benchmark(benchmark::State& state, SuiteContext& context, StreamOp o
   add_rate_counters(
       state, context,
       static_cast<double>(memory::arrays_moved(op)) * static_cast<double>(array_bytes), kDramSpec);
-  state.counters["array_bytes"] = static_cast<double>(array_bytes);
+  counter(state, counters::kArrayBytes) = static_cast<double>(array_bytes);
 }
 
 // Device to device through the copy engine (cudaMemcpyAsync) and through SMs (the copy kernel):
@@ -136,7 +136,7 @@ void d2d_benchmark(benchmark::State& state, SuiteContext& context, bool copy_eng
   });
   verify_stream(StreamOp::kCopy, buffers, stream);
   add_rate_counters(state, context, 2.0 * static_cast<double>(array_bytes), kDramSpec);
-  state.counters["array_bytes"] = static_cast<double>(array_bytes);
+  counter(state, counters::kArrayBytes) = static_cast<double>(array_bytes);
 }
 
 // --- L2: bandwidth against working-set size.
@@ -178,8 +178,8 @@ void l2_sweep_benchmark(benchmark::State& state, SuiteContext& context, std::int
     throw VerificationError(fmt::format("sweep sum is {}, expected exactly {}", got, expected));
   }
   add_rate_counters(state, context, static_cast<double>(total_loads) * 16, kDramSpec);
-  state.counters["working_set_bytes"] = static_cast<double>(working_set);
-  state.counters["l2_bytes"] = static_cast<double>(context.device().l2_cache_bytes);
+  counter(state, counters::kWorkingSetBytes) = static_cast<double>(working_set);
+  counter(state, counters::kL2Bytes) = static_cast<double>(context.device().l2_cache_bytes);
 }
 
 // --- Latency: one dependent chain of loads per working set.
@@ -232,13 +232,13 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, std::int6
                                         chase.expected_final));
   }
   const double steps = static_cast<double>(kChaseTimedSteps);
-  state.counters["latency_cycles"] = static_cast<double>(result.cycles) / steps;
-  state.counters["latency_ns"] = static_cast<double>(result.nanoseconds) / steps;
-  state.counters["sm_clock_mhz"] =
+  counter(state, counters::kLatencyCycles) = static_cast<double>(result.cycles) / steps;
+  counter(state, counters::kLatencyNs) = static_cast<double>(result.nanoseconds) / steps;
+  counter(state, counters::kSmClockMhz) =
       result.nanoseconds
           ? static_cast<double>(result.cycles) / static_cast<double>(result.nanoseconds) * 1e3
           : 0.0;
-  state.counters["working_set_bytes"] = static_cast<double>(working_set);
+  counter(state, counters::kWorkingSetBytes) = static_cast<double>(working_set);
 }
 
 // --- Host <-> device.
@@ -342,7 +342,7 @@ void transfer_benchmark(benchmark::State& state, SuiteContext& context, Directio
   }
   const double moved = static_cast<double>(bytes) * (direction == Direction::kBoth ? 2 : 1);
   add_rate_counters(state, context, moved, "");
-  state.counters["transfer_bytes"] = static_cast<double>(bytes);
+  counter(state, counters::kTransferBytes) = static_cast<double>(bytes);
 }
 
 }  // namespace

@@ -112,6 +112,8 @@ struct RunCommandOptions {
   std::string out;
   std::optional<std::int64_t> bytes;
   bool no_inspect = false;
+  std::string filter;  // --filter: a regular expression over benchmark names
+  bool verbose = false;
 };
 
 // The device, its documented sheet and the counterpart's, and the run's profile: everything the
@@ -162,6 +164,7 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(setup.match.how)));
   benchmark::AddCustomContext("counterpart_spec_id", setup.against);
   benchmark::AddCustomContext("gpubench_suites", options.suites);
+  if (!options.filter.empty()) benchmark::AddCustomContext("gpubench_filter", options.filter);
   benchmark::AddCustomContext("gpubench_profile", std::string(context.options().profile.name));
   benchmark::AddCustomContext("gpubench_kernel_inspection",
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
@@ -185,19 +188,41 @@ struct BenchmarksRun {
 
 // Runs what the suites registered, writing google/benchmark's JSON to `json_path`, then clears
 // the registrations (they own suite state such as cuBLAS handles: freed while CUDA is still up).
-BenchmarksRun run_registered(const Profile& profile, const std::filesystem::path& json_path) {
-  const std::vector<std::string> names =
-      list_benchmarks({"--benchmark_out=", "--benchmark_out_format=json"});
-  initialize_benchmark({"--benchmark_out=" + json_path.string(), "--benchmark_out_format=json",
-                        "--benchmark_counters_tabular=true",
-                        fmt::format("--benchmark_repetitions={}", profile.repetitions),
-                        kOneIterationPerRepetitionFlag});
-  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0);
+// The benchmarks the run visits: every registered one, or those --filter selects (said on
+// stdout). None selected is a UserError, raised before anything is written.
+std::vector<std::string> select_benchmarks(const std::string& filter) {
+  if (filter.empty()) return list_benchmarks({});
+  const std::size_t registered = list_benchmarks({}).size();
+  std::vector<std::string> names = list_benchmarks({"--benchmark_filter=" + filter});
+  if (names.empty()) {
+    benchmark::ClearRegisteredBenchmarks();  // they own suite state: freed while CUDA is up
+    throw UserError(fmt::format(
+        "--filter \"{}\" selects none of the {} benchmarks of the chosen suites; give a regular "
+        "expression that matches names such as memory/stream/triad or gemm/cublas/fp16.",
+        filter, registered));
+  }
+  fmt::print("--filter \"{}\" selected {} of {} benchmarks.\n", filter, names.size(), registered);
+  return names;
+}
+
+// Runs the selected benchmarks, writing google/benchmark's JSON to `json_path`, then clears the
+// registrations (they own suite state such as cuBLAS handles: freed while CUDA is still up).
+BenchmarksRun run_selected(const RunCommandOptions& options, const Profile& profile,
+                           const std::vector<std::string>& names,
+                           const std::filesystem::path& json_path) {
+  std::vector<std::string> flags = {"--benchmark_out=" + json_path.string(),
+                                    "--benchmark_out_format=json",
+                                    "--benchmark_counters_tabular=true",
+                                    fmt::format("--benchmark_repetitions={}", profile.repetitions),
+                                    kOneIterationPerRepetitionFlag};
+  if (!options.filter.empty()) flags.push_back("--benchmark_filter=" + options.filter);
+  initialize_benchmark(flags);
+  ProgressReporter progress(names, ::isatty(STDERR_FILENO) != 0, options.verbose);
   const auto start = std::chrono::steady_clock::now();
   benchmark::RunSpecifiedBenchmarks(&progress);
   BenchmarksRun run{
       .selected = names.size(),
-      .finished = progress.done(),
+      .finished = progress.finished(),
       .wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
   benchmark::Shutdown();
   benchmark::ClearRegisteredBenchmarks();
@@ -248,6 +273,7 @@ ExitCode run(const RunCommandOptions& options) {
                                   .inspect_kernels = !options.no_inspect});
   for (const Suite* suite : suites)
     suite->register_benchmarks(context);
+  const std::vector<std::string> names = select_benchmarks(options.filter);
 
   const std::filesystem::path target = results_target(options, setup);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
@@ -256,7 +282,7 @@ ExitCode run(const RunCommandOptions& options) {
 
   // Ctrl-C from here on: stop after the current benchmark and publish nothing.
   install_interrupt_handler(temporary.path());
-  const BenchmarksRun benchmarks_run = run_registered(profile, temporary.path());
+  const BenchmarksRun benchmarks_run = run_selected(options, profile, names, temporary.path());
   context.release_cache();
   restore_interrupt_handler();
   if (interrupted()) {
@@ -293,6 +319,11 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                       "Size of each STREAM array in bytes (default: max(4 x L2, 512 MiB))");
   command->add_flag("--no-inspect", options->no_inspect,
                     "Skip CUPTI's untimed look at each GEMM's kernels and tensor pipe");
+  command->add_option("--filter", options->filter,
+                      "Run only the benchmarks whose names match this regular expression, e.g. "
+                      "--filter 'memory/stream|gemm/cublas/fp16'");
+  command->add_flag("--verbose", options->verbose,
+                    "Also print google/benchmark's context and result tables");
   command->callback([options, &result] { result = run(*options); });
 }
 

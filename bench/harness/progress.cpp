@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -82,14 +83,38 @@ std::vector<std::string> list_benchmarks(const std::vector<std::string>& flags) 
   return names;
 }
 
-ProgressReporter::ProgressReporter(std::vector<std::string> names, bool interactive)
+bool benchmark_finished(const std::vector<benchmark::BenchmarkReporter::Run>& runs) {
+  return std::none_of(runs.begin(), runs.end(), [](const benchmark::BenchmarkReporter::Run& run) {
+    return run.error_occurred && run.error_message == kSkippedAfterInterrupt;
+  });
+}
+
+std::string without_library_build_warning(const std::string& text) {
+  std::istringstream lines(text);
+  std::string kept;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("Library was built as DEBUG") == std::string::npos) kept += line + "\n";
+  }
+  return kept;
+}
+
+ProgressReporter::ProgressReporter(std::vector<std::string> names, bool interactive, bool verbose)
     : benchmark::ConsoleReporter(::isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular),
       names_(std::move(names)),
       interactive_(interactive),
+      verbose_(verbose),
       start_(std::chrono::steady_clock::now()) {}
 
 bool ProgressReporter::ReportContext(const Context& context) {
-  const bool ok = benchmark::ConsoleReporter::ReportContext(context);
+  bool ok = true;
+  if (verbose_) {
+    std::ostream& errors = GetErrorStream();
+    std::ostringstream captured;
+    SetErrorStream(&captured);
+    ok = benchmark::ConsoleReporter::ReportContext(context);
+    SetErrorStream(&errors);
+    errors << without_library_build_warning(captured.str()) << std::flush;
+  }
   start_ = std::chrono::steady_clock::now();
   show();
   return ok;
@@ -97,15 +122,18 @@ bool ProgressReporter::ReportContext(const Context& context) {
 
 void ProgressReporter::ReportRuns(const std::vector<Run>& reports) {
   clear();
-  benchmark::ConsoleReporter::ReportRuns(reports);
-  GetOutputStream().flush();
+  if (verbose_) {
+    benchmark::ConsoleReporter::ReportRuns(reports);
+    GetOutputStream().flush();
+  }
   ++done_;
+  if (benchmark_finished(reports)) ++finished_;
   show();
 }
 
 void ProgressReporter::Finalize() {
   clear();
-  benchmark::ConsoleReporter::Finalize();
+  if (verbose_) benchmark::ConsoleReporter::Finalize();
 }
 
 void ProgressReporter::show() {

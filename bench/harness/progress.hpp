@@ -1,6 +1,7 @@
 #pragma once
 // What `gpubench run` shows and does while the suites run: a progress line (benchmark i of N,
-// name, elapsed, estimated remaining) from a reporter wrapping google/benchmark's console one, and
+// name, elapsed, estimated remaining) from a reporter wrapping google/benchmark's console one (its
+// tables only with --verbose), and
 // a clean Ctrl-C: the first stops after the current benchmark (the rest are skipped, and the run
 // publishes nothing), a second aborts at once, removing the temporary results file.
 
@@ -24,21 +25,37 @@ std::string format_progress(std::size_t done, std::size_t total, double elapsed_
 // initialize_benchmark), without their "/manual_time" suffixes.
 std::vector<std::string> list_benchmarks(const std::vector<std::string>& flags);
 
+// What run_guarded reports for a benchmark skipped after Ctrl-C.
+inline constexpr std::string_view kSkippedAfterInterrupt = "not run: interrupted (Ctrl-C)";
+
+// Whether a benchmark whose runs google/benchmark reported really ran: not when any of its
+// repetitions was skipped after Ctrl-C.
+bool benchmark_finished(const std::vector<benchmark::BenchmarkReporter::Run>& runs);
+
+// Drops google/benchmark's "Library was built as DEBUG" warning from `text`: it is about the
+// library's own CPU timing, not the CUDA-event timing gpubench reports.
+std::string without_library_build_warning(const std::string& text);
+
 class ProgressReporter : public benchmark::ConsoleReporter {
  public:
   // `interactive`: rewrite one line on stderr (a terminal); otherwise a line per tenth of the run.
-  ProgressReporter(std::vector<std::string> names, bool interactive);
+  // `verbose`: also google/benchmark's context and result tables on stdout.
+  ProgressReporter(std::vector<std::string> names, bool interactive, bool verbose = false);
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& reports) override;
   void Finalize() override;
   std::size_t done() const { return done_; }
+  // Benchmarks that ran to the end (those skipped after Ctrl-C are done but not finished).
+  std::size_t finished() const { return finished_; }
 
  private:
   void show();
   void clear();
   std::vector<std::string> names_;
   bool interactive_;
+  bool verbose_;
   std::size_t done_ = 0;
+  std::size_t finished_ = 0;
   std::size_t last_tenth_ = 0;
   std::chrono::steady_clock::time_point start_;
 };

@@ -1,15 +1,38 @@
 #include "harness/registration.hpp"
 
+#include <memory>
+
 #include "harness/timing.hpp"
 
 namespace gpubench {
+namespace {
+
+thread_local int g_repetition = 0;
+
+// Sets current_repetition() while one repetition's body runs.
+class RepetitionScope {
+ public:
+  explicit RepetitionScope(int repetition) { g_repetition = repetition; }
+  ~RepetitionScope() { g_repetition = 0; }
+  RepetitionScope(const RepetitionScope&) = delete;
+  RepetitionScope& operator=(const RepetitionScope&) = delete;
+};
+
+}  // namespace
+
+int current_repetition() {
+  return g_repetition;
+}
 
 void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
                               BenchmarkBody body) {
-  benchmark::RegisterBenchmark(name.c_str(),
-                               [name, body = std::move(body)](benchmark::State& state) {
-                                 run_guarded(state, name, [&] { body(state); });
-                               })
+  auto repetitions = std::make_shared<int>(0);  // bodies run so far: one per repetition
+  benchmark::RegisterBenchmark(
+      name.c_str(),
+      [name, body = std::move(body), repetitions](benchmark::State& state) {
+        const RepetitionScope scope((*repetitions)++);
+        run_guarded(state, name, [&] { body(state); });
+      })
       ->UseManualTime()
       ->Unit(unit)
       ->DisplayAggregatesOnly(true);

@@ -24,6 +24,12 @@ using BenchmarkBody = std::function<void(benchmark::State&)>;
 void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
                               BenchmarkBody body);
 
+// Which repetition of the running benchmark this is: 0 for the first (and outside any benchmark
+// registered through register_timed_benchmark). The timing loop warms up on the first repetition
+// only: google/benchmark runs a benchmark's repetitions back to back, so each later one starts
+// right after the same launches on the same buffers.
+int current_repetition();
+
 // benchmark::Initialize with every flag gpubench or its tests may set first reset to the library's
 // default, then `flags` (google/benchmark style, without the program name). The library keeps its
 // flags in globals that a later Initialize only overwrites when named again, so without the reset

@@ -14,7 +14,8 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
                             const TimingPolicy& policy) {
   TimedLaunches timed;
   cudaStream_t stream = context.stream();
-  for (int i = 0; i < policy.warm_up_launches; ++i)
+  const int warm_up_launches = current_repetition() == 0 ? policy.warm_up_launches : 0;
+  for (int i = 0; i < warm_up_launches; ++i)
     enqueue(stream);
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
 
@@ -48,13 +49,14 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   add_telemetry_counters(state, telemetry);
   timed.label = throttle_label(telemetry.clock_event_reasons);
   if (!timed.label.empty()) state.SetLabel(timed.label);
-  if (policy.measure_sm_clock) state.counters["sm_clock_mhz"] = context.measure_sm_clock_mhz();
-  state.counters["samples"] = static_cast<double>(summary.kept);
-  state.counters["throttled_samples"] = static_cast<double>(summary.throttled);
+  if (policy.measure_sm_clock)
+    counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();
+  counter(state, counters::kSamples) = static_cast<double>(summary.kept);
+  counter(state, counters::kThrottledSamples) = static_cast<double>(summary.throttled);
   // Quartiles of one or two samples say nothing about the noise; the spread across repetitions
   // (the cv aggregate) still does.
-  if (summary.kept >= 3) state.counters["noise_pct"] = summary.relative_spread * 100;
-  state.counters["converged"] = summary.reason == StopReason::kConverged ? 1 : 0;
+  if (summary.kept >= 3) counter(state, counters::kNoisePct) = summary.relative_spread * 100;
+  counter(state, counters::kConverged) = summary.reason == StopReason::kConverged ? 1 : 0;
   timed.median_seconds = summary.median_seconds;
   timed.relative_spread = summary.relative_spread;
   timed.samples = summary.kept;
@@ -72,10 +74,10 @@ void add_rate_counters(benchmark::State& state, const SuiteContext& context,
                        double bytes_per_launch, std::string_view spec_key) {
   using benchmark::Counter;
   const double gigabytes = bytes_per_launch / 1e9;
-  state.counters["bandwidth_gbs"] = Counter(gigabytes, Counter::kIsIterationInvariantRate);
-  if (const auto power = state.counters.find("power_mean_w");
+  counter(state, counters::kBandwidthGbs) = Counter(gigabytes, Counter::kIsIterationInvariantRate);
+  if (const auto power = state.counters.find(std::string(counters::kPowerMeanW));
       power != state.counters.end() && power->second.value > 0) {
-    state.counters["gbs_per_w"] =
+    counter(state, counters::kGbsPerW) =
         Counter(gigabytes / power->second.value, Counter::kIsIterationInvariantRate);
   }
   add_spec_counters(state, context, gigabytes, spec_key);
@@ -85,12 +87,12 @@ void add_spec_counters(benchmark::State& state, const SuiteContext& context,
                        double amount_per_launch, std::string_view spec_key) {
   using benchmark::Counter;
   if (const auto spec = context.sheet().number(spec_key)) {
-    state.counters["pct_of_spec"] =
+    counter(state, counters::kPctOfSpec) =
         Counter(amount_per_launch / *spec * 100, Counter::kIsIterationInvariantRate);
   }
   if (context.counterpart()) {
     if (const auto other = context.counterpart()->number(spec_key)) {
-      state.counters["vs_counterpart"] =
+      counter(state, counters::kVsCounterpart) =
           Counter(amount_per_launch / *other, Counter::kIsIterationInvariantRate);
     }
   }
@@ -101,7 +103,7 @@ void add_clock_peak_counter(benchmark::State& state, const SuiteContext& context
   const DeviceInfo& device = context.device();
   if (const auto peak = peak_tera_ops(device.compute_capability, context.sheet().product_class,
                                       throughput, device.sm_count, clock_mhz)) {
-    state.counters["pct_of_clock_peak"] = benchmark::Counter(
+    counter(state, counters::kPctOfClockPeak) = benchmark::Counter(
         tera_ops_per_launch / *peak * 100, benchmark::Counter::kIsIterationInvariantRate);
   }
 }
@@ -109,7 +111,7 @@ void add_clock_peak_counter(benchmark::State& state, const SuiteContext& context
 void run_guarded(benchmark::State& state, std::string_view name,
                  const std::function<void()>& body) {
   if (interrupted()) {
-    state.SkipWithError("not run: interrupted (Ctrl-C)");
+    state.SkipWithError(std::string(kSkippedAfterInterrupt).c_str());
     return;
   }
   try {

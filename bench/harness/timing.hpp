@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "gpubench/counters.hpp"
 #include "harness/registration.hpp"
 #include "harness/suite_context.hpp"
 #include "model/rate_table.hpp"
@@ -20,7 +21,7 @@ namespace gpubench {
 using Enqueue = std::function<void(cudaStream_t)>;
 
 struct TimingPolicy {
-  int warm_up_launches = 2;
+  int warm_up_launches = 2;      // before the first repetition's samples (see current_repetition)
   bool flush_l2 = false;         // overwrite L2 (outside the events) before each timed launch
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
 };
@@ -33,6 +34,12 @@ struct TimedLaunches {
   std::size_t throttled = 0;   // taken below 75% of the reference SM clock, dropped
   std::string label;           // "throttle: ..." when NVML saw clocks held down, else empty
 };
+
+// The benchmark's counter named `name` (one of gpubench::counters, so a misspelt name does not
+// compile): counter(state, counters::kSamples) = 12.
+inline benchmark::Counter& counter(benchmark::State& state, std::string_view name) {
+  return state.counters[std::string(name)];
+}
 
 // Sets the benchmark's label to `label` followed by what time_launches put there (the throttle
 // reasons), so a benchmark's own label never hides them.

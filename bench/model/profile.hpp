@@ -35,7 +35,7 @@ struct Profile {
 
 // A few sizes and three repetitions: a check of a card in about 20 s on an H200-class card.
 const Profile& quick_profile();
-// Every size and five repetitions: the figures of record.
+// Every size and four repetitions: the figures of record (target: 120 s on an H200-class card).
 const Profile& full_profile();
 
 }  // namespace gpubench

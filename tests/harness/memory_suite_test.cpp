@@ -189,6 +189,31 @@ TEST(RunCommandGpu, BadBytesAreRefusedBeforeAnythingIsWritten) {
   }
 }
 
+// --filter runs a subset and says how many it selected; none selected is bad input, and nothing
+// is written. A quiet run prints no google/benchmark table.
+TEST(RunCommandGpu, FilterRunsASubsetAndRefusesAnEmptyOne) {
+  GPUBENCH_REQUIRE_GPU();
+  testing::TempDir dir;
+  const auto none = dir.path() / "none" / "run.json";
+  const auto empty = testing::run_gpubench(
+      "run --suite memory --quick --filter 'no/such/thing' "
+      "--out '" +
+      none.string() + "'");
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("selects none of the"), std::string::npos) << empty.err;
+  EXPECT_FALSE(std::filesystem::exists(none));
+  const auto out = dir.path() / "triad.json";
+  const auto triad = testing::run_gpubench(
+      "run --suite memory --quick --filter 'stream/triad' --out '" + out.string() + "'");
+  ASSERT_EQ(triad.exit_code, 0) << triad.out << triad.err;
+  EXPECT_NE(triad.out.find("selected 1 of"), std::string::npos) << triad.out;
+  EXPECT_EQ(triad.out.find("Iterations"), std::string::npos) << "no table without --verbose";
+  EXPECT_EQ(triad.err.find("Library was built as DEBUG"), std::string::npos) << triad.err;
+  const ResultsFile results = load_results_file(out);
+  for (const BenchmarkRecord& record : results.benchmarks)
+    EXPECT_EQ(record.run_name.rfind("memory/stream/triad", 0), 0u) << record.run_name;
+}
+
 TEST(RunCommandGpu, QuickMemorySuiteWritesAVerifiedResultsFile) {
   GPUBENCH_REQUIRE_GPU();
   testing::TempDir dir;

@@ -60,12 +60,35 @@ TEST(Progress, ReporterCountsFinishedBenchmarks) {
   const auto names = list_benchmarks({});
   initialize_benchmark({});
   std::ostringstream out;
+  ProgressReporter progress(names, false, /*verbose=*/true);
+  progress.SetOutputStream(&out);
+  progress.SetErrorStream(&out);
+  benchmark::RunSpecifiedBenchmarks(&progress);
+  EXPECT_EQ(progress.done(), 2u);
+  EXPECT_EQ(progress.finished(), 2u);
+  EXPECT_NE(out.str().find("progress_test/a"), std::string::npos) << out.str();
+}
+
+// Without --verbose a run prints none of google/benchmark's context or tables.
+TEST(Progress, AQuietRunPrintsNoTables) {
+  testing::ClearRegistrationsAtExit clear;
+  register_dummies();
+  const auto names = list_benchmarks({});
+  initialize_benchmark({});
+  std::ostringstream out;
   ProgressReporter progress(names, false);
   progress.SetOutputStream(&out);
   progress.SetErrorStream(&out);
   benchmark::RunSpecifiedBenchmarks(&progress);
   EXPECT_EQ(progress.done(), 2u);
-  EXPECT_NE(out.str().find("progress_test/a"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST(Progress, TheLibrarysDebugBuildWarningIsDropped) {
+  EXPECT_EQ(without_library_build_warning(
+                "Run on (2 X 3000 MHz CPU s)\n***WARNING*** Library was built as DEBUG. Timings "
+                "may be affected.\nLoad Average: 1.0\n"),
+            "Run on (2 X 3000 MHz CPU s)\nLoad Average: 1.0\n");
 }
 
 TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
@@ -85,10 +108,33 @@ TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
   for (const auto& run : collector.runs) {
     EXPECT_TRUE(run.error_occurred);
     EXPECT_NE(run.error_message.find("interrupted"), std::string::npos);
+    EXPECT_FALSE(benchmark_finished({run}));
   }
   install_interrupt_handler("");  // resets the flag for the other tests
   restore_interrupt_handler();
   EXPECT_FALSE(interrupted());
+}
+
+// Issue 11: Ctrl-C after 6 s of a 20 s run printed "interrupted after 79 of 79 benchmarks". The
+// benchmarks skipped after the interrupt are reported, but they did not finish.
+TEST(Progress, BenchmarksSkippedAfterCtrlCDoNotCountAsFinished) {
+  testing::ClearRegistrationsAtExit clear;
+  register_dummies();
+  const auto names = list_benchmarks({});
+  testing::TempDir dir;
+  install_interrupt_handler(dir.path() / "run.json.tmp");
+  std::raise(SIGINT);
+  initialize_benchmark({});
+  std::ostringstream out;
+  ProgressReporter progress(names, false);
+  progress.SetOutputStream(&out);
+  progress.SetErrorStream(&out);
+  benchmark::RunSpecifiedBenchmarks(&progress);
+  restore_interrupt_handler();
+  install_interrupt_handler("");  // resets the flag for the other tests
+  restore_interrupt_handler();
+  EXPECT_EQ(progress.done(), 2u);
+  EXPECT_EQ(progress.finished(), 0u);
 }
 
 TEST(Progress, SecondCtrlCRemovesTheTemporaryFileAndExits130) {

@@ -69,6 +69,24 @@ TEST(Timing, ABenchmarksOwnLabelKeepsTheThrottleReasons) {
   EXPECT_EQ(collector.runs[1].report_label, "throttle: software power cap");
 }
 
+// The timing loop warms up on a benchmark's first repetition only: each body learns which
+// repetition it runs.
+TEST(Timing, EachBodyKnowsItsRepetition) {
+  testing::ClearRegistrationsAtExit clear;
+  std::vector<int> seen;
+  register_timed_benchmark("timing_repetition/one", benchmark::kMicrosecond,
+                           [&seen](benchmark::State& state) {
+                             seen.push_back(current_repetition());
+                             for (auto _ : state)
+                               state.SetIterationTime(1e-6);
+                           });
+  initialize_benchmark({"--benchmark_repetitions=3", kOneIterationPerRepetitionFlag});
+  testing::RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(current_repetition(), 0) << "outside a benchmark";
+}
+
 // The one-process failure of issue 11: a test that ran with --benchmark_repetitions=3 made the
 // next test's two benchmarks report 14 runs. Flags are reset on every initialization.
 TEST(Timing, FlagsOfAnEarlierInitializationDoNotLeak) {

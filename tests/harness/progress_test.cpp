@@ -54,34 +54,39 @@ TEST(Progress, ListsTheBenchmarksARunWillVisit) {
                                              "progress_test/b/iterations:1"}));
 }
 
-TEST(Progress, ReporterCountsFinishedBenchmarks) {
-  testing::ClearRegistrationsAtExit clear;
+// The dummies run once through a ProgressReporter writing to a string: its counts and output.
+struct ReportedRun {
+  std::size_t done = 0;
+  std::size_t finished = 0;
+  std::string output;
+};
+
+ReportedRun run_dummies_with_progress(bool verbose) {
   register_dummies();
   const auto names = list_benchmarks({});
   initialize_benchmark({});
   std::ostringstream out;
-  ProgressReporter progress(names, false, /*verbose=*/true);
+  ProgressReporter progress(names, false, verbose);
   progress.SetOutputStream(&out);
   progress.SetErrorStream(&out);
   benchmark::RunSpecifiedBenchmarks(&progress);
-  EXPECT_EQ(progress.done(), 2u);
-  EXPECT_EQ(progress.finished(), 2u);
-  EXPECT_NE(out.str().find("progress_test/a"), std::string::npos) << out.str();
+  return {progress.done(), progress.finished(), out.str()};
+}
+
+TEST(Progress, ReporterCountsFinishedBenchmarks) {
+  testing::ClearRegistrationsAtExit clear;
+  const ReportedRun run = run_dummies_with_progress(/*verbose=*/true);
+  EXPECT_EQ(run.done, 2u);
+  EXPECT_EQ(run.finished, 2u);
+  EXPECT_NE(run.output.find("progress_test/a"), std::string::npos) << run.output;
 }
 
 // Without --verbose a run prints none of google/benchmark's context or tables.
 TEST(Progress, AQuietRunPrintsNoTables) {
   testing::ClearRegistrationsAtExit clear;
-  register_dummies();
-  const auto names = list_benchmarks({});
-  initialize_benchmark({});
-  std::ostringstream out;
-  ProgressReporter progress(names, false);
-  progress.SetOutputStream(&out);
-  progress.SetErrorStream(&out);
-  benchmark::RunSpecifiedBenchmarks(&progress);
-  EXPECT_EQ(progress.done(), 2u);
-  EXPECT_EQ(out.str(), "");
+  const ReportedRun run = run_dummies_with_progress(/*verbose=*/false);
+  EXPECT_EQ(run.done, 2u);
+  EXPECT_EQ(run.output, "");
 }
 
 TEST(Progress, TheLibrarysDebugBuildWarningIsDropped) {
@@ -119,22 +124,15 @@ TEST(Progress, FirstCtrlCSkipsEveryLaterBenchmark) {
 // benchmarks skipped after the interrupt are reported, but they did not finish.
 TEST(Progress, BenchmarksSkippedAfterCtrlCDoNotCountAsFinished) {
   testing::ClearRegistrationsAtExit clear;
-  register_dummies();
-  const auto names = list_benchmarks({});
   testing::TempDir dir;
   install_interrupt_handler(dir.path() / "run.json.tmp");
   std::raise(SIGINT);
-  initialize_benchmark({});
-  std::ostringstream out;
-  ProgressReporter progress(names, false);
-  progress.SetOutputStream(&out);
-  progress.SetErrorStream(&out);
-  benchmark::RunSpecifiedBenchmarks(&progress);
+  const ReportedRun run = run_dummies_with_progress(/*verbose=*/false);
   restore_interrupt_handler();
   install_interrupt_handler("");  // resets the flag for the other tests
   restore_interrupt_handler();
-  EXPECT_EQ(progress.done(), 2u);
-  EXPECT_EQ(progress.finished(), 0u);
+  EXPECT_EQ(run.done, 2u);
+  EXPECT_EQ(run.finished, 0u);
 }
 
 TEST(Progress, SecondCtrlCRemovesTheTemporaryFileAndExits130) {

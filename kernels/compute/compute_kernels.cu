@@ -155,7 +155,7 @@ __device__ void scalar_chains(long long iterations, std::uint32_t seed, std::uin
 template <ComputeOp Op>
 __global__ void __launch_bounds__(kComputeBlockThreads)
     scalar_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
-                             probe::ClockSample* clock) {
+                             common::ClockSample* clock) {
   const bool timer = blockIdx.x == 0 && threadIdx.x == 0;
   const unsigned long long ns_start = timer ? global_timer_ns() : 0;
   const long long cycles_start = clock64();
@@ -351,7 +351,7 @@ __device__ void mma_chains(long long iterations, std::uint32_t seed, std::uint32
 template <ComputeOp Op>
 __global__ void __launch_bounds__(kComputeBlockThreads)
     mma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
-                          probe::ClockSample* clock) {
+                          common::ClockSample* clock) {
   if constexpr (built_for(Op, kDeviceSm)) {
     const bool timer = blockIdx.x == 0 && threadIdx.x == 0;
     const unsigned long long ns_start = timer ? global_timer_ns() : 0;
@@ -410,7 +410,7 @@ int compute_full_wave_blocks(ComputeOp op, int sm, int device) {
 }
 
 void launch_compute_throughput(ComputeOp op, int sm, int blocks, long long iterations,
-                               std::uint32_t seed, std::uint32_t* out, probe::ClockSample* clock,
+                               std::uint32_t seed, std::uint32_t* out, common::ClockSample* clock,
                                cudaStream_t stream) {
   if (!built_for(op, sm)) throw std::invalid_argument("compute op not built for this GPU");
   dispatch_compute_op(op, [&](auto tag) {

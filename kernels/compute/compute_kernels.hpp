@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
+#include "kernels/common/clock_sample.hpp"
 #include "kernels/compute/compute_math.hpp"
-#include "kernels/probe/clock_probe.hpp"
 
 namespace gpubench::compute {
 
@@ -46,7 +46,7 @@ int compute_full_wave_blocks(ComputeOp op, int sm, int device);
 
 // Every thread runs its chains `iterations` steps; block 0 records the SM clock over its run.
 void launch_compute_throughput(ComputeOp op, int sm, int blocks, long long iterations,
-                               std::uint32_t seed, std::uint32_t* out, probe::ClockSample* clock,
+                               std::uint32_t seed, std::uint32_t* out, common::ClockSample* clock,
                                cudaStream_t stream);
 
 // One chain, one thread (scalar) or one warp (tensor): `iterations` dependent instructions

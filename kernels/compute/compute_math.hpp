@@ -13,9 +13,15 @@
 #include <cstring>
 
 #include "kernels/common/hash.hpp"
-#include "kernels/compute/mma_layout.hpp"
+#include "kernels/common/mma_layout.hpp"
 
 namespace gpubench::compute {
+
+using mma::a_coord;
+using mma::b_coord;
+using mma::c_coord;
+using mma::MatrixCoord;
+using mma::MmaShape;
 
 enum class ComputeOp : int {
   // Scalar units.

@@ -90,7 +90,7 @@ __device__ void fill_tiles(unsigned char* smem, std::uint32_t seed, std::uint32_
 template <ComputeOp Op>
 __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
     wgmma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
-                            probe::ClockSample* clock) {
+                            common::ClockSample* clock) {
 #if GPUBENCH_WGMMA_DEVICE
   using Acc = WgmmaAccumulator<Op>;
   extern __shared__ __align__(1024) unsigned char wgmma_smem[];
@@ -217,7 +217,7 @@ int wgmma_full_wave_blocks(ComputeOp op, int device) {
 }
 
 void launch_wgmma_throughput(ComputeOp op, int blocks, long long iterations, std::uint32_t seed,
-                             std::uint32_t* out, probe::ClockSample* clock, cudaStream_t stream) {
+                             std::uint32_t* out, common::ClockSample* clock, cudaStream_t stream) {
   if (!wgmma_runs_on(op, current_sm())) {
     throw std::invalid_argument("wgmma peak kernels run only on compute capability 9.0 (sm_90a)");
   }

@@ -7,8 +7,8 @@
 
 #include <cstdint>
 
+#include "kernels/common/clock_sample.hpp"
 #include "kernels/compute/wgmma_math.hpp"
-#include "kernels/probe/clock_probe.hpp"
 
 namespace gpubench::compute {
 
@@ -26,6 +26,6 @@ int wgmma_full_wave_blocks(ComputeOp op, int device);
 // writes wgmma_output_words(op) words per thread; block 0 records the SM clock over its run.
 // Throws std::invalid_argument where wgmma_runs_on is false for the current device.
 void launch_wgmma_throughput(ComputeOp op, int blocks, long long iterations, std::uint32_t seed,
-                             std::uint32_t* out, probe::ClockSample* clock, cudaStream_t stream);
+                             std::uint32_t* out, common::ClockSample* clock, cudaStream_t stream);
 
 }  // namespace gpubench::compute

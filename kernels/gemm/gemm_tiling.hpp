@@ -9,11 +9,12 @@
 //
 // Row-major throughout: C (m x n) = A (m x k) * B (k x n), leading dimensions k, n and n.
 
-#include "kernels/compute/mma_layout.hpp"  // MatrixCoord, GPUBENCH_HD
+#include "kernels/common/host_device.hpp"
+#include "kernels/common/mma_layout.hpp"
 
 namespace gpubench::gemm {
 
-using compute::MatrixCoord;
+using mma::MatrixCoord;
 
 GPUBENCH_HD constexpr int ceil_div(int a, int b) {
   return a / b + (a % b != 0 ? 1 : 0);
@@ -177,7 +178,7 @@ GPUBENCH_HD constexpr MatrixCoord hgemm_warp_origin(HgemmTile tile, int warp) {
 GPUBENCH_HD constexpr MatrixCoord hgemm_output(HgemmTile tile, int warp, int lane, int mi, int ni,
                                                int element) {
   const MatrixCoord origin = hgemm_warp_origin(tile, warp);
-  const MatrixCoord in_mma = compute::c_coord(lane, element);
+  const MatrixCoord in_mma = mma::c_coord(lane, element);
   return {origin.row + mi * 16 + in_mma.row, origin.col + ni * 8 + in_mma.col};
 }
 

@@ -4,21 +4,14 @@
 
 #include <cuda_runtime_api.h>
 
+#include "kernels/common/clock_sample.hpp"
+
 namespace gpubench::probe {
 
-struct ClockSample {
-  unsigned long long cycles;
-  unsigned long long nanoseconds;
-};
+using common::clock_mhz;
+using common::ClockSample;
 
 // One thread spins for about duration_ns of %globaltimer time and writes what both clocks advanced.
 void launch_clock_probe(ClockSample* out, unsigned long long duration_ns, cudaStream_t stream);
-
-// MHz from a sample; 0 when the timer did not advance.
-inline double clock_mhz(const ClockSample& sample) {
-  return sample.nanoseconds == 0
-             ? 0.0
-             : static_cast<double>(sample.cycles) / static_cast<double>(sample.nanoseconds) * 1e3;
-}
 
 }  // namespace gpubench::probe

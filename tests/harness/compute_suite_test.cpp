@@ -32,7 +32,7 @@ TEST(ComputeKernelsGpu, EveryThreadMatchesTheCpuModel) {
     const int words = output_words_per_thread(op, sm);
     const std::size_t threads = static_cast<std::size_t>(blocks) * kComputeBlockThreads;
     DeviceBuffer<std::uint32_t> out(threads * static_cast<std::size_t>(words));
-    DeviceBuffer<probe::ClockSample> clock(1);
+    DeviceBuffer<common::ClockSample> clock(1);
     launch_compute_throughput(op, sm, blocks, iterations, seed, out.get(), clock.get(), nullptr);
     std::vector<std::uint32_t> host(out.size());
     GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), out.get(), out.bytes(), cudaMemcpyDeviceToHost));

@@ -21,7 +21,7 @@
 namespace gpubench::gemm {
 namespace {
 
-using compute::MmaShape;
+using mma::MmaShape;
 using testing::reference_gemm;
 using testing::relative_frobenius_error;
 
@@ -241,12 +241,12 @@ TEST(GemmTiling, LdmatrixDeliversTheMmaFragments) {
         const MatrixCoord in_a = ldmatrix_element(lane, e, false);
         const ChunkCoord a_src = ldmatrix_a_source(8 * q + in_a.row);
         const MatrixCoord a_at{a_src.row, a_src.chunk * 8 + in_a.col};
-        EXPECT_EQ(a_at, compute::a_coord(kM16N8K16, lane, q, e)) << lane << " " << q << " " << e;
+        EXPECT_EQ(a_at, mma::a_coord(kM16N8K16, lane, q, e)) << lane << " " << q << " " << e;
 
         const MatrixCoord in_b = ldmatrix_element(lane, e, true);
         const ChunkCoord b_src = ldmatrix_b_trans_source(8 * q + in_b.row);
         const MatrixCoord b_at{b_src.row, b_src.chunk * 8 + in_b.col};  // (k, n) in k16 x n16
-        const MatrixCoord expected = compute::b_coord(kM16N8K16, lane, q % 2, e);
+        const MatrixCoord expected = mma::b_coord(kM16N8K16, lane, q % 2, e);
         EXPECT_EQ(b_at, (MatrixCoord{expected.row, expected.col + 8 * (q / 2)}))
             << lane << " " << q << " " << e;
       }
@@ -549,12 +549,12 @@ std::vector<double> model_hgemm(HgemmTile t, int m, int n, int k, const std::vec
               for (int lane = 0; lane < 32; ++lane) {
                 for (int e = 0; e < 2; ++e) {
                   for (int reg = 0; reg < 4; ++reg) {
-                    const MatrixCoord p = compute::a_coord(kM16N8K16, lane, reg, e);
+                    const MatrixCoord p = mma::a_coord(kM16N8K16, lane, reg, e);
                     am[static_cast<std::size_t>(p.row)][static_cast<std::size_t>(p.col)] =
                         frag_a[static_cast<std::size_t>(((lane * mt + mi) * 4 + reg) * 2 + e)];
                   }
                   for (int reg = 0; reg < 2; ++reg) {
-                    const MatrixCoord p = compute::b_coord(kM16N8K16, lane, reg, e);
+                    const MatrixCoord p = mma::b_coord(kM16N8K16, lane, reg, e);
                     bm[static_cast<std::size_t>(p.row)][static_cast<std::size_t>(p.col)] =
                         frag_b[static_cast<std::size_t>(((lane * nt + ni) * 2 + reg) * 2 + e)];
                   }
@@ -562,7 +562,7 @@ std::vector<double> model_hgemm(HgemmTile t, int m, int n, int k, const std::vec
               }
               for (int lane = 0; lane < 32; ++lane) {
                 for (int e = 0; e < 4; ++e) {
-                  const MatrixCoord p = compute::c_coord(lane, e);
+                  const MatrixCoord p = mma::c_coord(lane, e);
                   double sum = 0;
                   for (std::size_t kk = 0; kk < 16; ++kk) {
                     sum += am[static_cast<std::size_t>(p.row)][kk] *

@@ -120,7 +120,7 @@ TEST(WgmmaLayout, AccumulatorFragmentMatchesThePtxFigure) {
   // Warp 0's first 8 columns are the mma.sync m16n8 accumulator layout.
   for (int lane = 0; lane < 32; ++lane) {
     for (int i = 0; i < 4; ++i) {
-      const compute::MatrixCoord c = compute::c_coord(lane, i);
+      const mma::MatrixCoord c = mma::c_coord(lane, i);
       EXPECT_EQ(wgmma::accumulator_coord(lane, i), (FragmentCoord{c.row, c.col}));
     }
   }
@@ -292,13 +292,13 @@ TEST(WgmmaKernels, EveryBlockMatchesTheCpuModelBitForBit) {
       const int words = compute::wgmma_output_words(op);
       const std::size_t count = static_cast<std::size_t>(blocks) * 128 * words;
       DeviceBuffer<std::uint32_t> out(count);
-      DeviceBuffer<probe::ClockSample> clock(1);
+      DeviceBuffer<common::ClockSample> clock(1);
       GPUBENCH_CUDA_CHECK(cudaMemset(out.get(), 0xff, count * sizeof(std::uint32_t)));
       compute::launch_wgmma_throughput(op, blocks, iterations, kSeed, out.get(), clock.get(),
                                        nullptr);
       GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
       std::vector<std::uint32_t> got(count);
-      probe::ClockSample sample{};
+      common::ClockSample sample{};
       GPUBENCH_CUDA_CHECK(
           cudaMemcpy(got.data(), out.get(), count * sizeof(std::uint32_t), cudaMemcpyDeviceToHost));
       GPUBENCH_CUDA_CHECK(cudaMemcpy(&sample, clock.get(), sizeof sample, cudaMemcpyDeviceToHost));

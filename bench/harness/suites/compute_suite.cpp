@@ -69,7 +69,7 @@ int device_sm(const SuiteContext& context) {
 
 struct ComputeBuffers {
   DeviceBuffer<std::uint32_t> out;
-  DeviceBuffer<probe::ClockSample> clock{1};
+  DeviceBuffer<common::ClockSample> clock{1};
   int blocks = 0;
   long long iterations = 0;
 };
@@ -99,7 +99,7 @@ int full_wave_blocks(const ComputeRow& row, int sm, int device) {
 }
 
 void launch_throughput(const ComputeRow& row, int sm, int blocks, long long iterations,
-                       std::uint32_t* out, probe::ClockSample* clock, cudaStream_t stream) {
+                       std::uint32_t* out, common::ClockSample* clock, cudaStream_t stream) {
   if (row.wgmma) {
     compute::launch_wgmma_throughput(row.op, blocks, iterations, kSeed, out, clock, stream);
   } else {
@@ -228,10 +228,10 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
       TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
   verify_throughput(row, sm, buffers, context.stream());
 
-  probe::ClockSample clock{};
+  common::ClockSample clock{};
   GPUBENCH_CUDA_CHECK(
       cudaMemcpy(&clock, buffers.clock.get(), sizeof clock, cudaMemcpyDeviceToHost));
-  const double clock_mhz = probe::clock_mhz(clock);
+  const double clock_mhz = common::clock_mhz(clock);
   const double flops = launch_flops(row, sm, buffers.blocks, buffers.iterations);
   const double tera = flops / 1e12;
   using benchmark::Counter;

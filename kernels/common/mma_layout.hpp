@@ -1,8 +1,9 @@
 #pragma once
 // Which matrix element each lane's registers hold for mma.sync, per the PTX ISA's "Matrix
-// Fragments for mma.m16n8k*" and "mma.m8n8k*" figures. Shared by the kernels (to pack operands)
-// and the CPU reference (to know which product each accumulator word must equal), so a wrong
-// mapping fails the benchmark instead of producing a figure.
+// Fragments for mma.m16n8k*" and "mma.m8n8k*" figures. Shared by the compute kernels (to pack
+// operands), the GEMM kernels (to place accumulators) and the CPU reference (to know which product
+// each accumulator word must equal), so a wrong mapping fails the benchmark instead of producing a
+// figure.
 //
 // For the row-major A (M x K) and column-major B (K x 8) of every shape used here, with e elements
 // per 32-bit register (f16/bf16: 2, tf32: 1, s8/e4m3/e5m2: 4, s4: 8), groupID = lane / 4 and
@@ -15,7 +16,7 @@
 
 #include "kernels/common/host_device.hpp"
 
-namespace gpubench::compute {
+namespace gpubench::mma {
 
 struct MatrixCoord {
   int row;
@@ -52,4 +53,4 @@ GPUBENCH_HD constexpr MatrixCoord c_coord(int lane, int element) {
   return {lane / 4 + 8 * (element / 2), (lane % 4) * 2 + element % 2};
 }
 
-}  // namespace gpubench::compute
+}  // namespace gpubench::mma

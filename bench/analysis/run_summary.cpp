@@ -56,6 +56,7 @@ std::string format_run_summary(const ResultsFile& results) {
       fmt::format("{:<52} {:>14} {:>7} {:>7} {:>9} {:>8} {:>8}\n", "benchmark (median)", "figure",
                   "cv", "noise", "% spec", "vs other", "SM MHz");
   std::vector<std::string> throttle_notes;
+  std::vector<std::string> contended_notes;
   for (const std::string& name : order) {
     if (failed.contains(name)) {
       out += fmt::format("{:<52} {:>14}\n", short_name(name), "FAILED");
@@ -82,6 +83,11 @@ std::string format_run_summary(const ResultsFile& results) {
                        cell(median.counters, "sm_clock_mhz", "{:.0f}"));
     if (const auto mean = means.find(name); mean != means.end()) {
       const auto& counters = mean->second->counters;
+      if (const auto shared = counters.find("contended");
+          shared != counters.end() && shared->second > 0) {
+        contended_notes.push_back(fmt::format("  {}: {:.0f}% of the repetitions\n",
+                                              short_name(name), shared->second * 100));
+      }
       const auto throttled = counters.find("throttled_samples");
       const auto kept = counters.find("samples");
       if (throttled != counters.end() && throttled->second > 0) {
@@ -93,6 +99,13 @@ std::string format_run_summary(const ResultsFile& results) {
     }
   }
   out += "cv: across repetitions; noise: relative IQR of the samples within one (median).\n";
+  if (!contended_notes.empty()) {
+    out +=
+        "CONTENDED: measured while another process or activity shared the GPU (the figure "
+        "describes the sharing, not the card; labels say what was seen):\n";
+    for (const std::string& note : contended_notes)
+      out += note;
+  }
   if (!throttle_notes.empty()) {
     out +=
         "Samples taken below 75% of the reference SM clock (gpubench_stopping_rule in the file):\n";

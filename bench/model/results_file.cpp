@@ -123,6 +123,19 @@ BenchmarkRecord parse_run(const json& run, std::size_t index, const std::filesys
       record.counters[without_control_characters(key)] = value.get<double>();
     }
   }
+  if (const auto reasons = run.find("reasons"); reasons != run.end()) {
+    if (!reasons->is_array()) {
+      reject(origin,
+             fmt::format("benchmark \"{}\" has a \"reasons\" that is not a list", record.name));
+    }
+    record.reasons.emplace();
+    for (const auto& reason : *reasons) {
+      if (!reason.is_string()) {
+        reject(origin, fmt::format("benchmark \"{}\" has a reason that is not text", record.name));
+      }
+      record.reasons->push_back(reason.get<std::string>());
+    }
+  }
   return record;
 }
 

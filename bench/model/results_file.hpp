@@ -42,6 +42,9 @@ struct BenchmarkRecord {
   bool error_occurred = false;
   std::string error_message;
   std::map<std::string, double> counters;  // every other numeric field: the user counters
+  // Why the figure falls short of its peak (analysis/reasons.hpp), as `gpubench run` recorded
+  // it; empty optional for files written before reasons were recorded.
+  std::optional<std::vector<std::string>> reasons;
 };
 
 struct ResultsFile {

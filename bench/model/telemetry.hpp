@@ -9,6 +9,12 @@
 
 namespace gpubench {
 
+// One process's share of the SMs over NVML's last sample period.
+struct ProcessSmUtilization {
+  std::uint32_t pid = 0;
+  double sm_pct = 0;
+};
+
 // One reading; each field is empty when the driver or board does not report it.
 struct TelemetrySample {
   double time_s = 0;  // since sampling started
@@ -18,14 +24,26 @@ struct TelemetrySample {
   std::optional<double> temperature_c;
   std::optional<std::uint64_t> energy_mj;  // the board's running energy counter, millijoules
   std::optional<std::uint64_t> clock_event_reasons;  // NVML clock-event (throttle) bitmask
+  // Percent of NVML's last sample period (1/6 s to 1 s, by product) in which any kernel ran.
+  std::optional<double> gpu_busy_pct;
+  // Every process with a compute context on the GPU (host PIDs: inside a container they need not
+  // include this process's own PID).
+  std::optional<std::vector<std::uint32_t>> compute_process_ids;
+  // The processes the driver saw using the SMs since the previous reading (an empty list: none).
+  std::optional<std::vector<ProcessSmUtilization>> process_sm_pct;
 };
 
 // Something that can be sampled: NVML on a real GPU, a script in the tests.
 class TelemetrySource {
  public:
   virtual ~TelemetrySource() = default;
-  // Fills every field but time_s.
+  // Fills every field but time_s and the process fields.
   virtual TelemetrySample sample() const = 0;
+  // Also the compute processes and their SM use since the previous such call (slower: a few
+  // NVML queries more). By default: sample().
+  virtual TelemetrySample sample_with_processes() const { return sample(); }
+  // The power limit the board enforces, which every power reading is checked against.
+  virtual std::optional<double> enforced_power_limit_w() const { return std::nullopt; }
 };
 
 enum class EnergySource { kNone, kEnergyCounter, kIntegratedPower };

@@ -34,9 +34,12 @@ inline constexpr std::string_view kRelError = "rel_error";
 // 1 when another process or activity outside gpubench shared the GPU during the figure.
 inline constexpr std::string_view kContended = "contended";
 
-// Telemetry over a benchmark.
+// Telemetry over a benchmark. Power and energy only for the headline benchmarks, from a
+// dedicated sustained window (model/sustained_power.hpp); never from one repetition's samples.
 inline constexpr std::string_view kPowerMeanW = "power_mean_w";
-inline constexpr std::string_view kEnergyJ = "energy_j";
+inline constexpr std::string_view kEnergyJ = "energy_j";  // per launch, at the sustained power
+inline constexpr std::string_view kPowerWindowS = "power_window_s";  // the settled window
+inline constexpr std::string_view kPowerReadingsOverLimit = "power_readings_over_limit";
 inline constexpr std::string_view kGbsPerW = "gbs_per_w";
 inline constexpr std::string_view kTflopsPerW = "tflops_per_w";
 inline constexpr std::string_view kSmClockMeanMhz = "sm_clock_mean_mhz";

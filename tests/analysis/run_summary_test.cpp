@@ -71,5 +71,23 @@ TEST(RunSummary, ShowsTheNoiseAndListsThrottledSamples) {
   EXPECT_EQ(table.find("memory/stream/add:"), std::string::npos) << table;
 }
 
+TEST(RunSummary, ListsContendedFiguresAndOnlyThose) {
+  ResultsFile results;
+  // Synthetic figures: FFMA shared in two of three repetitions, triad clean.
+  results.benchmarks = {
+      aggregate("compute/peak/fp32_ffma/manual_time", "median", {{"tflops", 32.3}}),
+      aggregate("compute/peak/fp32_ffma/manual_time", "mean", {{"contended", 2.0 / 3}}),
+      aggregate("memory/stream/triad/manual_time", "median", {{"bandwidth_gbs", 4311.0}}),
+      aggregate("memory/stream/triad/manual_time", "mean", {{"contended", 0.0}}),
+  };
+  const std::string table = format_run_summary(results);
+  EXPECT_NE(table.find("CONTENDED"), std::string::npos) << table;
+  EXPECT_NE(table.find("compute/peak/fp32_ffma: 67% of the repetitions"), std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("memory/stream/triad: "), std::string::npos) << table;
+  results.benchmarks.erase(results.benchmarks.begin() + 1);
+  EXPECT_EQ(format_run_summary(results).find("CONTENDED"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gpubench

@@ -10,6 +10,7 @@
 
 #include "gpubench/counters.hpp"
 #include "model/gemm_plan.hpp"
+#include "model/profile.hpp"
 
 namespace gpubench {
 namespace {
@@ -74,7 +75,7 @@ std::optional<GemmRowName> parse_gemm_row(std::string_view name) {
   }
   if (row.precision == nullptr) return std::nullopt;
   // Every shape any profile runs, whatever the memory: the names identify the dimensions.
-  const auto every = gemm_shapes(false, std::numeric_limits<std::int64_t>::max() / 4,
+  const auto every = gemm_shapes(full_profile(), std::numeric_limits<std::int64_t>::max() / 4,
                                  row.precision->input_bytes, row.precision->output_bytes);
   for (const GemmShape& shape : every) {
     if (shape.name == parts[3]) row.shape = shape;

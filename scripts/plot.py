@@ -3,9 +3,11 @@
 
 Usage: plot.py INPUT.json OUTDIR
 Writes PNGs into OUTDIR and OUTDIR/plots.json, the list [{"name", "file", "caption"}] of what it
-drew: bandwidth against working set with the L2 size marked (when the run has an L2 sweep), a
-roofline with both cards' documented roofs and the measured figures, and GEMM TFLOPS against size
-(when the run has GEMM results). gpubench compiles this file in and runs it itself.
+drew: the headline figures as % of this card's documented figures next to the counterpart's
+documented and projected figures; bandwidth against working set with the L2 size marked (when the
+run has an L2 sweep); a roofline with both cards' documented roofs and every measured compute row
+as a point; GEMM TFLOPS against size, one panel per precision with own and cuBLAS side by side;
+host-device bandwidth against transfer size. gpubench compiles this file in and runs it itself.
 Exit codes: 0 ok, 2 bad arguments or input, 3 matplotlib is not installed for this Python.
 """
 import json
@@ -15,6 +17,8 @@ import sys
 THIS_COLOR = "#1f5fa8"
 OTHER_COLOR = "#c2571a"
 MEASURED_COLOR = "#111111"
+SERIES_COLORS = ["#2a9d8f", "#e76f51", "#8e44ad", "#f4a261", "#264653", "#d62828", "#3a86ff",
+                 "#6a994e", "#b5179e", "#7f5539"]
 
 
 def size_label(value):
@@ -87,7 +91,7 @@ def roofline_plot(plt, data, path):
     if not peaks or not this.get("memory_bandwidth_gbs"):
         return False
     intensities = [2 ** (e / 4) for e in range(-16, 45)]  # 1/16 .. 2048 FLOP/byte
-    fig, ax = plt.subplots(figsize=(8, 4.8), dpi=110)
+    fig, ax = plt.subplots(figsize=(11, 5), dpi=110)
     roof_lines(ax, this, (THIS_COLOR, "#7fb2e5"), "-", intensities)
     if other:
         roof_lines(ax, other, (OTHER_COLOR, "#f2a772"), "--", intensities)
@@ -99,11 +103,13 @@ def roofline_plot(plt, data, path):
                 linewidth=2, label=f"measured DRAM {measured:.0f} GB/s "
                                    f"({data.get('measured_bandwidth_label', '')})")
     placed = [c for c in data["compute"] if c.get("flop_per_byte")]
-    for point in placed:
-        ax.scatter([point["flop_per_byte"]], [point["tflops"]], color=MEASURED_COLOR, zorder=5,
-                   s=18)
-    if placed:
-        ax.scatter([], [], color=MEASURED_COLOR, s=18, label="measured kernels")
+    series_names = sorted({c.get("series", "") for c in placed})
+    for index, name in enumerate(series_names):
+        points = [c for c in placed if c.get("series", "") == name]
+        marker = "^" if name.startswith("own/") else "o"
+        ax.scatter([c["flop_per_byte"] for c in points], [c["tflops"] for c in points],
+                   color=SERIES_COLORS[index % len(SERIES_COLORS)], marker=marker, zorder=5,
+                   s=16, label=f"measured {name}" if name else "measured")
     unplaced = [c for c in data["compute"] if not c.get("flop_per_byte")]
     if unplaced:
         best = max(unplaced, key=lambda c: c["tflops"])
@@ -116,7 +122,7 @@ def roofline_plot(plt, data, path):
     kind = "documented roofs" if data.get("specs_only") else "documented roofs and measured figures"
     ax.set_title(f"Roofline: {kind}")
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -124,26 +130,92 @@ def roofline_plot(plt, data, path):
 
 
 def gemm_plot(plt, data, path):
+    """One panel per precision: TFLOPS against the cube's edge, each implementation a line."""
+    by_precision = {}
+    for series in data["gemm"]:
+        implementation, _, precision = series["name"].partition("/")
+        by_precision.setdefault(precision or implementation, []).append((implementation, series))
+    precisions = sorted(by_precision)
+    columns = min(3, len(precisions))
+    rows = (len(precisions) + columns - 1) // columns
+    fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.2 * rows), dpi=100,
+                             squeeze=False)
+    for index, precision in enumerate(precisions):
+        ax = axes[index // columns][index % columns]
+        xs_all = []
+        for implementation, series in sorted(by_precision[precision]):
+            points = sorted(series["points"])
+            xs = [p[0] for p in points]
+            xs_all += xs
+            own = implementation == "own"
+            ax.plot(xs, [p[1] for p in points], marker="^" if own else "o",
+                    color=OTHER_COLOR if own else THIS_COLOR, label=implementation)
+        ax.set_xscale("log", base=2)
+        ticks = sorted(set(xs_all))
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=7, rotation=45)
+        ax.set_ylim(bottom=0)
+        ax.set_title(precision, fontsize=9)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+        if index % columns == 0:
+            ax.set_ylabel("TFLOPS (TOPS for INT8)", fontsize=8)
+        ax.set_xlabel("M = N = K", fontsize=8)
+    for index in range(len(precisions), rows * columns):
+        axes[index // columns][index % columns].axis("off")
+    fig.suptitle("GEMM throughput against size, own kernels and cuBLAS", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def transfer_plot(plt, data, path):
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
     xs_all = []
-    for series in data["gemm"]:
+    for index, series in enumerate(data["transfers"]):
         points = sorted(series["points"])
         xs = [p[0] for p in points]
         xs_all += xs
-        ax.plot(xs, [p[1] for p in points], marker="o", label=series["name"])
-    for roof in data["this"]["roofs"]:
-        ax.axhline(roof["tflops"], color="#888888", linestyle="--", linewidth=1)
-        ax.annotate(f"{data['this']['id']} documented {roof['label']}", (0.01, roof["tflops"]),
-                    xycoords=("axes fraction", "data"), va="bottom", fontsize=7, color="#555555")
+        ax.plot(xs, [p[1] for p in points], marker="o",
+                color=SERIES_COLORS[index % len(SERIES_COLORS)], label=series["name"])
     ax.set_xscale("log", base=2)
     ticks = sorted(set(xs_all))
     ax.set_xticks(ticks)
-    ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=8)
-    ax.set_xlabel("matrix size (M)")
-    ax.set_ylabel("TFLOPS")
+    ax.set_xticklabels([size_label(t) for t in ticks], rotation=45, ha="right", fontsize=8)
+    ax.set_xlabel("transfer size")
+    ax.set_ylabel("bandwidth (GB/s)")
     ax.set_ylim(bottom=0)
-    ax.set_title("GEMM throughput against size")
+    ax.set_title(f"{data['this']['name']}: host-device bandwidth against transfer size")
     ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def headline_plot(plt, data, path):
+    bars = data["headline"]
+    this_id = data["this"]["id"]
+    other = data.get("counterpart")
+    other_id = other["id"] if other else "counterpart"
+    kinds = [("measured_pct", f"{this_id} measured", THIS_COLOR),
+             ("counterpart_documented_pct", f"{other_id} documented", "#f2a772"),
+             ("counterpart_projected_pct", f"{other_id} projected", OTHER_COLOR)]
+    width = 0.27
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(bars) + 2), 4.6), dpi=110)
+    for offset, (key, label, color) in enumerate(kinds):
+        xs = [i + (offset - 1) * width for i, bar in enumerate(bars) if bar.get(key) is not None]
+        ys = [bar[key] for bar in bars if bar.get(key) is not None]
+        if not ys:
+            continue
+        drawn = ax.bar(xs, ys, width, color=color, label=label)
+        ax.bar_label(drawn, labels=[f"{y:.0f}%" for y in ys], fontsize=7, padding=1)
+    ax.axhline(100, color="#555555", linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(bars)))
+    ax.set_xticklabels([bar["label"] for bar in bars], rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(f"% of the {this_id}'s documented figure")
+    ax.set_title("Headline figures against the documented specs")
+    ax.grid(True, axis="y", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
@@ -170,6 +242,13 @@ def main(argv):
     out = argv[2]
     os.makedirs(out, exist_ok=True)
     made = []
+    if data.get("headline"):
+        headline_plot(plt, data, os.path.join(out, "headline.png"))
+        made.append({"name": "headline", "file": "headline.png",
+                     "caption": "Each headline figure as a percentage of this card's documented "
+                                "figure (100% = its spec), next to the counterpart's documented "
+                                "figure and its projection (this card's efficiency applied to "
+                                "the counterpart's spec) on the same scale."})
     if data["working_set"]["series"]:
         working_set_plot(plt, data, os.path.join(out, "working_set.png"))
         made.append({"name": "working_set", "file": "working_set.png",
@@ -178,11 +257,18 @@ def main(argv):
     if roofline_plot(plt, data, os.path.join(out, "roofline.png")):
         made.append({"name": "roofline", "file": "roofline.png",
                      "caption": "Roofline: both cards' documented roofs (solid: this card, dashed: "
-                                "counterpart) with the measured DRAM bandwidth and compute figures."})
+                                "counterpart), the measured DRAM bandwidth, and every measured "
+                                "compute row at its arithmetic intensity (triangles: own kernels)."})
     if data["gemm"]:
         gemm_plot(plt, data, os.path.join(out, "gemm.png"))
         made.append({"name": "gemm", "file": "gemm.png",
-                     "caption": "GEMM TFLOPS against size, per precision and implementation."})
+                     "caption": "GEMM TFLOPS against size, one panel per precision, own kernels "
+                                "and cuBLAS side by side."})
+    if data.get("transfers"):
+        transfer_plot(plt, data, os.path.join(out, "transfers.png"))
+        made.append({"name": "transfers", "file": "transfers.png",
+                     "caption": "Host-device bandwidth against transfer size (pinned and "
+                                "pageable, each direction)."})
     with open(os.path.join(out, "plots.json"), "w", encoding="utf-8") as handle:
         json.dump(made, handle)
     return 0

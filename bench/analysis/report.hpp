@@ -10,7 +10,14 @@
 //     run compared it, i.e. recorded pct_of_spec), latency_ns (latency_cycles shown beside it);
 //   - working_set_bytes with l2_bytes says where the data lived (only >= 4 x L2 is DRAM-bound);
 //   - flop_per_byte places a compute figure on the roofline; m (or n, or size) on the GEMM plot;
-//   - power_mean_w, energy_j, sm_clock_mean_mhz, temperature_max_c come from NVML telemetry.
+//   - a tflops/tops figure with pct_of_spec recorded is compared with the rate spec key the run
+//   used
+//     (the benchmark name's precision, checked against the recorded percentage);
+//   - latency_us / ops_per_s: driver-path rows (the driver family), without documented figures;
+//   - per-watt figures only from power measured over a sustained window (power_window_s >= 1 s);
+//     per-repetition power (older files) is shown as telemetry but never divided into a figure;
+//   - sm_clock_mean_mhz, temperature_max_c come from NVML telemetry;
+//   - reasons: why a figure is below 85% of its peak (analysis/reasons.hpp).
 // Documented values come from the SpecDatabase at report time; measured ones only from the file.
 
 #include <cstdint>
@@ -44,7 +51,12 @@ struct MeasuredBenchmark {
 // In the order the benchmarks first appear in the file.
 std::vector<MeasuredBenchmark> summarize_benchmarks(const ResultsFile& run);
 
-enum class FigureKind { kBandwidth, kCompute, kLatency };
+// kRate: operations per second (driver-path rows).
+enum class FigureKind { kBandwidth, kCompute, kLatency, kRate };
+
+// Power must come from at least this long a window of back-to-back launches to be divided into a
+// figure: NVML's board power is averaged over far longer than one 5-20 ms repetition.
+inline constexpr double kSustainedPowerWindowS = 1.0;
 
 // Where a figure with a working set lived: in L2, partly, or DRAM-bound (>= 4 x the larger L2).
 enum class Residency { kUnknown, kL2, kL2AndDram, kDram };
@@ -68,6 +80,10 @@ struct ReportRow {
   std::optional<double> per_watt;                  // measured / mean board power
   std::optional<double> counterpart_per_watt_tdp;  // counterpart's documented figure / its TDP
   std::optional<double> energy_pj_per_unit;        // pJ per byte or per FLOP
+  std::string per_watt_problem;              // why no per-watt figure although power was recorded
+  std::vector<std::string> reasons;          // below 85% of its peak: the vocabulary names
+  std::vector<std::string> reason_evidence;  // one phrase per reason, same order
+  std::optional<double> pct_of_peak;         // the peak the reasons were judged against
   std::string note;
   bool failed = false;
 };
@@ -109,6 +125,27 @@ double project_to_counterpart(double measured, double this_spec, double counterp
 // TFLOPS: pJ per FLOP.
 double energy_pj_per_unit(double power_w, double rate, FigureKind kind);
 
+// One line of the report's opening section: a headline figure of the card.
+struct HeadlineFigure {
+  std::string what;       // "DRAM triad", "FP32", "FP16 tensor, FP32 accumulate", "H2D (pinned)"
+  std::string benchmark;  // "memory/stream/triad"
+  std::string unit;
+  double measured = 0;
+  std::string spec_key;    // empty: no documented figure
+  std::string spec_basis;  // how the documented figure is made when it is not printed as is
+  std::optional<double> this_spec;
+  std::optional<double> pct_of_spec;
+  std::optional<double> counterpart_spec;
+  std::optional<double> projected_counterpart;
+  std::vector<std::string> reasons;
+};
+
+// What the report keeps of a run's filter (--benchmark REGEX).
+struct ReportOptions {
+  std::string against;           // counterpart spec id; empty: the one the run recorded
+  std::string benchmark_filter;  // ECMAScript regex searched in the benchmark name; empty: all
+};
+
 struct Report {
   bool specs_only = false;
   std::string title;
@@ -120,8 +157,12 @@ struct Report {
   std::vector<std::pair<std::string, std::string>> environment;  // env_* entries of the manifest
   std::vector<std::string> warnings;  // environment warnings and the report's own
   std::vector<ReportFamily> families;
+  std::vector<HeadlineFigure> headline;
   bool has_gemm = false;
   bool has_telemetry = false;
+  // Power was recorded, but never over a sustained window: why no per-watt figure is given.
+  std::string power_problem;
+  std::string benchmark_filter;
 
   // The DRAM-bound bandwidth "what this means" uses, and which benchmark gave it.
   std::optional<double> dram_bandwidth_gbs;
@@ -140,13 +181,21 @@ struct Report {
     std::optional<double> flop_per_byte;
   };
   std::vector<ComputePoint> compute_points;
+  // Host-device transfers: series "h2d/pinned" -> (transfer bytes, GB/s).
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> transfer_series;
 
   // Documented comparison (specs-only reports, and the appendix of run reports).
   std::vector<SpecComparisonRow> documented;
 };
 
-// Throws UserError when the file is not a gpubench run or names an unknown counterpart.
-Report build_report(const ResultsFile& run, const SpecDatabase& database, std::string_view against);
+// Throws UserError when the file is not a gpubench run, names an unknown counterpart, or the
+// filter is not a regular expression or selects nothing.
+Report build_report(const ResultsFile& run, const SpecDatabase& database,
+                    const ReportOptions& options);
+inline Report build_report(const ResultsFile& run, const SpecDatabase& database,
+                           std::string_view against) {
+  return build_report(run, database, ReportOptions{std::string(against), ""});
+}
 Report build_specs_only_report(const SpecSheet& a, const SpecSheet& b);
 
 // About 4 significant figures without exponents: 3063, 282.5, 11.28, 1.234, 0.638.

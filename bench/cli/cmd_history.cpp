@@ -19,14 +19,18 @@
 #include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
 #include "platform/python_script.hpp"
+#include "render/embedded_scripts.hpp"
 #include "render/history_render.hpp"
 
 namespace gpubench::cli {
 namespace {
 
-std::filesystem::path plot_script() {
+// GPUBENCH_PLOT_SCRIPT, else the copy compiled into gpubench written beside the data (so an
+// installed gpubench plots from any directory).
+std::filesystem::path plot_script(const std::filesystem::path& data) {
   if (const char* override_path = std::getenv("GPUBENCH_PLOT_SCRIPT")) return override_path;
-  return std::filesystem::path(GPUBENCH_SCRIPTS_DIR) / "plot_history.py";
+  return write_script(data.parent_path(), data.stem().string() + "-plot_history.py",
+                      builtin_history_plot_script());
 }
 
 // Runs scripts/plot_history.py HISTORY.json OUTPUT with the first Python that has matplotlib.
@@ -35,20 +39,20 @@ void plot(const History& history, const std::filesystem::path& output) {
   if (extension != ".png" && extension != ".svg") {
     throw UserError(fmt::format("--plot {}: give a .png or .svg file name.", output.string()));
   }
-  const std::filesystem::path script = plot_script();
-  if (!std::filesystem::exists(script)) {
-    throw UserError(
-        fmt::format("The plot script {} is missing; run gpubench from its source checkout, or set "
-                    "GPUBENCH_PLOT_SCRIPT to plot_history.py.",
-                    script.string()));
-  }
   const auto data = std::filesystem::temp_directory_path() /
                     fmt::format("gpubench-history-{}.json", static_cast<long>(::getpid()));
+  const std::filesystem::path script = plot_script(data);
+  if (!std::filesystem::exists(script)) {
+    throw UserError(
+        fmt::format("The plot script {} is missing; set GPUBENCH_PLOT_SCRIPT to plot_history.py.",
+                    script.string()));
+  }
   const auto log = std::filesystem::path(data.string() + ".log");
   write_file_atomically(data, history_to_json(history));
   const ScriptRun run = run_matplotlib_script(script, {data.string(), output.string()}, log);
   std::error_code ignored;
   std::filesystem::remove(data, ignored);
+  if (!std::getenv("GPUBENCH_PLOT_SCRIPT")) std::filesystem::remove(script, ignored);
   if (run.status != 0) {
     std::ifstream in(log);
     std::string line, last;

@@ -87,12 +87,39 @@ class ScratchDirectory {
   std::filesystem::path path_;
 };
 
+// Each headline figure as a percentage of this card's documented figure: measured, and the
+// counterpart's documented and projected figures on the same scale.
+ordered_json headline_bars(const Report& report) {
+  ordered_json bars = ordered_json::array();
+  for (const HeadlineFigure& figure : report.headline) {
+    if (!figure.this_spec || *figure.this_spec <= 0) continue;
+    const double spec = *figure.this_spec;
+    auto scaled = [&](const std::optional<double>& value) {
+      return value ? ordered_json(*value / spec * 100) : ordered_json();
+    };
+    bars.push_back({{"label", figure.what},
+                    {"measured_pct", figure.measured / spec * 100},
+                    {"counterpart_documented_pct", scaled(figure.counterpart_spec)},
+                    {"counterpart_projected_pct", scaled(figure.projected_counterpart)}});
+  }
+  return bars;
+}
+
+// "gemm/cublas/fp16_f32acc/4096x4096x4096" -> "cublas/fp16_f32acc"; "compute/peak/fp32_ffma" ->
+// "compute/peak".
+std::string point_series(const std::string& label) {
+  const std::size_t last = label.rfind('/');
+  const std::string parent = last == std::string::npos ? label : label.substr(0, last);
+  return parent.starts_with("gemm/") ? parent.substr(5) : parent;
+}
+
 }  // namespace
 
 std::string plot_input_json(const Report& report) {
   ordered_json compute = ordered_json::array();
   for (const auto& point : report.compute_points) {
     compute.push_back({{"label", point.label},
+                       {"series", point_series(point.label)},
                        {"tflops", point.tflops},
                        {"flop_per_byte", optional_number(point.flop_per_byte)}});
   }
@@ -109,6 +136,8 @@ std::string plot_input_json(const Report& report) {
         {"series", series_json(report.working_set_series)}}},
       {"compute", compute},
       {"gemm", series_json(report.gemm_series)},
+      {"transfers", series_json(report.transfer_series)},
+      {"headline", headline_bars(report)},
   };
   return input.dump(1);
 }

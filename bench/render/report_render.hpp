@@ -1,5 +1,6 @@
 #pragma once
-// The report as Markdown and as one self-contained HTML page with plots.
+// The report as Markdown, as one self-contained HTML page with plots, as JSON for dashboards, and
+// its headline as plain text for a terminal.
 
 #include <filesystem>
 #include <string>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "analysis/report.hpp"
+#include "render/embedded_scripts.hpp"
 
 namespace gpubench {
 
@@ -22,6 +24,13 @@ std::string render_markdown(const Report& report);
 std::string render_html(const Report& report, const std::vector<EmbeddedPlot>& plots,
                         std::string_view plot_problem);
 
+// The headline figures as a padded plain-text table (scripts/run.sh prints it).
+std::string render_headline_text(const Report& report);
+
+// The report's data: headline, rows (with reasons and per-watt figures or why none), projections,
+// warnings and the manifest (`gpubench report --json`).
+std::string render_report_json(const Report& report);
+
 // What scripts/plot.py reads (JSON).
 std::string plot_input_json(const Report& report);
 // Runs plot.py (the copy compiled into the binary, or `script` when given) through
@@ -29,7 +38,6 @@ std::string plot_input_json(const Report& report);
 // on failure returns none and sets `problem` to one sentence.
 std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& problem,
                                        const std::filesystem::path& script = {});
-std::string_view builtin_plot_script();
 
 std::string base64_encode(std::string_view bytes);
 

@@ -12,113 +12,23 @@
 #include "gpubench/errors.hpp"
 #include "platform/python_script.hpp"
 #include "render/report_render.hpp"
+#include "support/report_rows.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {
 namespace {
 
 using nlohmann::json;
+using testing::FixtureRow;
 using testing::kNoGpuEnv;
+using testing::make_row;
 using testing::read_file;
 using testing::run_gpubench;
+using testing::synthetic_run;
 using testing::TempDir;
+using testing::write_run;
 
 constexpr double kMiBytes = 1024.0 * 1024.0;
-
-struct FixtureRow {
-  std::string name;  // without google/benchmark's "/manual_time"
-  std::map<std::string, double> counters;
-  int repetitions = 3;
-  bool failed = false;
-  std::string label;
-};
-
-FixtureRow make_row(std::string name, std::map<std::string, double> counters, int repetitions = 3,
-                    bool failed = false) {
-  FixtureRow row;
-  row.name = std::move(name);
-  row.counters = std::move(counters);
-  row.repetitions = repetitions;
-  row.failed = failed;
-  return row;
-}
-
-// One benchmark as google/benchmark 1.7 writes it with repetitions: the iterations (figures spread
-// by -1%, 0, +1%), then mean/median/stddev/cv aggregates.
-void add_rows(json& benchmarks, const FixtureRow& row) {
-  const std::string run_name = row.name + "/manual_time";
-  auto base = [&](const std::string& name) {
-    json record = {{"name", name},
-                   {"run_name", run_name},
-                   {"family_index", 0},
-                   {"threads", 1},
-                   {"time_unit", "ms"},
-                   {"real_time", 1.0},
-                   {"cpu_time", 1.0},
-                   {"iterations", 10},
-                   {"repetitions", row.repetitions},
-                   {"per_family_instance_index", 0}};
-    if (!row.label.empty()) record["label"] = row.label;
-    return record;
-  };
-  if (row.failed) {
-    json record = base(run_name);
-    record["run_type"] = "iteration";
-    record["repetition_index"] = 0;
-    record["error_occurred"] = true;
-    record["error_message"] = "VERIFICATION FAILED: synthetic mismatch";
-    benchmarks.push_back(record);
-    return;
-  }
-  for (int i = 0; i < row.repetitions; ++i) {
-    json record = base(run_name);
-    record["run_type"] = "iteration";
-    record["repetition_index"] = i;
-    const double scale = row.repetitions == 1 ? 1.0 : 1.0 + 0.01 * (i - 1);
-    for (const auto& [key, value] : row.counters)
-      record[key] = value * scale;
-    benchmarks.push_back(record);
-  }
-  if (row.repetitions < 2) return;
-  for (const char* aggregate : {"mean", "median", "stddev", "cv"}) {
-    json record = base(run_name + "_" + aggregate);
-    record["run_type"] = "aggregate";
-    record["aggregate_name"] = aggregate;
-    for (const auto& [key, value] : row.counters) {
-      const std::string which = aggregate;
-      record[key] = which == "stddev" ? value * 0.01 : which == "cv" ? 0.01 : value;
-    }
-    benchmarks.push_back(record);
-  }
-}
-
-json synthetic_run(const std::vector<FixtureRow>& rows, const std::string& spec_id = "rtx-4070",
-                   const std::string& counterpart = "l4") {
-  json file;
-  file["context"] = {{"date", "2026-01-01T00:00:00+00:00"},
-                     {"host_name", "synthetic-host"},
-                     {"executable", "gpubench"},
-                     {"num_cpus", 2},
-                     {"library_build_type", "release"}};
-  DeviceInfo device;
-  device.name = "Synthetic GPU (test fixture)";
-  device.compute_capability = {8, 9};
-  device.sm_count = 1;
-  device.driver_version = "999.99.99";
-  device.cuda_driver_version = 99000;
-  device.cuda_runtime_version = 99000;
-  device.cublas_version = "99.0.0";
-  for (const auto& [key, value] : make_manifest(device, spec_id))
-    file["context"][key] = value;
-  file["context"]["gpu_spec_matched_by"] = "PCI device id";
-  file["context"]["counterpart_spec_id"] = counterpart;
-  file["context"]["gpubench_suites"] = "memory";
-  file["context"]["gpubench_profile"] = "quick";
-  file["benchmarks"] = json::array();
-  for (const auto& row : rows)
-    add_rows(file["benchmarks"], row);
-  return file;
-}
 
 double documented(const std::string& id, const std::string& key) {
   return *SpecDatabase::builtin().at(id).number(key);
@@ -154,11 +64,6 @@ std::vector<FixtureRow> memory_rows() {
                {{"bandwidth_gbs", 20}, {"transfer_bytes", 64 * kMiBytes}}),
       make_row("memory/stream/dot", {}, 1, true),
   };
-}
-
-std::filesystem::path write_run(const TempDir& dir, const json& run,
-                                const std::string& name = "run.json") {
-  return dir.write(name, run.dump(1));
 }
 
 const ReportRow& find_row(const Report& report, const std::string& benchmark) {
@@ -369,14 +274,16 @@ TEST(Report, WhatThisMeansUsesTheMeasuredReadBandwidthAndTheMemorySizes) {
 std::vector<FixtureRow> gemm_and_telemetry_rows() {
   std::vector<FixtureRow> rows = memory_rows();
   rows[0].counters["power_mean_w"] = 100;
+  rows[0].counters["power_window_s"] = 2;  // a sustained window: per-watt figures apply
   rows[0].counters["sm_clock_mean_mhz"] = 2000;
   rows[0].counters["sm_clock_min_mhz"] = 1900;
   rows[0].counters["temperature_max_c"] = 60;
   rows[0].label = "throttle: power cap";
   for (const double size : {1024.0, 4096.0}) {
-    rows.push_back(make_row(
-        fmt::format("gemm/cublas/fp16/{}", size),
-        {{"fp16_tensor_fp32acc_tflops", size / 1024 * 10}, {"m", size}, {"power_mean_w", 100}}));
+    rows.push_back(make_row(fmt::format("gemm/cublas/fp16_f32acc/{0}x{0}x{0}", size),
+                            {{"fp16_tensor_fp32acc_tflops", size / 1024 * 10},
+                             {"power_mean_w", 100},
+                             {"power_window_s", 1.5}}));
   }
   return rows;
 }
@@ -388,7 +295,7 @@ TEST(Report, GemmRowsGiveATrainingNoteAndTelemetryGivesEnergyPerOperation) {
                    SpecDatabase::builtin(), "");
   EXPECT_TRUE(report.has_gemm);
   EXPECT_TRUE(report.has_telemetry);
-  const ReportRow& gemm = find_row(report, "gemm/cublas/fp16/4096");
+  const ReportRow& gemm = find_row(report, "gemm/cublas/fp16_f32acc/4096x4096x4096");
   EXPECT_EQ(gemm.kind, FigureKind::kCompute);
   EXPECT_EQ(gemm.spec_key, "fp16_tensor_fp32acc_tflops");
   EXPECT_DOUBLE_EQ(*gemm.projected_counterpart,
@@ -412,7 +319,7 @@ TEST(Report, GemmRowsGiveATrainingNoteAndTelemetryGivesEnergyPerOperation) {
             std::string::npos)
       << gemm_family->projection_note;
   ASSERT_EQ(report.gemm_series.size(), 1u);
-  EXPECT_EQ(report.gemm_series[0].first, "cublas/fp16");
+  EXPECT_EQ(report.gemm_series[0].first, "cublas/fp16_f32acc");
   EXPECT_EQ(report.gemm_series[0].second.size(), 2u);
 
   const std::string meaning = joined_meaning(report);
@@ -600,11 +507,12 @@ TEST(ReportRender, PlotsAreDrawnAndEmbedded) {
   std::vector<std::string> names;
   for (const auto& plot : plots)
     names.push_back(plot.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"working_set", "roofline", "gemm"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"headline", "working_set", "roofline", "gemm", "transfers"}));
   const auto file = dir.write("report.html", render_html(report, plots, ""));
-  const auto checked = check_html(file, 3);
+  const auto checked = check_html(file, 5);
   EXPECT_EQ(checked.exit_code, 0) << checked.out;
-  EXPECT_NE(checked.out.find("ok: 3 plots"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find("ok: 5 plots"), std::string::npos) << checked.out;
 }
 
 // Screenshots the page with tests/render/screenshot_report.py (headless Chromium): exit 0 when the
@@ -626,7 +534,7 @@ TEST(ReportRender, AHeadlessBrowserDrawsTheTablesAndThePlots) {
       report, problem, std::filesystem::path(GPUBENCH_SOURCE_DIR) / "scripts" / "plot.py");
   if (!problem.empty()) GTEST_SKIP() << "no plots here: " << problem;
   const auto with_plots = dir.write("plots.html", render_html(report, plots, ""));
-  const ScriptRun shot = screenshot(with_plots, 3, dir);
+  const ScriptRun shot = screenshot(with_plots, 5, dir);
   const std::string log = read_file(dir.path() / "screenshot.log");
   if (shot.status == 77) GTEST_SKIP() << log;
   if (shot.status == -1) GTEST_SKIP() << shot.problem;
@@ -724,17 +632,20 @@ TEST(ReportGpu, AQuickRunRecordsEnvironmentAndTelemetryAndReports) {
   }
   bool saw_power = false;
   for (const MeasuredBenchmark& benchmark : summarize_benchmarks(results)) {
-    if (benchmark.name != "memory/stream/read") continue;
-    // Noise-based stopping: at least one kept sample per repetition, the noise when >= 3.
-    EXPECT_GE(benchmark.median.at("samples"), 1);
-    EXPECT_TRUE(benchmark.median.contains("throttled_samples"));
-    EXPECT_TRUE(benchmark.median.contains("converged"));
-    if (benchmark.median.at("samples") >= 3) {
-      EXPECT_GE(benchmark.median.at("noise_pct"), 0);
+    if (benchmark.name == "memory/stream/read") {
+      // Noise-based stopping: at least one kept sample per repetition, the noise when >= 3.
+      EXPECT_GE(benchmark.median.at("samples"), 1);
+      EXPECT_TRUE(benchmark.median.contains("throttled_samples"));
+      EXPECT_TRUE(benchmark.median.contains("converged"));
+      if (benchmark.median.at("samples") >= 3) {
+        EXPECT_GE(benchmark.median.at("noise_pct"), 0);
+      }
+      EXPECT_GT(benchmark.median.at("sm_clock_mean_mhz"), 0);
     }
-    EXPECT_GT(benchmark.median.at("sm_clock_mean_mhz"), 0);
+    // Power only from the sustained window, which the quick profile measures for the triad.
+    if (benchmark.name != "memory/stream/triad") continue;
     EXPECT_GT(benchmark.median.at("power_mean_w"), 0);
-    EXPECT_GT(benchmark.median.at("energy_j"), 0);
+    EXPECT_GE(benchmark.median.at("power_window_s"), kSustainedPowerWindowS);
     EXPECT_GT(benchmark.median.at("gbs_per_w"), 0);
     saw_power = true;
   }

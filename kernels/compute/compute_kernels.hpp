@@ -29,6 +29,13 @@ GPUBENCH_HD constexpr int output_words_per_thread(ComputeOp op, int sm) {
   return kMmaAccumulators * accumulator_words(op, sm);
 }
 
+// 32-bit words one latency launch writes: one warp's accumulators (tensor) or one chain's final
+// value (scalar; DFMA's is two words). Readers copy back exactly these, nothing unwritten.
+GPUBENCH_HD constexpr int latency_output_words(ComputeOp op, int sm) {
+  if (is_tensor(op)) return 32 * accumulator_words(op, sm);
+  return op == ComputeOp::kDfma ? 2 : 1;
+}
+
 // Work one throughput launch does, in FLOPs (or OPs).
 GPUBENCH_HD constexpr double launch_flops(ComputeOp op, int sm, long long blocks,
                                           long long iterations) {

@@ -254,8 +254,7 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, const Com
   const int sm = device_sm(context);
   const ComputeOp op = row.op;
   constexpr long long kIterations = 1 << 14;
-  const int words = compute::is_tensor(op) ? 32 * compute::accumulator_words(op, sm)
-                                           : (op == ComputeOp::kDfma ? 2 : 1);
+  const int words = compute::latency_output_words(op, sm);
   DeviceBuffer<std::uint32_t> out(static_cast<std::size_t>(words));
   DeviceBuffer<unsigned long long> cycles(1);
   time_launches(

@@ -42,43 +42,61 @@ CublasGemm::CublasGemm(cudaStream_t stream) : stream_(stream), workspace_(kWorks
 }
 
 CublasGemm::~CublasGemm() {
-  fp8_plans_.clear();
+  lt_plans_.clear();
   if (lt_) cublasLtDestroy(lt_);
   if (handle_) cublasDestroy(handle_);
 }
 
-bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shape) {
+std::string CublasGemm::fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape) {
   const auto multiple = [&](std::int64_t of) {
     return shape.m % of == 0 && shape.n % of == 0 && shape.k % of == 0;
   };
   switch (precision) {
     case GemmPrecision::kTf32:
     case GemmPrecision::kBf16:
-      return sm >= 80;
+      return sm >= 80 ? "" : "no TF32/BF16 tensor cores before sm_80";
     case GemmPrecision::kFp8E4m3:
-      return sm >= 89 && multiple(16);
+      if (sm < 89) return "no FP8 tensor cores before sm_89";
+      return multiple(16) ? "" : "cuBLASLt's FP8 GEMM needs m, n and k to be multiples of 16";
     case GemmPrecision::kInt8:
-      return multiple(4);
+      // cuBLASLt's IMMA kernels in the regular ordering: TN, its m (our n) and k multiples of 4,
+      // leading dimensions (k, k, our n) multiples of 4.
+      if (sm < 75) return "no INT8 tensor cores before sm_75";
+      return shape.n % 4 == 0 && shape.k % 4 == 0
+                 ? ""
+                 : "cuBLASLt's INT8 tensor-core (IMMA) GEMM needs n and k to be multiples of 4";
     default:
-      return true;
+      return "";
   }
 }
 
+bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shape) {
+  return fast_path_problem(precision, sm, shape).empty();
+}
+
 void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
-  if (precision != GemmPrecision::kFp8E4m3 || fp8_plans_.contains({m, n, k})) return;
+  const bool fp8 = precision == GemmPrecision::kFp8E4m3;
+  if ((!fp8 && precision != GemmPrecision::kInt8) || lt_plans_.contains({precision, m, n, k})) {
+    return;
+  }
   // Column-major view of row-major data: C^T (n x m) = B^T (n x k) * A^T (k x m). The first Lt
   // operand is our B stored n x k row-major, i.e. k x n column-major, used transposed ("T"); the
-  // second is A, k x m column-major ("N").
+  // second is A, k x m column-major ("N"). FP8 accumulates in FP32 and writes FP16; INT8
+  // accumulates and writes INT32 with INT32 scales.
+  const cudaDataType input = fp8 ? CUDA_R_8F_E4M3 : CUDA_R_8I;
+  const cudaDataType output = fp8 ? CUDA_R_16F : CUDA_R_32I;
   auto plan = std::make_shared<LtPlan>();
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation,
+                                                 fp8 ? CUBLAS_COMPUTE_32F : CUBLAS_COMPUTE_32I,
+                                                 fp8 ? CUDA_R_32F : CUDA_R_32I));
   const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
   GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA,
                                                        &transpose, sizeof transpose));
   GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB,
                                                        &keep, sizeof keep));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, CUDA_R_8F_E4M3, k, n, k));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, CUDA_R_8F_E4M3, k, m, k));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, CUDA_R_16F, n, m, n));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, input, k, n, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, input, k, m, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, output, n, m, n));
   cublasLtMatmulPreference_t preference = nullptr;
   GPUBENCH_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&preference));
   const std::size_t workspace = workspace_.bytes();
@@ -89,12 +107,17 @@ void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
   const cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(
       lt_, plan->operation, plan->a, plan->b, plan->c, plan->c, preference, 1, &heuristic, &found);
   cublasLtMatmulPreferenceDestroy(preference);
-  GPUBENCH_CUBLAS_CHECK(status);
-  if (found == 0) {
-    throw std::runtime_error(fmt::format("cuBLASLt has no FP8 algorithm for {}x{}x{}", m, n, k));
+  // No algorithm is an answer about the fast path, not a fault: said as such, never replaced by
+  // a slower call under the same name.
+  if (status == CUBLAS_STATUS_NOT_SUPPORTED || (status == CUBLAS_STATUS_SUCCESS && found == 0)) {
+    throw FastPathUnsupported(
+        fmt::format("not supported by the fast path: cuBLASLt has no {} TN algorithm for {}x{}x{} "
+                    "on this GPU",
+                    fp8 ? "FP8" : "INT8", m, n, k));
   }
+  GPUBENCH_CUBLAS_CHECK(status);
   plan->algo = heuristic.algo;
-  fp8_plans_[{m, n, k}] = plan;
+  lt_plans_[{precision, m, n, k}] = plan;
 }
 
 void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b,
@@ -125,18 +148,16 @@ void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* 
                                          CUBLAS_GEMM_DEFAULT));
       return;
     }
-    case GemmPrecision::kInt8: {
-      const std::int32_t one_i = 1, zero_i = 0;
-      GPUBENCH_CUBLAS_CHECK(cublasGemmEx(handle_, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &one_i, b,
-                                         CUDA_R_8I, n, a, CUDA_R_8I, k, &zero_i, c, CUDA_R_32I, n,
-                                         CUBLAS_COMPUTE_32I, CUBLAS_GEMM_DEFAULT));
-      return;
-    }
+    case GemmPrecision::kInt8:
     case GemmPrecision::kFp8E4m3: {
-      const auto plan = fp8_plans_.find({m, n, k});
-      if (plan == fp8_plans_.end()) throw std::logic_error("FP8 GEMM called before prepare()");
+      const auto plan = lt_plans_.find({precision, m, n, k});
+      if (plan == lt_plans_.end()) throw std::logic_error("cuBLASLt GEMM called before prepare()");
       const LtPlan& p = *plan->second;
-      GPUBENCH_CUBLAS_CHECK(cublasLtMatmul(lt_, p.operation, &one, b, p.a, a, p.b, &zero, c, p.c, c,
+      const std::int32_t one_i = 1, zero_i = 0;  // INT8's scales are INT32
+      const bool int8 = precision == GemmPrecision::kInt8;
+      const void* alpha = int8 ? static_cast<const void*>(&one_i) : &one;
+      const void* beta = int8 ? static_cast<const void*>(&zero_i) : &zero;
+      GPUBENCH_CUBLAS_CHECK(cublasLtMatmul(lt_, p.operation, alpha, b, p.a, a, p.b, beta, c, p.c, c,
                                            p.c, &p.algo, workspace_.get(), workspace_.bytes(),
                                            stream_));
       return;

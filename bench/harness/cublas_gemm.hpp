@@ -1,13 +1,17 @@
 #pragma once
-// The library references of the GEMM suite: cuBLAS (cublasGemmEx) for FP32, TF32, FP16, BF16 and
-// INT8, and cuBLASLt (cublasLtMatmul, TN, FP16 output) for FP8 e4m3. Handles, the workspace and
-// each shape's FP8 plan are made before timing; gemm() only enqueues.
+// The library references of the GEMM suite: cuBLAS (cublasGemmEx) for FP32, TF32, FP16 and BF16,
+// and cuBLASLt (cublasLtMatmul, TN) for FP8 e4m3 (FP16 out) and INT8 (INT32 out), the layout their
+// tensor-core kernels take (cublasGemmEx's NN INT8 ran a WMMA kernel at 6% of an H200's INT8
+// peak). Handles, the workspace and each cuBLASLt shape's plan (its algorithm chosen by cuBLASLt's
+// heuristic) are made before timing; gemm() only enqueues.
 
 #include <cublasLt.h>
 #include <cublas_v2.h>
 
 #include <map>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 
 #include "harness/device_buffer.hpp"
@@ -22,15 +26,18 @@ class CublasGemm {
   CublasGemm(const CublasGemm&) = delete;
   CublasGemm& operator=(const CublasGemm&) = delete;
 
-  // Whether cuBLAS can run `precision` on this shape and architecture (sm as 89): FP8 needs
-  // sm_89+ and dimensions that are multiples of 16; INT8 multiples of 4.
+  // Why the fast path cannot take `precision` on this shape and architecture (sm as 89), or ""
+  // when it can: FP8 needs sm_89+ and m, n, k multiples of 16; INT8 sm_75+ and n, k multiples
+  // of 4. Such shapes are reported, never run on a slower path under the same name.
+  static std::string fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape);
   static bool supports(GemmPrecision precision, int sm, const GemmShape& shape);
 
-  // Prepares what gemm() needs for this shape (the FP8 plan); call before timing.
+  // Prepares what gemm() needs for this shape (the cuBLASLt plan, its algorithm chosen by
+  // heuristic); call before timing. Throws FastPathUnsupported when cuBLASLt has no algorithm.
   void prepare(GemmPrecision precision, int m, int n, int k);
 
-  // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8, where
-  // it is given transposed (n x k, the "TN" layout cuBLASLt requires).
+  // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8 and
+  // INT8, where it is given transposed (n x k: the "TN" layout cuBLASLt's kernels take).
   void gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b, void* c);
 
  private:
@@ -39,7 +46,13 @@ class CublasGemm {
   cublasHandle_t handle_ = nullptr;
   cublasLtHandle_t lt_ = nullptr;
   DeviceBuffer<unsigned char> workspace_;
-  std::map<std::tuple<int, int, int>, std::shared_ptr<LtPlan>> fp8_plans_;
+  std::map<std::tuple<GemmPrecision, int, int, int>, std::shared_ptr<LtPlan>> lt_plans_;
+};
+
+// The library has no fast-path kernel for a shape: a reason, not a failed check.
+class FastPathUnsupported : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 }  // namespace gpubench

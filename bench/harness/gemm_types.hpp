@@ -38,9 +38,9 @@ inline gemm::ElementType gemm_output_type(GemmPrecision precision) {
   }
 }
 
-// cuBLASLt's FP8 GEMM is TN only: B is given as n x k.
+// cuBLASLt's FP8 and INT8 tensor-core GEMMs are TN: B is given as n x k.
 inline bool gemm_b_transposed(GemmPrecision precision) {
-  return precision == GemmPrecision::kFp8E4m3;
+  return precision == GemmPrecision::kFp8E4m3 || precision == GemmPrecision::kInt8;
 }
 
 }  // namespace gpubench

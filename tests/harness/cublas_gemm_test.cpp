@@ -19,6 +19,7 @@
 #include "harness/device_buffer.hpp"
 #include "harness/gemm_types.hpp"
 #include "kernels/common/cuda_check.hpp"
+#include "model/profile.hpp"
 #include "support/gemm_reference.hpp"
 #include "support/test_support.hpp"
 
@@ -92,6 +93,30 @@ std::vector<double> b_as_k_by_n(const std::vector<double>& b, bool transposed, i
   return out;
 }
 
+// The fast path's shape rules, on the CPU: what cuBLASLt's INT8 (IMMA, TN) and FP8 kernels take,
+// and a reason for what they do not.
+TEST(CublasGemm, TheFastPathSaysWhyItCannotTakeAShape) {
+  const GemmShape odd{7, 9, 13, "odd", ""}, x4{36, 124, 68, "x4", ""},
+      decode{1, 4096, 4096, "", ""};
+  EXPECT_TRUE(CublasGemm::supports(GemmPrecision::kInt8, 89, x4));
+  EXPECT_TRUE(CublasGemm::supports(GemmPrecision::kInt8, 89, decode)) << "m = 1 is cuBLASLt's n";
+  const std::string why = CublasGemm::fast_path_problem(GemmPrecision::kInt8, 89, odd);
+  EXPECT_NE(why.find("multiples of 4"), std::string::npos) << why;
+  EXPECT_FALSE(CublasGemm::supports(GemmPrecision::kInt8, 89, {8, 6, 8, "", ""})) << "n = 6";
+  EXPECT_FALSE(CublasGemm::supports(GemmPrecision::kInt8, 89, {8, 8, 6, "", ""})) << "k = 6";
+  EXPECT_TRUE(CublasGemm::supports(GemmPrecision::kInt8, 89, {6, 8, 8, "", ""})) << "m free";
+  EXPECT_NE(CublasGemm::fast_path_problem(GemmPrecision::kInt8, 70, x4).find("sm_75"),
+            std::string::npos);
+  EXPECT_NE(CublasGemm::fast_path_problem(GemmPrecision::kFp8E4m3, 86, x4).find("sm_89"),
+            std::string::npos);
+  EXPECT_TRUE(CublasGemm::fast_path_problem(GemmPrecision::kFp16Fp32Acc, 75, odd).empty());
+  // Every shape the suite runs for INT8 is on the fast path.
+  for (const GemmShape& shape : gemm_shapes(full_profile(), std::int64_t{1} << 40, 1, 4)) {
+    if (shape.family == "resnet") continue;  // the suite runs no INT8 ResNet shape
+    EXPECT_TRUE(CublasGemm::supports(GemmPrecision::kInt8, 89, shape)) << shape.name;
+  }
+}
+
 TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {
   GPUBENCH_REQUIRE_GPU();
   int device = 0;
@@ -102,10 +127,11 @@ TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {
   OwnedStream stream;
   CublasGemm cublas(stream.get());
   // Odd everything; m = 1 (a decode step); then multiples of 16 (FP8) and of 4 (INT8) that are
-  // not multiples of any tile.
+  // not multiples of any tile, and INT8 with an odd m (cuBLASLt's n, which it does not restrict).
   const GemmShape shapes[] = {{7, 9, 13, "odd", ""},     {65, 31, 47, "odd", ""},
                               {1, 200, 129, "odd", ""},  {48, 80, 32, "x16", ""},
-                              {144, 48, 272, "x16", ""}, {36, 124, 68, "x4", ""}};
+                              {144, 48, 272, "x16", ""}, {36, 124, 68, "x4", ""},
+                              {1, 200, 128, "x4", ""},   {37, 20, 44, "x4", ""}};
   int checked = 0;
   for (const GemmPrecision precision : all_gemm_precisions()) {
     const GemmPrecisionInfo& info = gemm_precision_info(precision);
@@ -150,8 +176,8 @@ TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {
       ++checked;
     }
   }
-  // FP32, TF32, FP16 x2 and BF16 everywhere; INT8 (and FP8 on sm_89+) on their shapes.
-  EXPECT_GE(checked, 5 * 3 + 1);
+  // FP32, TF32, FP16 x2 and BF16 everywhere; INT8 on its three shapes (and FP8 on sm_89+).
+  EXPECT_GE(checked, 5 * 8 + 3);
 }
 
 }  // namespace

@@ -135,10 +135,12 @@ struct GemmOperands {
 };
 
 // The kernels one n^3 cuBLAS GEMM of this precision ran, as CUPTI recorded them.
-KernelInspection cublas_kernels(GemmPrecision precision, int n, std::size_t element_bytes) {
+KernelInspection cublas_kernels(GemmPrecision precision, int n, std::size_t element_bytes,
+                                std::size_t output_bytes = 0) {
   OwnedStream stream;
   CublasGemm cublas(stream.get());
-  GemmOperands operands(n, n, n, element_bytes, element_bytes);
+  GemmOperands operands(n, n, n, element_bytes, output_bytes ? output_bytes : element_bytes);
+  cublas.prepare(precision, n, n, n);
   CuptiInspector inspector;
   return inspector.record_kernels(
       [&](cudaStream_t) {
@@ -167,6 +169,18 @@ TEST(CuptiInspectorGpu, CublasHgemmRunsATensorCoreKernel) {
   ASSERT_FALSE(inspection.kernel_names.empty()) << inspection.kernels_problem;
   EXPECT_EQ(all_tensor_core(inspection.kernel_names), std::optional<bool>(true))
       << "kernels:" << joined(inspection.kernel_names);
+}
+
+// INT8 goes through cuBLASLt's TN layout to an IMMA kernel; cublasGemmEx's NN call ran
+// cutlass_80_wmma_tensorop_i161616gemm on an H200, at 6% of the INT8 peak.
+TEST(CuptiInspectorGpu, CublasInt8RunsATensorCoreKernelNotTheWmmaFallback) {
+  GPUBENCH_REQUIRE_GPU();
+  const KernelInspection inspection = cublas_kernels(GemmPrecision::kInt8, 1024, 1, 4);
+  ASSERT_FALSE(inspection.kernel_names.empty()) << inspection.kernels_problem;
+  EXPECT_EQ(all_tensor_core(inspection.kernel_names), std::optional<bool>(true))
+      << "kernels:" << joined(inspection.kernel_names);
+  for (const std::string& name : inspection.kernel_names)
+    EXPECT_EQ(name.find("wmma"), std::string::npos) << name;
 }
 
 // Either the driver lets CUPTI read the counters and the tensor pipe was busy for part of an

@@ -263,13 +263,17 @@ void register_gemm_suite(SuiteContext& context) {
           (shape.family == "resnet" && p == GemmPrecision::kFp32 &&
            row.implementation == Implementation::kCublas);
       if (!runs_here) continue;
-      if (row.implementation == Implementation::kCublas &&
-          !CublasGemm::supports(row.precision, sm, shape)) {
-        continue;
+      const std::string name = fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
+                                           info.name, shape.name);
+      if (row.implementation == Implementation::kCublas) {
+        if (const std::string problem = CublasGemm::fast_path_problem(row.precision, sm, shape);
+            !problem.empty()) {
+          fmt::print(stderr, "gpubench: {}: not supported by the fast path ({}); not run.\n", name,
+                     problem);
+          continue;
+        }
       }
-      register_timed_benchmark(fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
-                                           info.name, shape.name),
-                               benchmark::kMicrosecond,
+      register_timed_benchmark(name, benchmark::kMicrosecond,
                                [&context, suite, row, shape](benchmark::State& state) {
                                  gemm_benchmark(state, context, *suite, row, shape);
                                });

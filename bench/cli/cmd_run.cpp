@@ -21,9 +21,11 @@
 #include <vector>
 
 #include "analysis/environment_check.hpp"
+#include "analysis/reasons.hpp"
 #include "analysis/run_summary.hpp"
 #include "cli/commands.hpp"
 #include "cli/probe.hpp"
+#include "gpubench/counters.hpp"
 #include "harness/progress.hpp"
 #include "harness/registration.hpp"
 #include "harness/suites/suites.hpp"
@@ -114,6 +116,7 @@ struct RunCommandOptions {
   bool no_inspect = false;
   std::string filter;  // --filter: a regular expression over benchmark names
   bool verbose = false;
+  bool strict = false;
 };
 
 // The device, its documented sheet and the counterpart's, and the run's profile: everything the
@@ -229,7 +232,40 @@ BenchmarksRun run_selected(const RunCommandOptions& options, const Profile& prof
   return run;
 }
 
-// Non-finite statistics as null, and the run's wall time (only known now) joins the manifest.
+// Writes "reasons" (analysis/reasons.hpp) into every figure of the file: the vocabulary names
+// of why it falls short of its peak, an empty list when it does not.
+void add_reasons(nlohmann::ordered_json& file, const ResultsFile& parsed) {
+  const ReasonContext context = reason_context(parsed, SpecDatabase::builtin());
+  auto& benchmarks = file["benchmarks"];
+  for (std::size_t i = 0; i < parsed.benchmarks.size() && i < benchmarks.size(); ++i) {
+    const BenchmarkRecord& record = parsed.benchmarks[i];
+    if (record.error_occurred || !record_takes_reasons(record)) continue;
+    benchmarks[i]["reasons"] = record_reasons(record, context);
+  }
+}
+
+// Lists the benchmarks with a repetition measured on a shared GPU; true when there are any.
+bool warn_contended(const ResultsFile& results, bool strict) {
+  std::set<std::string> names;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    const auto it = record.counters.find(std::string(counters::kContended));
+    if (record.run_type != "aggregate" && it != record.counters.end() && it->second > 0) {
+      names.insert(record.run_name);
+    }
+  }
+  if (names.empty()) return false;
+  fmt::print(stderr,
+             "gpubench: {} benchmark{} measured while another process or activity shared the "
+             "GPU (contended: the figures describe the sharing){}:\n",
+             names.size(), names.size() == 1 ? " was" : "s were",
+             strict ? "; --strict makes this a failure" : "");
+  for (const auto& name : names)
+    fmt::print(stderr, "  {}\n", name);
+  return true;
+}
+
+// Non-finite statistics as null, the run's wall time (only known now) joins the manifest, and
+// each figure gets its reasons.
 void complete_results_file(const std::filesystem::path& path, double run_wall_s) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -244,18 +280,22 @@ void complete_results_file(const std::filesystem::path& path, double run_wall_s)
   // The quick <= 20 s and full <= 120 s targets are read from it.
   auto file = nlohmann::ordered_json::parse(json_text);
   file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
+  add_reasons(file, parse_results(json_text, path));
   write_file_atomically(path, file.dump(2));
 }
 
 ExitCode print_outcome(const ResultsFile& results, const BenchmarksRun& run, const Profile& profile,
-                       const std::filesystem::path& target) {
+                       const std::filesystem::path& target, bool strict) {
   std::set<std::string> failed;
   for (const BenchmarkRecord& record : results.benchmarks) {
     if (record.error_occurred) failed.insert(record.run_name + ": " + record.error_message);
   }
   fmt::print("\n{}\n{} benchmarks ({} profile) in {:.1f} s. Results: {}\n",
              format_run_summary(results), run.selected, profile.name, run.wall_s, target.string());
-  if (failed.empty()) return ExitCode::kOk;
+  const bool contended = warn_contended(results, strict);
+  if (failed.empty()) {
+    return strict && contended ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
+  }
   fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
              failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");
   for (const auto& failure : failed)
@@ -295,7 +335,7 @@ ExitCode run(const RunCommandOptions& options) {
   complete_results_file(temporary.path(), benchmarks_run.wall_s);
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
-  return print_outcome(results, benchmarks_run, profile, target);
+  return print_outcome(results, benchmarks_run, profile, target, options.strict);
 }
 
 }  // namespace
@@ -324,6 +364,8 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                       "--filter 'memory/stream|gemm/cublas/fp16'");
   command->add_flag("--verbose", options->verbose,
                     "Also print google/benchmark's context and result tables");
+  command->add_flag("--strict", options->strict,
+                    "Exit 1 when any figure was measured while the GPU was shared (contended)");
   command->callback([options, &result] { result = run(*options); });
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 
@@ -76,6 +77,11 @@ class SuiteContext {
   // or the device is unavailable, so sampling becomes a no-op.
   const TelemetrySource* telemetry();
 
+  // True the first time it is asked for `benchmark`: its one sustained power window.
+  bool claim_sustained_window(const std::string& benchmark) {
+    return sustained_windows_.insert(benchmark).second;
+  }
+
  private:
   DeviceInfo device_;
   SpecSheet sheet_;
@@ -86,6 +92,7 @@ class SuiteContext {
   DeviceBuffer<unsigned char> l2_flush_;
   std::string cache_key_;
   std::any cache_;
+  std::set<std::string> sustained_windows_;
   bool telemetry_opened_ = false;
   std::unique_ptr<TelemetrySource> telemetry_;
 };

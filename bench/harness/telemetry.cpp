@@ -26,8 +26,17 @@ TelemetrySampler::~TelemetrySampler() {
 }
 
 void TelemetrySampler::take_sample() {
-  TelemetrySample sample = source_->sample();
-  sample.time_s = seconds_since_start();
+  const double now_s = seconds_since_start();
+  bool with_processes = false;
+  {
+    // The sampling thread and readings(true) both sample: one of them claims the process query.
+    const std::lock_guard lock(mutex_);
+    with_processes =
+        last_process_sample_s_ < 0 || now_s - last_process_sample_s_ >= kProcessPeriodS;
+    if (with_processes) last_process_sample_s_ = now_s;
+  }
+  TelemetrySample sample = with_processes ? source_->sample_with_processes() : source_->sample();
+  sample.time_s = now_s;
   const std::lock_guard lock(mutex_);
   samples_.push_back(sample);
 }
@@ -64,8 +73,6 @@ void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& sum
   put(counters::kSmClockMeanMhz, summary.sm_clock_mean_mhz);
   put(counters::kSmClockMinMhz, summary.sm_clock_min_mhz);
   put(counters::kMemoryClockMhz, summary.memory_clock_mhz);
-  put(counters::kPowerMeanW, summary.power_mean_w);
-  put(counters::kEnergyJ, summary.energy_j);
   put(counters::kTemperatureMaxC, summary.temperature_max_c);
 }
 

@@ -16,7 +16,9 @@ namespace gpubench {
 
 class TelemetrySampler {
  public:
-  // Samples `source` now, every `period`, and once more at stop(). A null source samples nothing.
+  static constexpr double kProcessPeriodS = 0.1;
+  // Samples `source` now, every `period`, and once more at stop(); the compute processes and their
+  // SM use (for contention) at most every kProcessPeriodS. A null source samples nothing.
   explicit TelemetrySampler(const TelemetrySource* source,
                             std::chrono::milliseconds period = std::chrono::milliseconds(10));
   ~TelemetrySampler();
@@ -36,6 +38,7 @@ class TelemetrySampler {
  private:
   void take_sample();
   const TelemetrySource* source_;
+  double last_process_sample_s_ = -1;  // when the compute processes were last asked for
   std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;
@@ -45,9 +48,10 @@ class TelemetrySampler {
   std::thread thread_;
 };
 
-// sm_clock_mean_mhz, sm_clock_min_mhz, memory_clock_mhz, power_mean_w, energy_j and
-// temperature_max_c where the summary has them (the throttle reasons go into the label: see
-// timing.hpp). A summary of no samples adds nothing.
+// sm_clock_mean_mhz, sm_clock_min_mhz, memory_clock_mhz and temperature_max_c where the summary
+// has them (the throttle reasons go into the label: see timing.hpp). Never power or energy: a
+// repetition's few milliseconds read NVML's lagging average of the card's previous state (see
+// power_window.hpp). A summary of no samples adds nothing.
 void add_telemetry_counters(benchmark::State& state, const TelemetrySummary& summary);
 
 }  // namespace gpubench

@@ -1,10 +1,14 @@
 #include "harness/timing.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include "gpubench/counters.hpp"
 #include "harness/device_buffer.hpp"
+#include "harness/power_window.hpp"
 #include "harness/progress.hpp"
 #include "harness/telemetry.hpp"
+#include "model/contention.hpp"
 #include "model/sample_series.hpp"
 #include "platform/nvml_library.hpp"
 
@@ -22,6 +26,7 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   OwnedEvent start;
   OwnedEvent stop;
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
+  std::vector<BusyInterval> launches;             // gpubench's own work, for contention
   SampleSummary summary;
   for (auto _ : state) {
     const auto reference = context.throttle_reference_clock();
@@ -36,6 +41,7 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
       GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
       GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
       const double end_s = sampler.seconds_since_start();
+      launches.push_back({begin_s, end_s});
       float milliseconds = 0;
       GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
       series.add(TimedSample{.seconds = milliseconds / 1e3, .begin_s = begin_s, .end_s = end_s},
@@ -45,9 +51,27 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
     summary = series.summarize(sampler.readings(/*take_one_now=*/true));
     state.SetIterationTime(summary.median_seconds);
   }
-  const TelemetrySummary telemetry = summarize_telemetry(sampler.stop());
+  const double timed_end_s = sampler.seconds_since_start();
+  const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
+  if (!policy.sustained_power_for.empty() && !interrupted() &&
+      context.claim_sustained_window(policy.sustained_power_for)) {
+    add_sustained_power_counters(
+        state, policy.sustained_power_for,
+        run_sustained_window(context, enqueue, sampler, summary.median_seconds),
+        summary.median_seconds);
+  }
+  sampler.stop();
+  const TelemetrySummary telemetry = summarize_telemetry(timed_samples);
   add_telemetry_counters(state, telemetry);
   timed.label = throttle_label(telemetry.clock_event_reasons);
+  const ContentionFinding contention = detect_contention(
+      timed_samples, launches, static_cast<std::uint32_t>(::getpid()), 0, timed_end_s);
+  if (contention.contended) {
+    timed.contended = true;
+    state.counters[std::string(counters::kContended)] = 1;
+    const std::string text = "contended: " + contention.reason;
+    timed.label = timed.label.empty() ? text : timed.label + "; " + text;
+  }
   if (!timed.label.empty()) state.SetLabel(timed.label);
   if (policy.measure_sm_clock)
     counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();

@@ -24,6 +24,10 @@ struct TimingPolicy {
   int warm_up_launches = 2;      // before the first repetition's samples (see current_repetition)
   bool flush_l2 = false;         // overwrite L2 (outside the events) before each timed launch
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
+  // A headline benchmark's name: once per benchmark, a dedicated sustained window after the
+  // timed repetition gives its power and energy (power_window.hpp). Empty for the others, which
+  // report neither.
+  std::string sustained_power_for{};
 };
 
 // What time_launches measured in its (last) repetition: the median of the kept samples.
@@ -32,7 +36,8 @@ struct TimedLaunches {
   double relative_spread = 0;  // relative IQR of the kept samples
   std::size_t samples = 0;     // kept
   std::size_t throttled = 0;   // taken below 75% of the reference SM clock, dropped
-  std::string label;           // "throttle: ..." when NVML saw clocks held down, else empty
+  std::string label;       // "throttle: ..." and "contended: ..." when NVML saw either, else empty
+  bool contended = false;  // the GPU was shared during the repetition (model/contention.hpp)
 };
 
 // The benchmark's counter named `name` (one of gpubench::counters, so a misspelt name does not
@@ -47,9 +52,11 @@ void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_
 
 // Times launches of `enqueue` with CUDA events, one per sample, until the noise-based stopping
 // rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mean_mhz,
-// power_mean_w, energy_j, ...; see telemetry.hpp). Adds the counters samples, throttled_samples,
-// noise_pct (relative IQR of the kept samples, percent, from 3 samples on) and converged (1 when
-// the samples agreed to within the target before the budget ran out).
+// temperature_max_c, ...; see telemetry.hpp), and watching for other work on the GPU (contended
+// = 1 and a label when it was shared). Adds the counters samples, throttled_samples, noise_pct
+// (relative IQR of the kept samples, percent, from 3 samples on) and converged (1 when the samples
+// agreed to within the target before the budget ran out); with policy.sustained_power, power and
+// energy from a sustained window.
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy = {});
 

@@ -21,6 +21,7 @@ struct NvmlDeviceReport {
   std::optional<unsigned> memory_clock_max_mhz;
   std::optional<double> power_limit_w;
   std::optional<double> power_default_limit_w;
+  std::optional<double> enforced_power_limit_w;  // what the board holds to now
   std::optional<unsigned> temperature_c;
   std::optional<bool> persistence_mode;
   std::optional<bool> ecc_enabled;

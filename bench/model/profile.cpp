@@ -17,6 +17,7 @@ const Profile& quick_profile() {
       .gemm_llm_layers = {"attn_proj"},
       .gemm_llm_tokens = {1, 2048},
       .gemm_resnet_layers = {"resnet_conv4_3x3"},
+      .power_every_gemm_precision = false,
   };
   return profile;
 }
@@ -39,6 +40,7 @@ const Profile& full_profile() {
                           "mlp_down_14336"},
       .gemm_llm_tokens = {1, 16, 128, 2048},
       .gemm_resnet_layers = {"resnet_conv2_3x3", "resnet_conv4_3x3", "resnet_conv5_3x3"},
+      .power_every_gemm_precision = true,
   };
   return profile;
 }

@@ -31,6 +31,9 @@ struct Profile {
   std::vector<std::string_view> gemm_llm_layers;
   std::vector<std::int64_t> gemm_llm_tokens;
   std::vector<std::string_view> gemm_resnet_layers;
+  // Sustained power windows (model/sustained_power.hpp) for the largest square GEMM of every
+  // cuBLAS precision; false: of FP16 with FP32 accumulate only. (Triad and FFMA always.)
+  bool power_every_gemm_precision = true;
 };
 
 // A few sizes and three repetitions: a check of a card in about 20 s on an H200-class card.

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 #include <nvml.h>
 
+#include <algorithm>
+#include <atomic>
 #include <initializer_list>
 
 #include "gpubench/errors.hpp"
@@ -43,6 +45,9 @@ struct NvmlLibrary::Api {
   decltype(&nvmlDeviceGetDisplayActive) display_active = nullptr;
   // _v3, or _v2 on older drivers: both fill nvmlProcessInfo_v2_t.
   decltype(&nvmlDeviceGetComputeRunningProcesses_v3) compute_processes = nullptr;
+  decltype(&nvmlDeviceGetEnforcedPowerLimit) enforced_power_limit = nullptr;
+  decltype(&nvmlDeviceGetUtilizationRates) utilization = nullptr;
+  decltype(&nvmlDeviceGetProcessUtilization) process_utilization = nullptr;
 };
 #pragma GCC diagnostic pop
 
@@ -87,15 +92,42 @@ constexpr ReasonName kReasonNames[] = {
     {nvmlClocksEventReasonDisplayClockSetting, "display clock setting"},
 };
 
+// Every process with a compute context: asks with room for a few, then again with the count NVML
+// says it needs.
+nvmlReturn_t compute_process_ids(const NvmlLibrary::Api& api, nvmlDevice_t device,
+                                 std::vector<std::uint32_t>& ids) {
+  std::vector<nvmlProcessInfo_v2_t> processes(8);
+  nvmlReturn_t status = NVML_ERROR_INSUFFICIENT_SIZE;
+  for (int attempt = 0; attempt < 3 && status == NVML_ERROR_INSUFFICIENT_SIZE; ++attempt) {
+    unsigned count = static_cast<unsigned>(processes.size());
+    status = api.compute_processes(device, &count, processes.data());
+    if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
+      processes.resize(count + 8);
+    } else if (status == NVML_SUCCESS) {
+      ids.clear();
+      for (unsigned i = 0; i < count; ++i)
+        ids.push_back(processes[i].pid);
+    }
+  }
+  return status;
+}
+
 class NvmlTelemetrySource : public TelemetrySource {
  public:
   NvmlTelemetrySource(std::unique_ptr<NvmlLibrary> library, nvmlDevice_st* device)
       : library_(std::move(library)), device_(device) {}
   TelemetrySample sample() const override { return library_->sample(device_); }
+  TelemetrySample sample_with_processes() const override {
+    return library_->sample(device_, &last_utilization_us_);
+  }
+  std::optional<double> enforced_power_limit_w() const override {
+    return library_->enforced_power_limit_w(device_);
+  }
 
  private:
   std::unique_ptr<NvmlLibrary> library_;
   nvmlDevice_st* device_;
+  mutable std::atomic<unsigned long long> last_utilization_us_{0};
 };
 
 }  // namespace
@@ -134,7 +166,11 @@ std::unique_ptr<TelemetrySource> open_nvml_telemetry(std::string_view pci_bus_id
       problem = fmt::format("NVML does not know the GPU at {}", pci_bus_id);
       return nullptr;
     }
-    return std::make_unique<NvmlTelemetrySource>(std::move(library), *device);
+    auto source = std::make_unique<NvmlTelemetrySource>(std::move(library), *device);
+    // The first per-process query returns the driver's whole sample buffer, which may hold
+    // processes that finished before gpubench started: take it now and discard it.
+    (void)source->sample_with_processes();
+    return source;
   } catch (const UserError& error) {
     problem = error.what();
     return nullptr;
@@ -181,6 +217,9 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string_view library) {
       handle,
       {"nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2"},
       api->compute_processes);
+  resolve_optional(handle, {"nvmlDeviceGetEnforcedPowerLimit"}, api->enforced_power_limit);
+  resolve_optional(handle, {"nvmlDeviceGetUtilizationRates"}, api->utilization);
+  resolve_optional(handle, {"nvmlDeviceGetProcessUtilization"}, api->process_utilization);
 
   const nvmlReturn_t status = api->init();
   if (status != NVML_SUCCESS) {
@@ -284,23 +323,13 @@ NvmlDeviceReport NvmlLibrary::query_device(std::string_view pci_bus_id) const {
                    [&] { report.clock_event_reasons = reasons; });
   }
   if (api_->compute_processes) {
-    // Asks with room for a few, then again with the count NVML says it needs.
-    std::vector<nvmlProcessInfo_v2_t> processes(8);
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      unsigned count = static_cast<unsigned>(processes.size());
-      const nvmlReturn_t status = api_->compute_processes(device, &count, processes.data());
-      if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
-        processes.resize(count + 8);
-        continue;
-      }
-      query_optional("compute processes", status, [&] {
-        std::vector<std::uint32_t> ids;
-        for (unsigned i = 0; i < count; ++i)
-          ids.push_back(processes[i].pid);
-        report.compute_process_ids = std::move(ids);
-      });
-      break;
-    }
+    std::vector<std::uint32_t> ids;
+    query_optional("compute processes", compute_process_ids(*api_, device, ids),
+                   [&] { report.compute_process_ids = std::move(ids); });
+  }
+  if (api_->enforced_power_limit) {
+    query("enforced power limit", api_->enforced_power_limit(device, &value),
+          [&] { report.enforced_power_limit_w = value / 1000.0; });
   }
   return report;
 }
@@ -312,7 +341,8 @@ std::optional<nvmlDevice_st*> NvmlLibrary::device_handle(std::string_view pci_bu
   return device;
 }
 
-TelemetrySample NvmlLibrary::sample(nvmlDevice_st* device) const {
+TelemetrySample NvmlLibrary::sample(nvmlDevice_st* device,
+                                    std::atomic<unsigned long long>* last_utilization_us) const {
   TelemetrySample sample;
   unsigned value = 0;
   if (api_->power_usage && api_->power_usage(device, &value) == NVML_SUCCESS) {
@@ -331,7 +361,53 @@ TelemetrySample NvmlLibrary::sample(nvmlDevice_st* device) const {
   if (api_->clock_event_reasons && api_->clock_event_reasons(device, &reasons) == NVML_SUCCESS) {
     sample.clock_event_reasons = reasons;
   }
+  nvmlUtilization_t utilization{};
+  if (api_->utilization && api_->utilization(device, &utilization) == NVML_SUCCESS) {
+    sample.gpu_busy_pct = utilization.gpu;
+  }
+  if (last_utilization_us != nullptr) add_process_activity(device, *last_utilization_us, sample);
   return sample;
+}
+
+void NvmlLibrary::add_process_activity(nvmlDevice_st* device,
+                                       std::atomic<unsigned long long>& last_utilization_us,
+                                       TelemetrySample& sample) const {
+  std::vector<std::uint32_t> ids;
+  if (api_->compute_processes && compute_process_ids(*api_, device, ids) == NVML_SUCCESS) {
+    sample.compute_process_ids = std::move(ids);
+  }
+  if (!api_->process_utilization) return;
+  // Samples since the previous query; NOT_FOUND means there were none (nobody used the SMs).
+  std::vector<nvmlProcessUtilizationSample_t> uses(16);
+  unsigned count = static_cast<unsigned>(uses.size());
+  const unsigned long long since = last_utilization_us.load();
+  nvmlReturn_t status = api_->process_utilization(device, uses.data(), &count, since);
+  if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
+    uses.resize(count + 16);
+    count = static_cast<unsigned>(uses.size());
+    status = api_->process_utilization(device, uses.data(), &count, since);
+  }
+  if (status == NVML_ERROR_NOT_FOUND) {
+    sample.process_sm_pct.emplace();
+  } else if (status == NVML_SUCCESS) {
+    std::vector<ProcessSmUtilization> shares;
+    unsigned long long newest = since;
+    for (unsigned i = 0; i < count; ++i) {
+      shares.push_back({uses[i].pid, static_cast<double>(uses[i].smUtil)});
+      newest = std::max(newest, uses[i].timeStamp);
+    }
+    last_utilization_us.store(newest);
+    sample.process_sm_pct = std::move(shares);
+  }
+}
+
+std::optional<double> NvmlLibrary::enforced_power_limit_w(nvmlDevice_st* device) const {
+  unsigned milliwatts = 0;
+  if (api_->enforced_power_limit &&
+      api_->enforced_power_limit(device, &milliwatts) == NVML_SUCCESS) {
+    return milliwatts / 1000.0;
+  }
+  return std::nullopt;
 }
 
 }  // namespace gpubench

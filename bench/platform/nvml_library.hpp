@@ -2,6 +2,7 @@
 // The one place that talks to NVML. The library is loaded at run time (dlopen) rather than linked,
 // so gpubench starts on machines without an NVIDIA driver and says what is missing instead.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,14 +35,22 @@ class NvmlLibrary {
 
   // A handle for repeated telemetry reads; empty when NVML does not know the bus id.
   std::optional<nvmlDevice_st*> device_handle(std::string_view pci_bus_id) const;
-  // Power, energy counter, SM and memory clocks, temperature and clock-event reasons now; each
-  // field empty when this driver or board does not report it. Thread-safe (NVML is).
-  TelemetrySample sample(nvmlDevice_st* device) const;
+  // Power, energy counter, SM and memory clocks, temperature, clock-event reasons and GPU
+  // utilization now; each field empty when this driver or board does not report it. With
+  // last_utilization_us also the compute processes and their SM use since that NVML timestamp
+  // (advanced to the newest seen). Thread-safe (NVML is).
+  TelemetrySample sample(nvmlDevice_st* device,
+                         std::atomic<unsigned long long>* last_utilization_us = nullptr) const;
+  // The power limit the board enforces now; empty when not reported.
+  std::optional<double> enforced_power_limit_w(nvmlDevice_st* device) const;
 
   struct Api;  // resolved function pointers (defined in the .cpp, where nvml.h is included)
 
  private:
   NvmlLibrary(void* handle, std::unique_ptr<Api> api);
+  void add_process_activity(nvmlDevice_st* device,
+                            std::atomic<unsigned long long>& last_utilization_us,
+                            TelemetrySample& sample) const;
   void* handle_;
   std::unique_ptr<Api> api_;
 };

@@ -110,7 +110,14 @@ TEST(RunCommandGpu, QuickComputeSuiteWritesVerifiedFigures) {
   for (const BenchmarkRecord& record : results.benchmarks) {
     EXPECT_FALSE(record.error_occurred) << record.name << ": " << record.error_message;
     if (record.aggregate_name != "median") continue;
-    if (record.run_name.rfind("compute/peak/fp32_ffma", 0) == 0) {
+    const bool ffma = record.run_name.rfind("compute/peak/fp32_ffma", 0) == 0;
+    // Power only for the headline FFMA, and only from a sustained window of a second or more.
+    if (record.counters.contains("power_mean_w")) {
+      EXPECT_TRUE(ffma) << record.name << " has power without a sustained window";
+      EXPECT_GE(record.counters.at("power_window_s"), 1.0) << record.name;
+    }
+    EXPECT_TRUE(record.reasons.has_value()) << record.name << ": gpubench run writes reasons";
+    if (ffma) {
       saw_ffma = true;
       EXPECT_GT(record.counters.at("pct_of_clock_peak"), 50.0);
       EXPECT_LT(record.counters.at("pct_of_clock_peak"), 101.0);

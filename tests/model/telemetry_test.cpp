@@ -170,6 +170,34 @@ TEST(TelemetrySampler, GivesTheReadingsSoFarAndCanTakeOneNow) {
   EXPECT_EQ(source.calls(), 2);
 }
 
+// Counts the slower process queries apart from the plain readings.
+class ProcessCountingSource : public CountingSource {
+ public:
+  TelemetrySample sample_with_processes() const override {
+    ++process_calls_;
+    TelemetrySample sample = CountingSource::sample();
+    sample.compute_process_ids = std::vector<std::uint32_t>{1};
+    return sample;
+  }
+  int process_calls() const { return process_calls_; }
+
+ private:
+  mutable std::atomic<int> process_calls_{0};
+};
+
+TEST(TelemetrySampler, AsksForTheComputeProcessesAtStartAndAtMostEveryTenthOfASecond) {
+  ProcessCountingSource source;
+  TelemetrySampler sampler(&source, std::chrono::milliseconds(2));
+  EXPECT_EQ(source.process_calls(), 1) << "the first reading includes the processes";
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  const auto samples = sampler.stop();
+  ASSERT_TRUE(samples.front().compute_process_ids);
+  // 250 ms: the first, then one per 100 ms (2 or 3), against dozens of plain readings.
+  EXPECT_GE(source.process_calls(), 2);
+  EXPECT_LE(source.process_calls(), 4);
+  EXPECT_GT(source.calls(), 3 * source.process_calls());
+}
+
 TEST(TelemetrySampler, DestructionStopsTheThread) {
   CountingSource source;
   { TelemetrySampler sampler(&source, std::chrono::milliseconds(1)); }
@@ -200,6 +228,13 @@ TEST(NvmlTelemetryGpu, SamplesPowerClocksAndTemperature) {
   ASSERT_TRUE(summary.power_mean_w);
   EXPECT_GT(*summary.power_mean_w, 1);
   EXPECT_TRUE(summary.temperature_max_c);
+  // What the sustained power window and the contention watch read.
+  const auto limit = source->enforced_power_limit_w();
+  ASSERT_TRUE(limit);
+  EXPECT_GT(*limit, 10);
+  const TelemetrySample with_processes = source->sample_with_processes();
+  EXPECT_TRUE(with_processes.compute_process_ids);
+  EXPECT_TRUE(with_processes.gpu_busy_pct);
 }
 
 }  // namespace

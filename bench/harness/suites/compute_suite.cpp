@@ -225,7 +225,11 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
         launch_throughput(row, sm, buffers.blocks, buffers.iterations, buffers.out.get(),
                           buffers.clock.get(), s);
       },
-      TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
+      // FFMA is the headline compute figure: the one compute benchmark with power.
+      TimingPolicy{.warm_up_launches = 1,
+                   .flush_l2 = false,
+                   .measure_sm_clock = false,
+                   .sustained_power_for = row.name == "fp32_ffma" ? "compute/peak/fp32_ffma" : ""});
   verify_throughput(row, sm, buffers, context.stream());
 
   common::ClockSample clock{};

@@ -71,6 +71,18 @@ double median(std::vector<double> values) {
   return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
+std::string largest_square_name(const std::vector<GemmShape>& shapes) {
+  std::string name;
+  std::int64_t largest = 0;
+  for (const GemmShape& shape : shapes) {
+    if (shape.family == "square" && shape.m > largest) {
+      largest = shape.m;
+      name = shape.name;
+    }
+  }
+  return name;
+}
+
 std::string implementation_name(Implementation implementation) {
   return implementation == Implementation::kCublas ? "cublas" : "own";
 }
@@ -161,8 +173,10 @@ std::string own_hgemm_note(SuiteContext& context, const GemmRow& row, const Gemm
                                                reinterpret_cast<const __half*>(buffers.b.get())));
 }
 
+// `headline`: the benchmark's name when it is its precision's headline figure (the largest
+// square of each cuBLAS precision; --quick: FP16's only), which alone measures power.
 void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteState& suite,
-                    const GemmRow& row, const GemmShape& shape) {
+                    const GemmRow& row, const GemmShape& shape, const std::string& headline) {
   const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
   const cudaStream_t stream = context.stream();
   GemmBuffers& buffers =
@@ -187,7 +201,10 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   }
   const TimedLaunches timed = time_launches(
       state, context, [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); },
-      TimingPolicy{.warm_up_launches = 2, .flush_l2 = true, .measure_sm_clock = true});
+      TimingPolicy{.warm_up_launches = 2,
+                   .flush_l2 = true,
+                   .measure_sm_clock = true,
+                   .sustained_power_for = headline});
   const double error = verify_gemm(row.precision, shape, buffers, stream);
   const KernelInspection* inspection = context.options().inspect_kernels
                                            ? &inspect_gemm(suite, row, shape, buffers, stream)
@@ -250,8 +267,13 @@ void register_gemm_suite(SuiteContext& context) {
     if (row.implementation == Implementation::kOwn && !own_kernel_exists(row.precision, sm)) {
       continue;
     }
-    for (const GemmShape& shape :
-         gemm_shapes(context.options().profile, free_bytes, info.input_bytes, info.output_bytes)) {
+    const std::vector<GemmShape> shapes =
+        gemm_shapes(context.options().profile, free_bytes, info.input_bytes, info.output_bytes);
+    const std::string largest_square = largest_square_name(shapes);
+    const bool headline_row = row.implementation == Implementation::kCublas &&
+                              (context.options().profile.power_every_gemm_precision ||
+                               row.precision == GemmPrecision::kFp16Fp32Acc);
+    for (const GemmShape& shape : shapes) {
       // Squares for every row. FP16 with FP32 accumulate (the common training case, library and
       // own) also runs the LLM and ResNet shapes; FP8 and INT8 the LLM shapes, where inference
       // uses them; FP32 the ResNet ones. BF16 shares FP16's tensor rate, so it stays on squares:
@@ -273,9 +295,11 @@ void register_gemm_suite(SuiteContext& context) {
           continue;
         }
       }
+      const std::string headline =
+          headline_row && shape.name == largest_square ? name : std::string();
       register_timed_benchmark(name, benchmark::kMicrosecond,
-                               [&context, suite, row, shape](benchmark::State& state) {
-                                 gemm_benchmark(state, context, *suite, row, shape);
+                               [&context, suite, row, shape, headline](benchmark::State& state) {
+                                 gemm_benchmark(state, context, *suite, row, shape, headline);
                                });
     }
   }

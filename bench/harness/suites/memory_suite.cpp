@@ -107,8 +107,10 @@ void stream_benchmark(benchmark::State& state, SuiteContext& context, StreamOp o
   StreamBuffers& buffers = stream_buffers(context, array_bytes);
   const cudaStream_t stream = context.stream();
   memory::launch_stream_init(buffers.arrays, stream);
-  time_launches(state, context,
-                [&](cudaStream_t s) { memory::launch_stream_op(op, buffers.arrays, s); });
+  // Triad is the headline bandwidth figure: the one memory benchmark with power (issue 11).
+  time_launches(
+      state, context, [&](cudaStream_t s) { memory::launch_stream_op(op, buffers.arrays, s); },
+      TimingPolicy{.sustained_power_for = op == StreamOp::kTriad ? "memory/stream/triad" : ""});
   verify_stream(op, buffers, stream);
   add_rate_counters(
       state, context,

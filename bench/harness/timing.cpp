@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "gpubench/counters.hpp"
 #include "harness/device_buffer.hpp"
 #include "harness/power_window.hpp"
@@ -14,58 +16,58 @@
 
 namespace gpubench {
 
-TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
-                            const TimingPolicy& policy) {
-  TimedLaunches timed;
-  cudaStream_t stream = context.stream();
-  const int warm_up_launches = current_repetition() == 0 ? policy.warm_up_launches : 0;
-  for (int i = 0; i < warm_up_launches; ++i)
-    enqueue(stream);
-  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+namespace {
 
-  OwnedEvent start;
-  OwnedEvent stop;
-  TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
-  std::vector<BusyInterval> launches;             // gpubench's own work, for contention
+// What the one sampling loop needs besides the sample itself.
+struct SampleLoop {
+  StoppingRule stopping;
+  std::optional<double> reference_clock_mhz;  // none: no sample is judged throttled
+};
+
+// What the loop saw: the kept samples' summary and when gpubench had work in flight, which the
+// contention check compares with the GPU's utilization.
+struct SampledLoop {
   SampleSummary summary;
+  std::vector<BusyInterval> own_work;
+};
+
+// The one sampling loop: takes samples (take_sample returns the seconds one measured) until the
+// stopping rule is met, per google/benchmark iteration, while the sampler records telemetry; sets
+// the manual time to their median.
+SampledLoop sample_until_stable(benchmark::State& state, const SampleLoop& loop,
+                                TelemetrySampler& sampler,
+                                const std::function<double()>& take_sample) {
+  SampledLoop sampled;
   for (auto _ : state) {
-    const auto reference = context.throttle_reference_clock();
-    SampleSeries series(context.options().profile.stopping,
-                        reference ? std::optional<double>(reference->mhz) : std::nullopt);
+    SampleSeries series(loop.stopping, loop.reference_clock_mhz);
     const double loop_begin_s = sampler.seconds_since_start();
     for (;;) {
-      if (policy.flush_l2) context.flush_l2();
       const double begin_s = sampler.seconds_since_start();
-      GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-      enqueue(stream);
-      GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
-      GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+      const double seconds = take_sample();
       const double end_s = sampler.seconds_since_start();
-      launches.push_back({begin_s, end_s});
-      float milliseconds = 0;
-      GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-      series.add(TimedSample{.seconds = milliseconds / 1e3, .begin_s = begin_s, .end_s = end_s},
+      sampled.own_work.push_back({begin_s, end_s});
+      series.add(TimedSample{.seconds = seconds, .begin_s = begin_s, .end_s = end_s},
                  sampler.readings());
       if (series.should_stop(end_s - loop_begin_s) || interrupted()) break;
     }
-    summary = series.summarize(sampler.readings(/*take_one_now=*/true));
-    state.SetIterationTime(summary.median_seconds);
+    sampled.summary = series.summarize(sampler.readings(/*take_one_now=*/true));
+    state.SetIterationTime(sampled.summary.median_seconds);
   }
-  const double timed_end_s = sampler.seconds_since_start();
-  const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
-  if (!policy.sustained_power_for.empty() && !interrupted() &&
-      context.claim_sustained_window(policy.sustained_power_for)) {
-    add_sustained_power_counters(
-        state, policy.sustained_power_for,
-        run_sustained_window(context, enqueue, sampler, summary.median_seconds),
-        summary.median_seconds);
-  }
-  sampler.stop();
+  return sampled;
+}
+
+// The counters and label of the run's conditions: telemetry, throttling, contention (judged on the
+// telemetry up to timed_end_s) and the samples' summary.
+TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop& sampled,
+                                     const std::vector<TelemetrySample>& timed_samples,
+                                     double timed_end_s) {
+  TimedLaunches timed;
+  const SampleSummary& summary = sampled.summary;
   const TelemetrySummary telemetry = summarize_telemetry(timed_samples);
   add_telemetry_counters(state, telemetry);
   timed.label = throttle_label(telemetry.clock_event_reasons);
   const ContentionFinding contention = detect_contention(
-      timed_samples, launches, static_cast<std::uint32_t>(::getpid()), 0, timed_end_s);
+      timed_samples, sampled.own_work, static_cast<std::uint32_t>(::getpid()), 0, timed_end_s);
   if (contention.contended) {
     timed.contended = true;
     state.counters[std::string(counters::kContended)] = 1;
@@ -73,8 +75,6 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
     timed.label = timed.label.empty() ? text : timed.label + "; " + text;
   }
   if (!timed.label.empty()) state.SetLabel(timed.label);
-  if (policy.measure_sm_clock)
-    counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();
   counter(state, counters::kSamples) = static_cast<double>(summary.kept);
   counter(state, counters::kThrottledSamples) = static_cast<double>(summary.throttled);
   // Quartiles of one or two samples say nothing about the noise; the spread across repetitions
@@ -86,6 +86,76 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   timed.samples = summary.kept;
   timed.throttled = summary.throttled;
   return timed;
+}
+
+}  // namespace
+
+TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
+                            const TimingPolicy& policy) {
+  cudaStream_t stream = context.stream();
+  const int warm_up_launches = current_repetition() == 0 ? policy.warm_up_launches : 0;
+  for (int i = 0; i < warm_up_launches; ++i)
+    enqueue(stream);
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+
+  OwnedEvent start;
+  OwnedEvent stop;
+  const auto reference = context.throttle_reference_clock();
+  const SampleLoop loop{
+      .stopping = context.options().profile.stopping,
+      .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt};
+  TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
+  const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
+    if (policy.flush_l2) context.flush_l2();
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+    enqueue(stream);
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    float milliseconds = 0;
+    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+    return milliseconds / 1e3;
+  });
+  const double timed_end_s = sampler.seconds_since_start();
+  const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
+  if (!policy.sustained_power_for.empty() && !interrupted() &&
+      context.claim_sustained_window(policy.sustained_power_for)) {
+    add_sustained_power_counters(
+        state, policy.sustained_power_for,
+        run_sustained_window(context, enqueue, sampler, sampled.summary.median_seconds),
+        sampled.summary.median_seconds);
+  }
+  sampler.stop();
+  const TimedLaunches timed = add_condition_counters(state, sampled, timed_samples, timed_end_s);
+  if (policy.measure_sm_clock)
+    counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();
+  return timed;
+}
+
+TimedLaunches time_host_calls(benchmark::State& state, const HostCall& call,
+                              const HostTimingPolicy& policy) {
+  const auto run_untimed = [](const std::function<void()>& step) {
+    if (step) step();
+  };
+  const int warm_up_calls = current_repetition() == 0 ? policy.warm_up_calls : 0;
+  for (int i = 0; i < warm_up_calls; ++i) {
+    run_untimed(call.prepare);
+    call.call();
+    run_untimed(call.finish);
+  }
+  const SampleLoop loop{.stopping = policy.stopping,
+                        .reference_clock_mhz = policy.reference_clock_mhz};
+  TelemetrySampler sampler(policy.telemetry);
+  const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
+    run_untimed(call.prepare);
+    const auto begin = std::chrono::steady_clock::now();
+    call.call();
+    const auto end = std::chrono::steady_clock::now();
+    run_untimed(call.finish);
+    return std::chrono::duration<double>(end - begin).count();
+  });
+  const double timed_end_s = sampler.seconds_since_start();
+  const std::vector<TelemetrySample> timed_samples = sampler.stop();
+  return add_condition_counters(state, sampled, timed_samples, timed_end_s);
 }
 
 void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label) {

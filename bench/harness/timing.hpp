@@ -1,7 +1,8 @@
 #pragma once
 // The one timing loop of gpubench. Every benchmark hands it what to enqueue; it warms up, times
 // launches with CUDA events until they agree (noise-based stopping, see sample_series.hpp), and
-// records the SM clock.
+// records the SM clock. Host API latencies go through the same loop with a host-clock sample
+// source (time_host_calls).
 // Counters are named with their units so report/compare/history need no per-benchmark code.
 
 #include <benchmark/benchmark.h>
@@ -59,6 +60,30 @@ void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_
 // energy from a sustained window.
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy = {});
+
+// A host API call timed on the host clock (std::chrono::steady_clock), for what CUDA events cannot
+// bracket: the latency a program sees of a launch, a synchronisation, an allocation, a module
+// load. Each sample runs prepare (untimed), call (timed) and finish (untimed: release what call
+// made and verify it; a VerificationError fails the benchmark).
+struct HostCall {
+  std::function<void()> prepare;  // optional
+  std::function<void()> call;
+  std::function<void()> finish;  // optional
+};
+
+struct HostTimingPolicy {
+  int warm_up_calls = 2;  // whole samples, untimed: first-use costs are not the steady state
+  StoppingRule stopping;
+  // The clock samples are judged throttled against; none keeps every sample (an idle GPU runs
+  // its clocks down between microsecond calls, and that is part of what such a call costs).
+  std::optional<double> reference_clock_mhz;
+  const TelemetrySource* telemetry = nullptr;  // sampled meanwhile; null samples nothing
+};
+
+// The host-clock source of the one sampling loop that time_launches uses: the same stopping rule,
+// telemetry, median, manual time and counters, with each sample timed on the host.
+TimedLaunches time_host_calls(benchmark::State& state, const HostCall& call,
+                              const HostTimingPolicy& policy);
 
 // pct_of_spec (of this card's documented figure under spec_key) and vs_counterpart (measured /
 // the counterpart's), when the sheets have the figure. amount_per_launch is in the key's unit per

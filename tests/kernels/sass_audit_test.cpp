@@ -39,6 +39,10 @@ const std::vector<SassRule>& rule_table() {
       {.kernel_pattern = "stream_write_kernel", .must_contain = {"STG.E.128"}},
       {.kernel_pattern = "l2_read_kernel", .must_contain = {"LDG.E.128"}},
       {.kernel_pattern = "pointer_chase_kernel", .must_contain = {"LDG"}},
+      // The driver suite's "empty" kernel: a read-modify-write of its counter and nothing else.
+      {.kernel_pattern = "count_kernelEPj",
+       .must_contain = {"LDG.E", "STG.E"},
+       .must_not_contain = {"BAR", "ATOM", "RED"}},
       // Compute peaks (kernels/compute/): the unit under test, >= 90% of the hottest loop.
       // Template argument E<n>E is the ComputeOp's value.
       {.kernel_pattern = "scalar_throughput_kernelILNS0_9ComputeOpE0E",

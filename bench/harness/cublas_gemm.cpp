@@ -8,17 +8,17 @@
 #include <string>
 
 namespace gpubench {
-namespace {
 
-constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
-
-void check(cublasStatus_t status, const char* call) {
+void check_cublas(cublasStatus_t status, const char* call) {
   if (status != CUBLAS_STATUS_SUCCESS) {
     throw std::runtime_error(fmt::format("{} failed: {} ({})", call, cublasGetStatusName(status),
                                          cublasGetStatusString(status)));
   }
 }
-#define GPUBENCH_CUBLAS_CHECK(call) check((call), #call)
+
+namespace {
+
+constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
 
 }  // namespace
 

@@ -19,6 +19,10 @@
 
 namespace gpubench {
 
+// Every cuBLAS / cuBLASLt call is checked: a failure throws, naming the call and the status.
+void check_cublas(cublasStatus_t status, const char* call);
+#define GPUBENCH_CUBLAS_CHECK(call) ::gpubench::check_cublas((call), #call)
+
 class CublasGemm {
  public:
   explicit CublasGemm(cudaStream_t stream);

@@ -10,6 +10,7 @@ const Profile& quick_profile() {
       .repetitions = 3,
       .stopping = StoppingRule{.budget_s = 0.05},
       .compute_launch_s = 0.01,
+      .driver_stopping = StoppingRule{.budget_s = 0.01},
       .l2_sweep_step = 2,
       .latency_cache_levels = true,
       .transfer_bytes = {kMiB, 64 * kMiB},
@@ -31,6 +32,7 @@ const Profile& full_profile() {
       .repetitions = 4,
       .stopping = StoppingRule{.budget_s = 0.1},
       .compute_launch_s = 0.02,
+      .driver_stopping = StoppingRule{.budget_s = 0.02},
       .l2_sweep_step = 1,
       .latency_cache_levels = false,
       // 64 KiB to 256 MiB in steps of 4x.

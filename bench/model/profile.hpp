@@ -20,6 +20,9 @@ struct Profile {
   // Target length of one compute-peak launch: long enough that launch overhead and block start-up
   // skew are below 0.1%, short enough that the stopping rule gets its samples in the budget.
   double compute_launch_s = 0;
+  // The driver suite's sampling per repetition: its host calls take microseconds to milliseconds,
+  // so a short budget gives thousands of samples, and its ~30 rows stay within a second or two.
+  StoppingRule driver_stopping;
 
   // Memory suite.
   int l2_sweep_step = 1;             // 1: every power of two; 2: every other (the last is kept)

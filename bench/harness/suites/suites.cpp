@@ -15,6 +15,7 @@ namespace gpubench {
 void register_memory_suite(SuiteContext& context);
 void register_compute_suite(SuiteContext& context);
 void register_gemm_suite(SuiteContext& context);
+void register_driver_suite(SuiteContext& context);
 
 namespace {
 
@@ -25,6 +26,10 @@ constexpr Suite kSuites[] = {
      register_compute_suite},
     {"gemm", "cuBLAS/cuBLASLt per precision and gpubench's own GEMMs on square, LLM, ResNet shapes",
      register_gemm_suite},
+    {"driver",
+     "the software path a driver upgrade changes: launch, graph, sync, small copies, "
+     "allocation, module load/JIT, cuBLAS first use",
+     register_driver_suite},
 };
 
 std::string joined_names(std::string_view separator) {

@@ -112,6 +112,103 @@ nvmlReturn_t compute_process_ids(const NvmlLibrary::Api& api, nvmlDevice_t devic
   return status;
 }
 
+// Fills one field of a device report from an NVML query: a feature the board lacks stays empty
+// silently, any other refusal is recorded so the user can see why a field is missing.
+struct FieldQuery {
+  const NvmlLibrary::Api& api;
+  NvmlDeviceReport& report;
+
+  template <typename OnSuccess>
+  void operator()(const char* field, nvmlReturn_t status, OnSuccess&& on_success) const {
+    if (status == NVML_SUCCESS) {
+      on_success();
+    } else if (status != NVML_ERROR_NOT_SUPPORTED) {
+      report.query_errors.push_back(fmt::format("{}: {}", field, api.error_string(status)));
+    }
+  }
+  // The environment-check queries: a container or an unprivileged user may be refused them, which
+  // the check reports as "not reported" rather than as a failed query.
+  template <typename OnSuccess>
+  void optional(const char* field, nvmlReturn_t status, OnSuccess&& on_success) const {
+    if (status != NVML_ERROR_NO_PERMISSION) (*this)(field, status, on_success);
+  }
+};
+
+void query_pci_and_clocks(const FieldQuery& query, nvmlDevice_t device) {
+  const NvmlLibrary::Api& api = query.api;
+  NvmlDeviceReport& report = query.report;
+  nvmlPciInfo_t pci{};
+  query("pci", api.pci_info(device, &pci), [&] {
+    report.pci_device_id = pci.pciDeviceId >> 16;  // upper half is the device, lower the vendor
+    report.pci_subsystem_id = pci.pciSubSystemId;
+  });
+  unsigned value = 0;
+  query("sm clock", api.clock(device, NVML_CLOCK_SM, &value), [&] { report.sm_clock_mhz = value; });
+  query("max sm clock", api.max_clock(device, NVML_CLOCK_SM, &value),
+        [&] { report.sm_clock_max_mhz = value; });
+  query("memory clock", api.clock(device, NVML_CLOCK_MEM, &value),
+        [&] { report.memory_clock_mhz = value; });
+  query("max memory clock", api.max_clock(device, NVML_CLOCK_MEM, &value),
+        [&] { report.memory_clock_max_mhz = value; });
+}
+
+// Power limits, temperature, persistence, ECC, PCIe link and MIG mode.
+void query_board_state(const FieldQuery& query, nvmlDevice_t device) {
+  const NvmlLibrary::Api& api = query.api;
+  NvmlDeviceReport& report = query.report;
+  unsigned value = 0;
+  query("power limit", api.power_limit(device, &value),
+        [&] { report.power_limit_w = value / 1000.0; });
+  query("default power limit", api.power_default_limit(device, &value),
+        [&] { report.power_default_limit_w = value / 1000.0; });
+  query("temperature", api.temperature(device, NVML_TEMPERATURE_GPU, &value),
+        [&] { report.temperature_c = value; });
+  nvmlEnableState_t mode{};
+  nvmlEnableState_t pending{};
+  query("persistence mode", api.persistence_mode(device, &mode),
+        [&] { report.persistence_mode = mode == NVML_FEATURE_ENABLED; });
+  query("ecc mode", api.ecc_mode(device, &mode, &pending),
+        [&] { report.ecc_enabled = mode == NVML_FEATURE_ENABLED; });
+  query("pcie generation", api.pcie_generation(device, &value),
+        [&] { report.pcie_generation = value; });
+  query("max pcie generation", api.pcie_generation_max(device, &value),
+        [&] { report.pcie_generation_max = value; });
+  query("pcie width", api.pcie_width(device, &value), [&] { report.pcie_width = value; });
+  query("max pcie width", api.pcie_width_max(device, &value),
+        [&] { report.pcie_width_max = value; });
+  unsigned mig = 0;
+  unsigned mig_pending = 0;
+  query("mig mode", api.mig_mode(device, &mig, &mig_pending),
+        [&] { report.mig_enabled = mig == NVML_DEVICE_MIG_ENABLE; });
+}
+
+// What the environment check looks at: a display, clock event reasons, other compute processes and
+// the enforced power limit, each only where the driver has the call.
+void query_environment(const FieldQuery& query, nvmlDevice_t device) {
+  const NvmlLibrary::Api& api = query.api;
+  NvmlDeviceReport& report = query.report;
+  if (api.display_active) {
+    nvmlEnableState_t mode{};
+    query.optional("display active", api.display_active(device, &mode),
+                   [&] { report.display_active = mode == NVML_FEATURE_ENABLED; });
+  }
+  if (api.clock_event_reasons) {
+    unsigned long long reasons = 0;
+    query.optional("clock event reasons", api.clock_event_reasons(device, &reasons),
+                   [&] { report.clock_event_reasons = reasons; });
+  }
+  if (api.compute_processes) {
+    std::vector<std::uint32_t> ids;
+    query.optional("compute processes", compute_process_ids(api, device, ids),
+                   [&] { report.compute_process_ids = std::move(ids); });
+  }
+  if (api.enforced_power_limit) {
+    unsigned value = 0;
+    query("enforced power limit", api.enforced_power_limit(device, &value),
+          [&] { report.enforced_power_limit_w = value / 1000.0; });
+  }
+}
+
 class NvmlTelemetrySource : public TelemetrySource {
  public:
   NvmlTelemetrySource(std::unique_ptr<NvmlLibrary> library, nvmlDevice_st* device)
@@ -260,77 +357,10 @@ NvmlDeviceReport NvmlLibrary::query_device(std::string_view pci_bus_id) const {
     report.query_errors.push_back(fmt::format("device {}: {}", bus_id, api_->error_string(found)));
     return report;
   }
-
-  // Fills `field` when the query succeeds; a feature the board lacks stays empty silently, any
-  // other refusal is recorded so the user can see why a field is missing.
-  auto query = [&](const char* field, nvmlReturn_t status, auto&& on_success) {
-    if (status == NVML_SUCCESS) {
-      on_success();
-    } else if (status != NVML_ERROR_NOT_SUPPORTED) {
-      report.query_errors.push_back(fmt::format("{}: {}", field, api_->error_string(status)));
-    }
-  };
-
-  nvmlPciInfo_t pci{};
-  query("pci", api_->pci_info(device, &pci), [&] {
-    report.pci_device_id = pci.pciDeviceId >> 16;  // upper half is the device, lower the vendor
-    report.pci_subsystem_id = pci.pciSubSystemId;
-  });
-  unsigned value = 0;
-  query("sm clock", api_->clock(device, NVML_CLOCK_SM, &value),
-        [&] { report.sm_clock_mhz = value; });
-  query("max sm clock", api_->max_clock(device, NVML_CLOCK_SM, &value),
-        [&] { report.sm_clock_max_mhz = value; });
-  query("memory clock", api_->clock(device, NVML_CLOCK_MEM, &value),
-        [&] { report.memory_clock_mhz = value; });
-  query("max memory clock", api_->max_clock(device, NVML_CLOCK_MEM, &value),
-        [&] { report.memory_clock_max_mhz = value; });
-  query("power limit", api_->power_limit(device, &value),
-        [&] { report.power_limit_w = value / 1000.0; });
-  query("default power limit", api_->power_default_limit(device, &value),
-        [&] { report.power_default_limit_w = value / 1000.0; });
-  query("temperature", api_->temperature(device, NVML_TEMPERATURE_GPU, &value),
-        [&] { report.temperature_c = value; });
-  nvmlEnableState_t mode{};
-  nvmlEnableState_t pending{};
-  query("persistence mode", api_->persistence_mode(device, &mode),
-        [&] { report.persistence_mode = mode == NVML_FEATURE_ENABLED; });
-  query("ecc mode", api_->ecc_mode(device, &mode, &pending),
-        [&] { report.ecc_enabled = mode == NVML_FEATURE_ENABLED; });
-  query("pcie generation", api_->pcie_generation(device, &value),
-        [&] { report.pcie_generation = value; });
-  query("max pcie generation", api_->pcie_generation_max(device, &value),
-        [&] { report.pcie_generation_max = value; });
-  query("pcie width", api_->pcie_width(device, &value), [&] { report.pcie_width = value; });
-  query("max pcie width", api_->pcie_width_max(device, &value),
-        [&] { report.pcie_width_max = value; });
-  unsigned mig = 0;
-  unsigned mig_pending = 0;
-  query("mig mode", api_->mig_mode(device, &mig, &mig_pending),
-        [&] { report.mig_enabled = mig == NVML_DEVICE_MIG_ENABLE; });
-  // The environment-check queries: a container or an unprivileged user may be refused them, which
-  // the check reports as "not reported" rather than as a failed query.
-  auto query_optional = [&](const char* field, nvmlReturn_t status, auto&& on_success) {
-    if (status != NVML_ERROR_NO_PERMISSION) query(field, status, on_success);
-  };
-  if (api_->display_active) {
-    query_optional("display active", api_->display_active(device, &mode),
-                   [&] { report.display_active = mode == NVML_FEATURE_ENABLED; });
-  }
-  if (api_->clock_event_reasons) {
-    unsigned long long reasons = 0;
-    query_optional("clock event reasons", api_->clock_event_reasons(device, &reasons),
-                   [&] { report.clock_event_reasons = reasons; });
-  }
-  if (api_->compute_processes) {
-    std::vector<std::uint32_t> ids;
-    query_optional("compute processes", compute_process_ids(*api_, device, ids),
-                   [&] { report.compute_process_ids = std::move(ids); });
-  }
-  if (api_->enforced_power_limit) {
-    query("enforced power limit", api_->enforced_power_limit(device, &value),
-          [&] { report.enforced_power_limit_w = value / 1000.0; });
-  }
+  const FieldQuery query{*api_, report};
+  query_pci_and_clocks(query, device);
+  query_board_state(query, device);
+  query_environment(query, device);
   return report;
 }
 

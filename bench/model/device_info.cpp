@@ -9,6 +9,13 @@ double DeviceInfo::memory_bandwidth_gbs_from_attributes() const {
   return 2.0 * memory_clock_mhz * 1e6 * (memory_bus_bits / 8.0) / 1e9;
 }
 
+std::string DeviceInfo::trimmed_name() const {
+  const auto first = name.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  const auto last = name.find_last_not_of(" \t");
+  return name.substr(first, last - first + 1);
+}
+
 std::string format_cuda_version(int version) {
   if (version <= 0) return "none";
   return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);

@@ -56,6 +56,8 @@ struct DeviceInfo {
 
   // 2 x memory clock x bus width: what the attributes imply for DRAM bandwidth, decimal GB/s.
   double memory_bandwidth_gbs_from_attributes() const;
+  // The name without leading or trailing blanks, as the spec database lists it.
+  std::string trimmed_name() const;
 };
 
 // "13.0" from 13000.

@@ -108,8 +108,4 @@ struct SpecComparisonRow {
 };
 std::vector<SpecComparisonRow> compare_sheets(const SpecSheet& a, const SpecSheet& b);
 
-// A sheet for a card the database does not document: counts and peaks from the device attributes
-// and the rate table, every value marked derived.
-SpecSheet derive_sheet_from_device(const DeviceInfo& device);
-
 }  // namespace gpubench

@@ -188,12 +188,16 @@ struct Mma {
   using Acc = std::conditional_t<accumulator(Op) == Accumulator::kF32, float, std::uint32_t>;
 };
 
-template <ComputeOp Op>
-__device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_t* a,
-                                    const std::uint32_t* b) {
 #if defined(__CUDA_ARCH__)
-  constexpr bool turing = kDeviceSm < 80;
-  if constexpr (Op == ComputeOp::kMmaF16F16 && turing) {
+
+// The PTX of one mma.sync per operation, grouped by input type. Turing (sm_75) has only the
+// narrower k shapes (m16n8k8 for f16, m8n8k16/k32 for s8/s4).
+constexpr bool kTuring = kDeviceSm < 80;
+
+template <ComputeOp Op>
+__device__ __forceinline__ void mma_f16_inputs(typename Mma<Op>::Acc* d, const std::uint32_t* a,
+                                               const std::uint32_t* b) {
+  if constexpr (Op == ComputeOp::kMmaF16F16 && kTuring) {
     asm volatile("mma.sync.aligned.m16n8k8.row.col.f16.f16.f16.f16 {%0,%1}, {%2,%3}, {%4}, {%0,%1};"
                  : "+r"(d[0]), "+r"(d[1])
                  : "r"(a[0]), "r"(a[1]), "r"(b[0]));
@@ -203,31 +207,46 @@ __device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_
         "{%0,%1};"
         : "+r"(d[0]), "+r"(d[1])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else if constexpr (Op == ComputeOp::kMmaF16F32 && turing) {
+  } else if constexpr (Op == ComputeOp::kMmaF16F32 && kTuring) {
     asm volatile(
         "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5}, {%6}, "
         "{%0,%1,%2,%3};"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(b[0]));
-  } else if constexpr (Op == ComputeOp::kMmaF16F32) {
+  } else {
+    static_assert(Op == ComputeOp::kMmaF16F32);
     asm volatile(
         "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else if constexpr (Op == ComputeOp::kMmaBf16F32 && !turing) {
+  }
+}
+
+// bf16 and tf32 inputs (sm_80 and newer).
+template <ComputeOp Op>
+__device__ __forceinline__ void mma_bf16_tf32_inputs(float* d, const std::uint32_t* a,
+                                                     const std::uint32_t* b) {
+  if constexpr (Op == ComputeOp::kMmaBf16F32) {
     asm volatile(
         "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else if constexpr (Op == ComputeOp::kMmaTf32F32 && !turing) {
+  } else {
+    static_assert(Op == ComputeOp::kMmaTf32F32);
     asm volatile(
         "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else if constexpr (Op == ComputeOp::kMmaS8S32 && turing) {
+  }
+}
+
+template <ComputeOp Op>
+__device__ __forceinline__ void mma_integer_inputs(std::uint32_t* d, const std::uint32_t* a,
+                                                   const std::uint32_t* b) {
+  if constexpr (Op == ComputeOp::kMmaS8S32 && kTuring) {
     asm volatile("mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32 {%0,%1}, {%2}, {%3}, {%0,%1};"
                  : "+r"(d[0]), "+r"(d[1])
                  : "r"(a[0]), "r"(b[0]));
@@ -237,19 +256,27 @@ __device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_
         "{%8,%9}, {%0,%1,%2,%3};"
         : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else if constexpr (Op == ComputeOp::kMmaS4S32 && turing) {
+  } else if constexpr (Op == ComputeOp::kMmaS4S32 && kTuring) {
     asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};"
                  : "+r"(d[0]), "+r"(d[1])
                  : "r"(a[0]), "r"(b[0]));
-  } else if constexpr (Op == ComputeOp::kMmaS4S32) {
+  } else {
+    static_assert(Op == ComputeOp::kMmaS4S32);
     asm volatile(
         "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
         : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
   }
+}
+
+// FP8 inputs (sm_89 and newer): f32 accumulators from CUDA 12.4, f16 from 12.8. Only instantiated
+// where mma() below has checked both.
+template <ComputeOp Op>
+__device__ __forceinline__ void mma_fp8_inputs(typename Mma<Op>::Acc* d, const std::uint32_t* a,
+                                               const std::uint32_t* b) {
 #if __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 4)
-  else if constexpr (Op == ComputeOp::kMmaE4m3F32) {
+  if constexpr (Op == ComputeOp::kMmaE4m3F32) {
     asm volatile(
         "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
         "{%8,%9}, {%0,%1,%2,%3};"
@@ -264,7 +291,7 @@ __device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_
   }
 #endif
 #if __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 8)
-  else if constexpr (Op == ComputeOp::kMmaE4m3F16) {
+  if constexpr (Op == ComputeOp::kMmaE4m3F16) {
     asm volatile(
         "mma.sync.aligned.m16n8k32.row.col.f16.e4m3.e4m3.f16 {%0,%1}, {%2,%3,%4,%5}, {%6,%7}, "
         "{%0,%1};"
@@ -278,7 +305,31 @@ __device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
   }
 #endif
-  else {
+}
+
+constexpr bool kFp8F32Device = __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 4);
+constexpr bool kFp8F16Device = __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 8);
+
+#endif  // __CUDA_ARCH__
+
+// One mma.sync of operation Op on this architecture; an operation it lacks traps (the host never
+// launches those: built_for).
+template <ComputeOp Op>
+__device__ __forceinline__ void mma(typename Mma<Op>::Acc* d, const std::uint32_t* a,
+                                    const std::uint32_t* b) {
+#if defined(__CUDA_ARCH__)
+  if constexpr (Op == ComputeOp::kMmaF16F16 || Op == ComputeOp::kMmaF16F32) {
+    mma_f16_inputs<Op>(d, a, b);
+  } else if constexpr ((Op == ComputeOp::kMmaBf16F32 || Op == ComputeOp::kMmaTf32F32) && !kTuring) {
+    mma_bf16_tf32_inputs<Op>(d, a, b);
+  } else if constexpr (Op == ComputeOp::kMmaS8S32 || Op == ComputeOp::kMmaS4S32) {
+    mma_integer_inputs<Op>(d, a, b);
+  } else if constexpr (((Op == ComputeOp::kMmaE4m3F32 || Op == ComputeOp::kMmaE5m2F32) &&
+                        kFp8F32Device) ||
+                       ((Op == ComputeOp::kMmaE4m3F16 || Op == ComputeOp::kMmaE5m2F16) &&
+                        kFp8F16Device)) {
+    mma_fp8_inputs<Op>(d, a, b);
+  } else {
     __trap();  // not built for this architecture; the host never launches it
   }
 #endif

@@ -5,8 +5,8 @@ strings and preprocessor lines are blanked: a block whose header ends in ")" (af
 such as const or noexcept) at namespace or class scope is a function; lambdas count toward the
 function around them.
 
-Usage: check_sizes.py [REPO_ROOT]. Exit 0 when every file keeps the limits or is on ALLOWED_OVER,
-1 otherwise (each violation on its own line)."""
+Usage: check_sizes.py [REPO_ROOT]. Exit 0 when every file and function keeps the limits or is on
+ALLOWED_OVER, 1 otherwise (each violation on its own line)."""
 
 import re
 import sys
@@ -17,18 +17,13 @@ MAX_FUNCTION_LINES = 80
 FOLDERS = ("bench", "kernels")
 SUFFIXES = {".cpp", ".hpp", ".cu", ".cuh", ".h", ".in"}
 
-# Files still over a limit. Whoever brings a file within the limits removes its entry; any file not
-# listed here that breaks a limit fails the test.
+# Excused from a limit, each with its reason: "path" excuses a file's length, "path:function" one
+# function's. Whoever brings it within the limits removes the entry (the check notes a stale one);
+# anything else that breaks a limit fails the test.
 ALLOWED_OVER = {
-    # Over the function limit at the layout change and not yet split: query_device (92 lines) is
-    # being extended by the power/contention work; derive_sheet_from_device (93) by the spec
-    # database work; the three device functions are the hand-tuned GEMM kernels and the mma
-    # dispatch, to be split into forceinline steps only with a GPU to re-measure them.
-    "bench/platform/nvml_library.cpp",
-    "bench/model/spec_database.cpp",
-    "kernels/compute/compute_kernels.cu",
-    "kernels/gemm/own_hgemm.cu",
-    "kernels/gemm/own_sgemm.cu",
+    # Lengthened by the fuzzing work (the key-count guard); left to the parser work of issue 17,
+    # which is changing this file, rather than split under it.
+    "bench/model/spec_database.cpp:parse_spec_sheet",
 }
 
 SCOPE_KEYWORDS = re.compile(r"\b(namespace|class|struct|union|enum)\b|\bextern\s+\"C\"")
@@ -134,7 +129,8 @@ def functions(text):
                     r"^(if|for|while|switch|catch|do|else)\b", stripped)
                 name = None
                 if is_function:
-                    plain = re.sub(r"__launch_bounds__\s*\([^)]*\)", "", signature)
+                    plain = re.sub(r"__launch_bounds__\s*\((?:[^()]|\([^()]*\))*\)", "",
+                                   signature)
                     before_paren = re.search(r"([~\w:<>]+)\s*\($", plain[: plain.find("(") + 1])
                     name = before_paren.group(1) if before_paren else plain.split("(")[0]
                 offset = len(header) - len(header.lstrip())
@@ -153,22 +149,23 @@ def check(root):
                 continue
             relative = path.relative_to(root).as_posix()
             text = path.read_text(encoding="utf-8", errors="replace")
-            file_problems = []
             lines = text.count("\n")
             if lines > MAX_FILE_LINES:
-                file_problems.append(f"{relative}: {lines} lines (limit {MAX_FILE_LINES})")
-            for name, line, length in functions(text):
-                if length > MAX_FUNCTION_LINES:
-                    file_problems.append(f"{relative}:{line}: function {name} is {length} lines "
-                                         f"(limit {MAX_FUNCTION_LINES})")
-            if relative in ALLOWED_OVER:
-                if file_problems:
+                if relative in ALLOWED_OVER:
                     seen_allowed.add(relative)
-                continue
-            problems.extend(file_problems)
+                else:
+                    problems.append(f"{relative}: {lines} lines (limit {MAX_FILE_LINES})")
+            for name, line, length in functions(text):
+                if length <= MAX_FUNCTION_LINES:
+                    continue
+                if f"{relative}:{name}" in ALLOWED_OVER:
+                    seen_allowed.add(f"{relative}:{name}")
+                else:
+                    problems.append(f"{relative}:{line}: function {name} is {length} lines "
+                                    f"(limit {MAX_FUNCTION_LINES})")
     for stale in sorted(ALLOWED_OVER - seen_allowed):
-        if (root / stale).exists():
-            print(f"note: {stale} keeps the limits now; remove it from ALLOWED_OVER")
+        if (root / stale.split(":")[0]).exists():
+                print(f"note: {stale} keeps the limits now; remove it from ALLOWED_OVER")
     return problems
 
 

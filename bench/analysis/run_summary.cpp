@@ -5,17 +5,23 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "gpubench/counters.hpp"
 
 namespace gpubench {
 namespace {
 
 struct Headline {
-  const char* counter;
+  std::string_view counter;
   const char* unit;
 };
-constexpr Headline kHeadlines[] = {
-    {"bandwidth_gbs", "GB/s"}, {"tflops", "TFLOPS"}, {"tops", "TOPS"}, {"latency_ns", "ns"}};
+constexpr Headline kHeadlines[] = {{counters::kBandwidthGbs, "GB/s"},
+                                   {counters::kTflops, "TFLOPS"},
+                                   {counters::kTops, "TOPS"},
+                                   {counters::kLatencyNs, "ns"}};
 
 std::string short_name(const std::string& run_name) {
   const std::string suffix = "/manual_time";
@@ -26,10 +32,10 @@ std::string short_name(const std::string& run_name) {
   return run_name;
 }
 
-std::string cell(const std::map<std::string, double>& counters, const char* key,
+std::string cell(const std::map<std::string, double>& values, std::string_view key,
                  const char* format) {
-  const auto it = counters.find(key);
-  return it == counters.end() ? "" : fmt::format(fmt::runtime(format), it->second);
+  const auto it = values.find(std::string(key));
+  return it == values.end() ? "" : fmt::format(fmt::runtime(format), it->second);
 }
 
 }  // namespace
@@ -65,11 +71,11 @@ std::string format_run_summary(const ResultsFile& results) {
     const BenchmarkRecord& median = *medians.at(name);
     std::string figure, spread;
     for (const Headline& headline : kHeadlines) {
-      const auto it = median.counters.find(headline.counter);
+      const auto it = median.counters.find(std::string(headline.counter));
       if (it == median.counters.end()) continue;
       figure = fmt::format("{:.4g} {}", it->second, headline.unit);
       if (const auto cv = spreads.find(name); cv != spreads.end()) {
-        if (const auto value = cv->second->counters.find(headline.counter);
+        if (const auto value = cv->second->counters.find(std::string(headline.counter));
             value != cv->second->counters.end()) {
           spread = fmt::format("{:.2f}%", value->second * 100);
         }
@@ -77,21 +83,21 @@ std::string format_run_summary(const ResultsFile& results) {
       break;
     }
     out += fmt::format("{:<52} {:>14} {:>7} {:>7} {:>9} {:>8} {:>8}\n", short_name(name), figure,
-                       spread, cell(median.counters, "noise_pct", "{:.2f}%"),
-                       cell(median.counters, "pct_of_spec", "{:.1f}%"),
-                       cell(median.counters, "vs_counterpart", "{:.2f}x"),
-                       cell(median.counters, "sm_clock_mhz", "{:.0f}"));
+                       spread, cell(median.counters, counters::kNoisePct, "{:.2f}%"),
+                       cell(median.counters, counters::kPctOfSpec, "{:.1f}%"),
+                       cell(median.counters, counters::kVsCounterpart, "{:.2f}x"),
+                       cell(median.counters, counters::kSmClockMhz, "{:.0f}"));
     if (const auto mean = means.find(name); mean != means.end()) {
-      const auto& counters = mean->second->counters;
-      if (const auto shared = counters.find("contended");
-          shared != counters.end() && shared->second > 0) {
+      const auto& mean_counters = mean->second->counters;
+      if (const auto shared = mean_counters.find(std::string(counters::kContended));
+          shared != mean_counters.end() && shared->second > 0) {
         contended_notes.push_back(fmt::format("  {}: {:.0f}% of the repetitions\n",
                                               short_name(name), shared->second * 100));
       }
-      const auto throttled = counters.find("throttled_samples");
-      const auto kept = counters.find("samples");
-      if (throttled != counters.end() && throttled->second > 0) {
-        const bool all = kept != counters.end() && throttled->second >= kept->second;
+      const auto throttled = mean_counters.find(std::string(counters::kThrottledSamples));
+      const auto kept = mean_counters.find(std::string(counters::kSamples));
+      if (throttled != mean_counters.end() && throttled->second > 0) {
+        const bool all = kept != mean_counters.end() && throttled->second >= kept->second;
         throttle_notes.push_back(fmt::format(
             "  {}: {:.3g} sample(s) per repetition {}\n", short_name(name), throttled->second,
             all ? "all throttled, kept: the figure is the throttled card's" : "dropped"));

@@ -10,6 +10,7 @@
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
 #include "model/statistics.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace {
@@ -190,19 +191,21 @@ void check_inputs(const Comparison& comparison, std::size_t base_runs, std::size
   const auto& candidate = comparison.candidate.path;
   if (options.benchmark_regex && base_runs == 0 && candidate_runs == 0) {
     throw UserError(fmt::format("--benchmark \"{}\" matches no benchmark in {} or {}.",
-                                *options.benchmark_regex, base.string(), candidate.string()));
+                                escaped_excerpt(*options.benchmark_regex, 80),
+                                printable_path(base.string()), printable_path(candidate.string())));
   }
   if (comparison.benchmarks.empty() && comparison.not_compared.empty()) {
     throw UserError(fmt::format(
         "{} and {} have no benchmark in common ({} and {} benchmarks); compare runs of the same "
         "suite.",
-        base.string(), candidate.string(), base_runs, candidate_runs));
+        printable_path(base.string()), printable_path(candidate.string()), base_runs,
+        candidate_runs));
   }
   if (!any_metric && options.metric_regex && comparison.count(Verdict::kError) == 0) {
     throw UserError(fmt::format(
         "--metric \"{}\" selects no metric present in both files; metrics are real_time, cpu_time "
         "and the counters whose name carries a unit (e.g. bandwidth_gbs, latency_ns).",
-        *options.metric_regex));
+        escaped_excerpt(*options.metric_regex, 80)));
   }
 }
 

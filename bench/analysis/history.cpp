@@ -10,6 +10,7 @@
 #include "analysis/history_files.hpp"
 #include "gpubench/errors.hpp"
 #include "model/statistics.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace {
@@ -164,7 +165,7 @@ History build_history(const std::vector<std::filesystem::path>& files,
   }
   if (check_benchmark.active() && history.files_read > 0 && !any_benchmark) {
     throw UserError(fmt::format("--benchmark \"{}\" matches no benchmark in the {} file{} read.",
-                                check_benchmark.text(), history.files_read,
+                                escaped_excerpt(check_benchmark.text(), 80), history.files_read,
                                 history.files_read == 1 ? "" : "s"));
   }
   for (auto& [gpu_name, group_files] : by_gpu) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gpubench/errors.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace {
@@ -26,7 +27,8 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   } catch (const UserError& error) {
     summary.error = error.what();
   } catch (const std::exception& error) {
-    summary.error = fmt::format("Cannot read {}: {}.", path.string(), error.what());
+    summary.error = fmt::format("Cannot read {}: {}.", printable_path(path.string()),
+                                escaped_excerpt(error.what(), 120));
   }
   return summary;
 }
@@ -66,7 +68,7 @@ std::vector<std::filesystem::path> collect_result_files(
     const fs::file_status status = fs::status(input, error);
     if (error || !fs::exists(status)) {
       throw UserError(fmt::format("{} does not exist; name results files or directories of them.",
-                                  input.string()));
+                                  printable_path(input.string())));
     }
     if (!fs::is_directory(status)) {
       files.insert(input.lexically_normal());
@@ -75,14 +77,14 @@ std::vector<std::filesystem::path> collect_result_files(
     fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
                                         error);
     if (error) {
-      skipped.push_back(
-          {input, fmt::format("Cannot list {}: {}.", input.string(), error.message())});
+      skipped.push_back({input, fmt::format("Cannot list {}: {}.", printable_path(input.string()),
+                                            error.message())});
       continue;
     }
     for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
       if (error) {
-        skipped.push_back(
-            {input, fmt::format("Cannot list part of {}: {}.", input.string(), error.message())});
+        skipped.push_back({input, fmt::format("Cannot list part of {}: {}.",
+                                              printable_path(input.string()), error.message())});
         break;
       }
       const fs::path& path = it->path();

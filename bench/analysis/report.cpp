@@ -10,9 +10,11 @@
 #include <cmath>
 #include <regex>
 
+#include "analysis/regex_guard.hpp"
 #include "analysis/report_detail.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
+#include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace report_detail {
@@ -193,14 +195,8 @@ std::vector<MeasuredBenchmark> selected_benchmarks(const ResultsFile& run,
                                                    const std::string& filter) {
   std::vector<MeasuredBenchmark> all = summarize_benchmarks(run);
   if (filter.empty()) return all;
-  std::regex pattern;
-  try {
-    pattern = std::regex(filter, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    throw UserError(fmt::format(
-        "--benchmark \"{}\" is not a regular expression; give one such as \"gemm/cublas\".",
-        filter));
-  }
+  // The guarded compile: a pattern that would backtrack for minutes is refused, as in compare.
+  const std::regex pattern = compile_user_regex(filter, "--benchmark");
   std::vector<MeasuredBenchmark> kept;
   for (auto& benchmark : all) {
     if (std::regex_search(benchmark.name, pattern)) kept.push_back(std::move(benchmark));
@@ -209,7 +205,8 @@ std::vector<MeasuredBenchmark> selected_benchmarks(const ResultsFile& run,
     throw UserError(fmt::format(
         "--benchmark \"{}\" selects none of the {} benchmarks in {}; check the names with "
         "gpubench report {} | grep '^|'.",
-        filter, all.size(), run.path.filename().string(), run.path.string()));
+        escaped_excerpt(filter, 80), all.size(), printable_path(run.path.filename().string()),
+        printable_path(run.path.string())));
   }
   return kept;
 }

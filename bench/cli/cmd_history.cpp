@@ -81,8 +81,9 @@ void add_history_command(CLI::App& app, ExitCode& result) {
       "history",
       "Results files (or directories of them, searched recursively for *.json) grouped by GPU, "
       "ordered by driver version: each benchmark's primary figure per driver version, the steps "
-      "that exceed the threshold and the noise marked (as compare judges them). Exit 1 when a "
-      "figure measured while the GPU was shared was left out. No GPU needed.");
+      "that exceed the threshold and the noise marked (as compare judges them). Exit 2 when any "
+      "file could not be read (each is listed with its reason; the others are still reported), "
+      "else 1 when a figure measured while the GPU was shared was left out. No GPU needed.");
   command->add_option("inputs", options->inputs, "Results files or directories")->required();
   add_verdict_options(*command, options->verdict);
   auto* json = command->add_flag("--json", options->json, "Print JSON");
@@ -120,6 +121,16 @@ void add_history_command(CLI::App& app, ExitCode& result) {
     warn_contended(contended, options->verdict.allow_contended);
     const bool left_out = !history.contended.empty() && !options->verdict.allow_contended;
     result = left_out ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
+    if (!history.skipped.empty()) {
+      // A bad file is bad input even when the others still make a history: a script must not
+      // take a fleet's figures as complete when some boxes' files were left out.
+      fmt::print(stderr,
+                 "gpubench: {} of {} file{} skipped (listed above); the figures are from the {} "
+                 "read. Fix or remove the files listed.\n",
+                 history.skipped.size(), history.skipped.size() + history.files_read,
+                 history.skipped.size() + history.files_read == 1 ? "" : "s", history.files_read);
+      result = ExitCode::kBadInputOrNoGpu;
+    }
   });
 }
 

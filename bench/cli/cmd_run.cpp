@@ -33,6 +33,7 @@
 #include "model/profile.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
+#include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
 
 namespace gpubench::cli {
@@ -202,9 +203,10 @@ std::vector<std::string> select_benchmarks(const std::string& filter) {
     throw UserError(fmt::format(
         "--filter \"{}\" selects none of the {} benchmarks of the chosen suites; give a regular "
         "expression that matches names such as memory/stream/triad or gemm/cublas/fp16.",
-        filter, registered));
+        escaped_excerpt(filter, 80), registered));
   }
-  fmt::print("--filter \"{}\" selected {} of {} benchmarks.\n", filter, names.size(), registered);
+  fmt::print("--filter \"{}\" selected {} of {} benchmarks.\n", escaped_excerpt(filter, 80),
+             names.size(), registered);
   return names;
 }
 

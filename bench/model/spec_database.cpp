@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "gpubench/errors.hpp"
@@ -283,30 +281,6 @@ SpecDatabase::SpecDatabase(std::vector<SpecSheet> sheets) : sheets_(std::move(sh
           quoted_text(sheet.id), quoted_text(sheet.counterpart)));
     }
   }
-}
-
-SpecDatabase SpecDatabase::load_directory(const std::filesystem::path& directory) {
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    if (entry.path().extension() == ".json") files.push_back(entry.path());
-  }
-  if (ec || files.empty()) {
-    throw UserError(fmt::format("No spec sheets found in {}; pass the results/specs directory.",
-                                directory.string()));
-  }
-  std::vector<SpecSheet> sheets;
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    SpecSheet sheet = parse_spec_sheet(text.str(), file.string());
-    if (sheet.id != file.stem().string()) {
-      fail(file.string(), fmt::format("id {} must match the file name", quoted_text(sheet.id)));
-    }
-    sheets.push_back(std::move(sheet));
-  }
-  return SpecDatabase(std::move(sheets));
 }
 
 const SpecDatabase& SpecDatabase::builtin() {

@@ -72,8 +72,21 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin);
 // `gpubench specs show ID --json` prints.
 std::string spec_sheet_to_json(const SpecSheet& sheet, int indent = 2);
 
+// A sheet file SpecDatabase::load_directory left out, and why: one sentence naming the file.
+struct BadSpecFile {
+  std::filesystem::path path;
+  std::string reason;
+};
+
 class SpecDatabase {
  public:
+  // Every *.json sheet in `directory` (spec_directory.cpp). The good sheets are read even when
+  // others are bad; each bad one (unreadable, invalid, an id other than its file name, a
+  // counterpart that is not another good sheet) is left out and added to `bad`, in file-name
+  // order. Throws UserError only when the directory cannot be listed or holds no *.json file.
+  static SpecDatabase load_directory(const std::filesystem::path& directory,
+                                     std::vector<BadSpecFile>& bad);
+  // The same, but any bad sheet is a UserError naming every bad file with its reason.
   static SpecDatabase load_directory(const std::filesystem::path& directory);
   static const SpecDatabase& builtin();  // the sheets compiled in from results/specs/
 

@@ -149,6 +149,31 @@ TEST(CompareOptions, BenchmarkRegexFiltersCompareAndHistory) {
   EXPECT_EQ(run_gpubench("history --benchmark '^nothing/' " + files).exit_code, 2);
 }
 
+// A pattern that selects nothing comes back escaped in the message (never the raw control bytes
+// a person pasted), in compare and report alike; report's --benchmark goes through the same
+// guarded compile as compare's.
+TEST(CompareOptions, PatternsThatSelectNothingAreQuotedEscaped) {
+  const std::string files =
+      "'" + (kRuns / "quick1.json").string() + "' '" + (kRuns / "quick2.json").string() + "'";
+  const std::string escape = "\"$(printf '\\033')\"";  // the shell makes it ESC
+  for (const std::string& command :
+       {"compare --benchmark " + escape + "none " + files,
+        "compare --metric " + escape + "none " + files,
+        "report --benchmark " + escape + "none '" + (kRuns / "quick1.json").string() + "'"}) {
+    const auto result = run_gpubench(command);
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.err;
+    const bool selects_nothing =
+        result.err.find("\"\\x1bnone\" matches no benchmark") != std::string::npos ||
+        result.err.find("\"\\x1bnone\" selects no") != std::string::npos;
+    EXPECT_TRUE(selects_nothing) << command << ": " << result.err;
+    EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << command << ": " << result.err;
+  }
+  const auto refused =
+      run_gpubench("report --benchmark 'x{99999}' '" + (kRuns / "quick1.json").string() + "'");
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("is refused"), std::string::npos) << refused.err;
+}
+
 TEST(CompareOptions, ContendedFiguresAreAnErrorUnlessAllowed) {
   const SyntheticRun base = run_of({recorded(2.0)});
   const SyntheticRun shared = run_of({recorded(2.0, /*contended=*/true)});

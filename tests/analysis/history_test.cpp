@@ -205,8 +205,10 @@ TEST(History, UnreadableFilesAreSkippedAndReported) {
   negative.benchmarks = {{kTriad, {2.0, -1.0, 2.0}}};
   fixture.add("a/negative.json", negative);
 
+  // The good files are still reported, but a bad file is bad input: exit 2.
   const auto result = run_gpubench("history '" + fixture.dir.path().string() + "'");
-  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("3 of 10 files skipped"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("skipped " + (fixture.dir.path() / "a/empty.json").string()),
             std::string::npos)
       << result.err;
@@ -217,7 +219,26 @@ TEST(History, UnreadableFilesAreSkippedAndReported) {
   EXPECT_NE(result.out.find("7 files read, 3 skipped"), std::string::npos) << result.out;
 
   const auto as_json = run_gpubench("history --json '" + fixture.dir.path().string() + "'");
+  EXPECT_EQ(as_json.exit_code, 2) << as_json.err;
   EXPECT_EQ(json::parse(as_json.out)["skipped"].size(), 3u);
+}
+
+// Text a person typed comes back escaped: a name or a pattern holding terminal control sequences
+// must not drive the terminal through gpubench's message.
+TEST(History, MessagesQuoteTypedTextEscaped) {
+  HistoryFixture fixture;
+  const std::string escape = "\"$(printf '\\033')\"";  // the shell makes it ESC
+  const auto none = run_gpubench("history --benchmark " + escape + "nothing '" +
+                                 fixture.dir.path().string() + "'");
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("\"\\x1bnothing\" matches no benchmark"), std::string::npos) << none.err;
+  EXPECT_EQ(none.err.find('\x1b'), std::string::npos) << none.err;
+
+  const auto missing =
+      run_gpubench("history '" + fixture.dir.path().string() + "/'" + escape + "'absent'");
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("\\x1babsent does not exist"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find('\x1b'), std::string::npos) << missing.err;
 }
 
 TEST(History, NothingReadableOrMissingInputsExit2) {

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "gpubench/errors.hpp"
+#include "support/fuzz_inputs.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {
@@ -245,6 +247,53 @@ TEST(SpecSheetParser, CounterpartMustExist) {
   dir.write("l4.json", sheet.dump());
   EXPECT_THROW(SpecDatabase::load_directory(dir.path()), UserError);
   EXPECT_THROW(SpecDatabase::load_directory(dir.path() / "missing"), UserError);
+}
+
+// A directory holding bad sheets among good ones: every good sheet is still read; each bad one, and
+// each sheet whose counterpart went with it, is listed once with a printable reason naming it.
+TEST(SpecSheetParser, DirectoryLoadKeepsTheGoodSheetsAndListsEachBadOne) {
+  testing::TempDir dir;
+  for (const auto& sheet : tree_database().sheets()) {
+    dir.write(sheet.id + ".json",
+              testing::read_file(std::string(GPUBENCH_SPECS_DIR) + "/" + sheet.id + ".json"));
+  }
+  dir.write("junk.json", std::string("\x1b[2J\xff\xfe{\"id\": \x07", 14));
+  const std::string rtx4070 = testing::read_file(dir.path() / "rtx-4070.json");
+  dir.write("rtx-4070.json", rtx4070.substr(0, rtx4070.size() / 2));  // cut short
+  std::filesystem::rename(dir.path() / "a10.json", dir.path() / "a-ten.json");
+
+  std::vector<BadSpecFile> bad;
+  const SpecDatabase database = SpecDatabase::load_directory(dir.path(), bad);
+  std::vector<std::string> good_ids;
+  for (const auto& sheet : database.sheets())
+    good_ids.push_back(sheet.id);
+  EXPECT_EQ(good_ids, (std::vector<std::string>{"a100-sxm4-80gb", "h100-pcie", "h100-sxm5",
+                                                "h200-sxm", "l40s", "rtx-4090"}));
+  // Bad in themselves: junk, cut short, id not the file name. Then by counterpart: l4 and
+  // rtx-4070-ti (rtx-4070), t4 (l4), rtx-3090 (a10).
+  const std::map<std::string, std::string> expected = {
+      {"a-ten.json", "must match the file name"}, {"junk.json", "not valid JSON"},
+      {"l4.json", "counterpart \"rtx-4070\""},    {"rtx-3090.json", "counterpart \"a10\""},
+      {"rtx-4070-ti.json", "counterpart"},        {"rtx-4070.json", "not valid JSON"},
+      {"t4.json", "counterpart \"l4\""}};
+  ASSERT_EQ(bad.size(), expected.size());
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    const std::string name = bad[i].path.filename().string();
+    ASSERT_TRUE(expected.contains(name)) << name << ": " << bad[i].reason;
+    EXPECT_NE(bad[i].reason.find(expected.at(name)), std::string::npos) << bad[i].reason;
+    EXPECT_EQ(testing::loader_message_problem(bad[i].reason, bad[i].path.string()), "")
+        << bad[i].reason;
+    if (i > 0) {
+      EXPECT_LT(bad[i - 1].path, bad[i].path);
+    }
+  }
+  try {
+    SpecDatabase::load_directory(dir.path());
+    FAIL() << "a directory with bad sheets must not load without listing them";
+  } catch (const UserError& error) {
+    for (const auto& [name, problem] : expected)
+      EXPECT_NE(std::string(error.what()).find(name), std::string::npos) << error.what();
+  }
 }
 
 // --- matching a present device to a sheet.

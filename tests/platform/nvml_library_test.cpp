@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "gpubench/errors.hpp"
 #include "support/test_support.hpp"
 
@@ -29,6 +32,51 @@ TEST(NvmlLibrary, LibraryWithoutNvmlSymbolsIsRefused) {
     EXPECT_NE(std::string(error.what()).find("lacks nvmlInit_v2"), std::string::npos)
         << error.what();
   }
+}
+
+// Against tests/support/fake_nvml: every field NVML answers is filled, "not supported" (and "no
+// permission" for the environment-check fields) leaves a field empty silently, and any other
+// refusal is recorded as "field: reason", in the order of the queries.
+TEST(NvmlLibrary, FakeDriverFillsTheReportAndRecordsEachRefusal) {
+  const auto nvml = NvmlLibrary::open(GPUBENCH_FAKE_NVML);
+  EXPECT_EQ(nvml->driver_version(), "580.95.05");
+  const NvmlDeviceReport report = nvml->query_device("0000:01:00.0");
+  EXPECT_EQ(report.pci_device_id, 0x2786u);
+  EXPECT_EQ(report.pci_subsystem_id, 0x51111462u);
+  EXPECT_EQ(report.sm_clock_mhz, 2475u);
+  EXPECT_EQ(report.sm_clock_max_mhz, 3105u);
+  EXPECT_EQ(report.memory_clock_mhz, 10501u);
+  EXPECT_FALSE(report.memory_clock_max_mhz) << "not supported: empty";
+  EXPECT_EQ(report.power_limit_w, 200.0);
+  EXPECT_FALSE(report.power_default_limit_w);
+  EXPECT_EQ(report.temperature_c, 54u);
+  EXPECT_EQ(report.persistence_mode, true);
+  EXPECT_FALSE(report.ecc_enabled) << "not supported: empty";
+  EXPECT_EQ(report.pcie_generation, 1u);
+  EXPECT_EQ(report.pcie_generation_max, 4u);
+  EXPECT_EQ(report.pcie_width, 8u);
+  EXPECT_EQ(report.pcie_width_max, 16u);
+  EXPECT_FALSE(report.mig_enabled);
+  EXPECT_FALSE(report.display_active) << "no permission for an environment field: empty";
+  EXPECT_EQ(report.clock_event_reasons, 0x4u);  // software power cap
+  ASSERT_TRUE(report.compute_process_ids) << "asked again with room for all ten";
+  ASSERT_EQ(report.compute_process_ids->size(), 10u);
+  EXPECT_EQ(report.compute_process_ids->front(), 1000u);
+  EXPECT_EQ(report.compute_process_ids->back(), 1009u);
+  EXPECT_FALSE(report.enforced_power_limit_w);
+  EXPECT_EQ(report.query_errors,
+            (std::vector<std::string>{"default power limit: Unknown Error", "mig mode: GPU is lost",
+                                      "enforced power limit: Insufficient Permissions"}));
+}
+
+TEST(NvmlLibrary, FakeDriverWithoutTheBusIdReportsOnlyThat) {
+  const auto nvml = NvmlLibrary::open(GPUBENCH_FAKE_NVML);
+  const NvmlDeviceReport report = nvml->query_device("0000:02:00.0");
+  EXPECT_EQ(report.query_errors, std::vector<std::string>{"device 0000:02:00.0: Not Found"});
+  EXPECT_FALSE(report.pci_device_id);
+  EXPECT_FALSE(report.sm_clock_mhz);
+  EXPECT_FALSE(nvml->device_handle("0000:02:00.0"));
+  EXPECT_TRUE(nvml->device_handle("0000:01:00.0"));
 }
 
 TEST(NvmlLibraryGpu, ReportsTheDriverAndTheDevice) {

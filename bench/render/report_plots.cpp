@@ -144,6 +144,11 @@ std::string plot_input_json(const Report& report) {
 
 std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& problem,
                                        const std::filesystem::path& script) {
+  return draw_plots(plot_input_json(report), builtin_plot_script(), script, problem);
+}
+
+std::vector<EmbeddedPlot> draw_plots(std::string_view input_json, std::string_view builtin_script,
+                                     const std::filesystem::path& script, std::string& problem) {
   problem.clear();
   ScratchDirectory scratch;
   if (scratch.path().empty()) {
@@ -151,11 +156,11 @@ std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& proble
     return {};
   }
   const auto input = scratch.path() / "plot-input.json";
-  std::ofstream(input, std::ios::binary) << plot_input_json(report);
+  std::ofstream(input, std::ios::binary) << input_json;
   std::filesystem::path script_path = script;
   if (script_path.empty()) {
     script_path = scratch.path() / "plot.py";
-    std::ofstream(script_path, std::ios::binary) << builtin_plot_script();
+    std::ofstream(script_path, std::ios::binary) << builtin_script;
   }
   const auto out = scratch.path() / "out";
   std::filesystem::create_directories(out);

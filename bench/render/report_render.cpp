@@ -21,53 +21,7 @@ using report_blocks::Table;
 
 // --- Markdown.
 
-std::string markdown_cell(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string markdown_table(const Table& table) {
-  std::string out = "|";
-  for (const auto& cell : table.header)
-    out += fmt::format(" {} |", markdown_cell(cell));
-  out += "\n|";
-  for (std::size_t i = 0; i < table.header.size(); ++i)
-    out += " --- |";
-  out += "\n";
-  for (const auto& row : table.rows) {
-    out += "|";
-    for (const auto& cell : row)
-      out += fmt::format(" {} |", markdown_cell(cell));
-    out += "\n";
-  }
-  return out;
-}
-
 // --- HTML.
-
-std::string html_table(const Table& table) {
-  std::string out = "<table>\n<thead><tr>";
-  for (const auto& cell : table.header)
-    out += fmt::format("<th>{}</th>", escape_markup(cell));
-  out += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : table.rows) {
-    out += "<tr>";
-    for (const auto& cell : row)
-      out += fmt::format("<td>{}</td>", escape_markup(cell));
-    out += "</tr>\n";
-  }
-  out += "</tbody>\n</table>\n";
-  return out;
-}
 
 constexpr std::string_view kStyle = R"css(
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto;
@@ -102,7 +56,7 @@ std::string render_markdown(const Report& report) {
         out += "\n";
         break;
       case Block::Kind::kTable:
-        out += markdown_table(block.table) + "\n";
+        out += markdown_table(block.table.header, block.table.rows) + "\n";
         break;
       case Block::Kind::kPlot:
         break;
@@ -141,7 +95,7 @@ std::string render_html(const Report& report, const std::vector<EmbeddedPlot>& p
         out += "</ul>\n";
         break;
       case Block::Kind::kTable:
-        out += html_table(block.table);
+        out += html_table(block.table.header, block.table.rows);
         break;
       case Block::Kind::kPlot: {
         const auto found = std::find_if(plots.begin(), plots.end(), [&](const EmbeddedPlot& p) {

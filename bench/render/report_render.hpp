@@ -38,6 +38,11 @@ std::string plot_input_json(const Report& report);
 // on failure returns none and sets `problem` to one sentence.
 std::vector<EmbeddedPlot> render_plots(const Report& report, std::string& problem,
                                        const std::filesystem::path& script = {});
+// The machinery under render_plots, for any plot script with the same contract (argv: INPUT.json
+// OUTDIR; writes PNGs and OUTDIR/plots.json [{"name", "file", "caption"}]): runs `script`, or the
+// text `builtin_script` when no script is given, on `input_json` in a scratch directory.
+std::vector<EmbeddedPlot> draw_plots(std::string_view input_json, std::string_view builtin_script,
+                                     const std::filesystem::path& script, std::string& problem);
 
 std::string base64_encode(std::string_view bytes);
 

@@ -15,4 +15,9 @@ std::string format_text_table(const std::vector<std::string>& header,
                               const std::function<bool(std::size_t)>& right_aligned,
                               std::string_view indent = "");
 
+// CSV (RFC 4180) for the --csv outputs: a field quoted when it holds a comma, quote or line break;
+// a number as the shortest text that reads back the same, empty when not finite.
+std::string csv_field(std::string_view text);
+std::string csv_number(double value);
+
 }  // namespace gpubench

@@ -9,6 +9,7 @@
 namespace gpubench::cli {
 
 void add_compare_command(CLI::App& app, ExitCode& result);
+void add_fleet_command(CLI::App& app, ExitCode& result);
 void add_history_command(CLI::App& app, ExitCode& result);
 void add_info_command(CLI::App& app, ExitCode& result);
 void add_report_command(CLI::App& app, ExitCode& result);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   gpubench::cli::add_specs_command(app, result);
   gpubench::cli::add_compare_command(app, result);
   gpubench::cli::add_history_command(app, result);
+  gpubench::cli::add_fleet_command(app, result);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,456 @@
+#include "analysis/fleet.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "gpubench/counters.hpp"
+#include "gpubench/errors.hpp"
+#include "model/statistics.hpp"
+#include "platform/parallel.hpp"
+
+namespace gpubench {
+namespace {
+
+// The primary figures, most telling first; real_time only where a run has none of them.
+constexpr std::string_view kPrimaryMetrics[] = {
+    counters::kTflops,    counters::kTops,      counters::kBandwidthGbs,  counters::kOpsPerS,
+    counters::kLatencyNs, counters::kLatencyUs, counters::kLatencyCycles, "real_time",
+};
+
+// A node is judged against the repetitions of this many other nodes, those whose medians lie
+// nearest the fleet median: the fleet's typical behaviour, with a cost that does not grow with the
+// fleet (1,000 nodes x 250 benchmarks must be judged in seconds).
+constexpr std::size_t kReferenceNodes = 5;
+
+// The headline figures drawn per node: of the benchmarks each pattern matches, the one with the
+// largest fleet median (the largest transfer or GEMM: the highest rate, or the longest time).
+constexpr std::string_view kHeadlinePatterns[] = {
+    "^memory/stream/triad/",
+    "^compute/peak/fp32_ffma/",
+    "^gemm/cublas/fp16_f32acc/[0-9]+x[0-9]+x[0-9]+/",
+    "^memory/h2d/pinned/",
+};
+
+struct RunFigure {
+  std::string benchmark;
+  std::string metric;
+  std::string unit;
+  std::vector<double> values;
+  std::optional<std::string> failure;
+  bool contended = false;
+};
+
+// What one file contributes, extracted by a reader thread.
+struct FileSummary {
+  std::optional<std::string> error;
+  std::string gpu_name;
+  std::string profile;
+  FleetNode node;
+  std::vector<RunFigure> runs;
+};
+
+std::string primary_metric_regex() {
+  std::string regex = "^(";
+  for (const std::string_view metric : kPrimaryMetrics) {
+    if (regex.size() > 2) regex += '|';
+    regex += metric;
+  }
+  return regex + ")$";
+}
+
+std::unordered_set<std::string> contended_runs(const ResultsFile& file) {
+  std::unordered_set<std::string> contended;
+  const std::string key(counters::kContended);
+  for (const BenchmarkRecord& record : file.benchmarks) {
+    const auto it = record.counters.find(key);
+    if (it != record.counters.end() && it->second >= 0.5) contended.insert(record.run_name);
+  }
+  return contended;
+}
+
+FileSummary summarise_file(const std::filesystem::path& path, const MetricSelector& selector,
+                           const std::optional<std::regex>& benchmark_filter) {
+  FileSummary summary;
+  summary.node.path = path;
+  try {
+    const ResultsFile file = load_results_file(path);
+    summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
+    summary.profile = file.context_value("gpubench_profile").value_or(std::string(kUnknownProfile));
+    summary.node.host_name = file.context_value("host_name").value_or("unknown host");
+    summary.node.gpu_index = file.context_value("gpu_index").value_or("");
+    summary.node.gpu_uuid = file.context_value("gpu_uuid").value_or("");
+    summary.node.driver_version =
+        file.context_value("driver_version").value_or(std::string(kUnknownDriver));
+    summary.node.date = file.context_value("date").value_or("");
+    const auto contended = contended_runs(file);
+    for (RunSamples& run : extract_samples(file, selector)) {
+      if (benchmark_filter && !std::regex_search(run.run_name, *benchmark_filter)) continue;
+      RunFigure figure{run.run_name, "", "", {}, run.failure, contended.contains(run.run_name)};
+      if (const auto metric = primary_metric(run)) {
+        MetricSamples& samples = run.metrics.at(*metric);
+        figure.metric = *metric;
+        figure.unit = samples.unit;
+        figure.values = std::move(samples.values);
+      }
+      summary.runs.push_back(std::move(figure));
+    }
+  } catch (const UserError& error) {
+    summary.error = error.what();
+  } catch (const std::exception& error) {
+    summary.error = fmt::format("Cannot read {}: {}.", path.string(), error.what());
+  }
+  return summary;
+}
+
+std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
+                                         const FleetOptions& options) {
+  struct ReaderState {
+    MetricSelector selector{primary_metric_regex()};  // one per thread: it caches
+    std::optional<std::regex> filter;
+  };
+  std::vector<FileSummary> summaries(files.size());
+  for_each_index_in_parallel(
+      files.size(), options.jobs,
+      [&] {
+        ReaderState state;
+        if (options.benchmark_regex) state.filter.emplace(*options.benchmark_regex);
+        return state;
+      },
+      [&](const ReaderState& state, std::size_t i) {
+        summaries[i] = summarise_file(files[i], state.selector, state.filter);
+      });
+  return summaries;
+}
+
+std::tuple<std::string, long long, std::string, std::string> node_order_key(const FleetNode& n) {
+  long long index = -1;
+  std::from_chars(n.gpu_index.data(), n.gpu_index.data() + n.gpu_index.size(), index);
+  return {n.host_name, index, n.gpu_uuid, n.path.string()};
+}
+
+// One node per host and GPU: its newest run; older runs are listed as superseded.
+std::vector<const FileSummary*> newest_per_node(std::vector<const FileSummary*> files,
+                                                FleetGroup& group) {
+  std::sort(files.begin(), files.end(), [](const FileSummary* a, const FileSummary* b) {
+    const auto ka = std::tie(a->node.host_name, a->node.gpu_uuid, a->node.gpu_index);
+    const auto kb = std::tie(b->node.host_name, b->node.gpu_uuid, b->node.gpu_index);
+    if (ka != kb) return node_order_key(a->node) < node_order_key(b->node);
+    if (a->node.date != b->node.date) return date_before(b->node.date, a->node.date);
+    return a->node.path < b->node.path;
+  });
+  std::vector<const FileSummary*> kept;
+  for (const FileSummary* file : files) {
+    if (!kept.empty() && kept.back()->node.host_name == file->node.host_name &&
+        kept.back()->node.gpu_uuid == file->node.gpu_uuid &&
+        kept.back()->node.gpu_index == file->node.gpu_index) {
+      group.superseded.push_back(file->node);
+      continue;
+    }
+    kept.push_back(file);
+  }
+  return kept;
+}
+
+struct SeriesBuilder {
+  std::string benchmark;
+  std::string metric;
+  std::string unit;
+  std::vector<std::pair<std::size_t, std::vector<double>>> samples;  // node, values
+};
+
+std::vector<SeriesBuilder> collect_series(const std::vector<const FileSummary*>& files,
+                                          FleetGroup& group) {
+  std::vector<SeriesBuilder> builders;
+  std::map<std::pair<std::string, std::string>, std::size_t> index;
+  for (std::size_t node = 0; node < files.size(); ++node) {
+    for (const RunFigure& run : files[node]->runs) {
+      if (run.failure) {
+        group.failed.push_back({node, run.benchmark, *run.failure});
+        continue;
+      }
+      if (run.contended) {
+        group.contended.push_back(
+            {node, run.benchmark, "another process used the GPU during this figure"});
+        continue;
+      }
+      if (run.metric.empty() || run.values.empty()) continue;
+      const auto [it, inserted] =
+          index.emplace(std::pair{run.benchmark, run.metric}, builders.size());
+      if (inserted) builders.push_back({run.benchmark, run.metric, run.unit, {}});
+      SeriesBuilder& builder = builders[it->second];
+      std::vector<double> values = run.values;
+      if (run.unit != builder.unit) {
+        const double factor = time_unit_factor(run.unit, builder.unit);
+        for (double& value : values)
+          value *= factor;
+      }
+      builder.samples.emplace_back(node, std::move(values));
+    }
+  }
+  return builders;
+}
+
+// Worse than the fleet median by more than the threshold, in the metric's direction.
+bool worse_beyond(double deviation, Direction direction, double threshold) {
+  if (!std::isfinite(deviation)) return false;
+  return direction == Direction::kHigherIsBetter  ? deviation < -threshold
+         : direction == Direction::kLowerIsBetter ? deviation > threshold
+                                                  : false;
+}
+
+FleetSeries judge_series(SeriesBuilder& builder, const FleetOptions& options) {
+  FleetSeries series;
+  series.benchmark = std::move(builder.benchmark);
+  series.metric = std::move(builder.metric);
+  series.unit = std::move(builder.unit);
+  series.direction = metric_direction(series.metric);
+  std::vector<double> medians;
+  for (const auto& [node, values] : builder.samples)
+    medians.push_back(stats::median(values));
+  series.fleet_median = stats::median(medians);
+  series.spread = stats::relative_iqr(medians);
+  series.min = *std::min_element(medians.begin(), medians.end());
+  series.max = *std::max_element(medians.begin(), medians.end());
+
+  // Nodes ordered by how near their median lies to the fleet median; the first ones (other than
+  // the node judged) are its reference.
+  std::vector<std::size_t> nearest(medians.size());
+  for (std::size_t i = 0; i < nearest.size(); ++i)
+    nearest[i] = i;
+  std::stable_sort(nearest.begin(), nearest.end(), [&](std::size_t a, std::size_t b) {
+    return std::abs(medians[a] - series.fleet_median) < std::abs(medians[b] - series.fleet_median);
+  });
+  const CompareOptions judge_options{std::nullopt, options.alpha, options.threshold, true};
+  for (std::size_t i = 0; i < builder.samples.size(); ++i) {
+    NodeFigure figure;
+    figure.node = builder.samples[i].first;
+    figure.n = builder.samples[i].second.size();
+    figure.median = medians[i];
+    figure.deviation = series.fleet_median != 0
+                           ? (medians[i] - series.fleet_median) / series.fleet_median
+                           : std::nan("");
+    std::vector<double> reference;
+    std::size_t used = 0;
+    for (std::size_t k = 0; k < nearest.size() && used < kReferenceNodes; ++k) {
+      if (nearest[k] == i) continue;
+      const auto& values = builder.samples[nearest[k]].second;
+      reference.insert(reference.end(), values.begin(), values.end());
+      ++used;
+    }
+    if (used > 0) {
+      figure.judgement =
+          judge(reference, builder.samples[i].second, series.direction, judge_options);
+      figure.flagged = figure.judgement->verdict == Verdict::kSlower &&
+                       worse_beyond(figure.deviation, series.direction, options.threshold);
+    }
+    series.figures.push_back(std::move(figure));
+  }
+  return series;
+}
+
+void mark_headlines(std::vector<FleetSeries>& series) {
+  for (const std::string_view pattern : kHeadlinePatterns) {
+    const std::regex regex{std::string(pattern)};
+    FleetSeries* best = nullptr;
+    for (FleetSeries& s : series) {
+      if (!std::regex_search(s.benchmark, regex)) continue;
+      if (best == nullptr || s.fleet_median > best->fleet_median) best = &s;
+    }
+    if (best != nullptr) best->headline = true;
+  }
+}
+
+FleetGroup build_group(std::string gpu_name, std::string profile,
+                       std::vector<const FileSummary*> files, const FleetOptions& options) {
+  FleetGroup group;
+  group.gpu_name = std::move(gpu_name);
+  group.profile = std::move(profile);
+  files = newest_per_node(std::move(files), group);
+  for (const FileSummary* file : files)
+    group.nodes.push_back(file->node);
+  for (SeriesBuilder& builder : collect_series(files, group)) {
+    group.series.push_back(judge_series(builder, options));
+  }
+  mark_headlines(group.series);
+  return group;
+}
+
+void validate(const FleetOptions& options) {
+  if (!(options.alpha > 0.0 && options.alpha < 1.0)) {
+    throw UserError(fmt::format("--alpha must lie between 0 and 1 (got {}).", options.alpha));
+  }
+  if (!(options.threshold >= 0.0 && options.threshold < 1.0)) {
+    throw UserError(fmt::format("--threshold must be a percentage from 0 to 100 (got {}).",
+                                options.threshold * 100));
+  }
+  if (options.benchmark_regex) {
+    try {
+      const std::regex check(*options.benchmark_regex);
+    } catch (const std::regex_error& error) {
+      throw UserError(fmt::format("--benchmark \"{}\" is not a valid regular expression ({}).",
+                                  *options.benchmark_regex, error.what()));
+    }
+  }
+}
+
+// Status files of nodes whose run failed, and of nodes that say they ran but left no results.
+void add_status_files(const std::vector<std::filesystem::path>& status_files,
+                      const std::set<std::string>& hosts_with_results, Fleet& fleet) {
+  for (const auto& path : status_files) {
+    try {
+      FailedNode node = read_node_status(path);
+      if (node.exit_code == 0) {
+        if (hosts_with_results.contains(node.host_name)) continue;
+        node.reason = "its run succeeded but no results file from it was found";
+      }
+      fleet.failed_nodes.push_back(std::move(node));
+    } catch (const UserError& error) {
+      fleet.unreadable.push_back({path, error.what()});
+    }
+  }
+  std::stable_sort(
+      fleet.failed_nodes.begin(), fleet.failed_nodes.end(),
+      [](const FailedNode& a, const FailedNode& b) { return a.host_name < b.host_name; });
+}
+
+}  // namespace
+
+std::string node_label(const FleetNode& node) {
+  if (!node.gpu_index.empty()) return fmt::format("{}/gpu{}", node.host_name, node.gpu_index);
+  if (!node.gpu_uuid.empty()) return fmt::format("{}/{}", node.host_name, node.gpu_uuid);
+  return node.host_name;
+}
+
+std::string failed_node_label(const FailedNode& node) {
+  return node.task.empty() ? node.host_name
+                           : fmt::format("{} (task {})", node.host_name, node.task);
+}
+
+std::size_t FleetGroup::flagged_count() const {
+  std::size_t count = 0;
+  for (const FleetSeries& s : series) {
+    for (const NodeFigure& figure : s.figures)
+      count += figure.flagged ? 1 : 0;
+  }
+  return count;
+}
+
+bool Fleet::any_flagged() const {
+  return std::any_of(groups.begin(), groups.end(),
+                     [](const FleetGroup& group) { return group.flagged_count() > 0; });
+}
+
+std::string describe_run_exit(int exit_code) {
+  switch (exit_code) {
+    case 0:
+      return "its run succeeded";
+    case 1:
+      return "a benchmark failed on this node (failed verification or a GPU that failed)";
+    case 2:
+      return std::string(kNoUsableGpu);
+    case 124:
+      return "its run was stopped by a time limit";
+    case 129:
+    case 130:
+    case 143:
+      return fmt::format("its run was interrupted (exit {})", exit_code);
+    default:
+      return fmt::format("its run ended with exit code {}", exit_code);
+  }
+}
+
+FailedNode read_node_status(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw UserError(
+        fmt::format("Cannot read node status file {}: it cannot be opened.", path.string()));
+  }
+  std::map<std::string, std::string> fields;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto equals = line.find('=');
+    if (equals != std::string::npos) fields[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  FailedNode node;
+  node.status_file = path;
+  node.host_name = fields["host_name"];
+  node.task = fields["task"];
+  node.devices = fields["devices"];
+  node.message = fields["message"];
+  const std::string& code = fields["exit_code"];
+  const auto [end, error] = std::from_chars(code.data(), code.data() + code.size(), node.exit_code);
+  if (node.host_name.empty() || code.empty() || error != std::errc{} ||
+      end != code.data() + code.size()) {
+    throw UserError(fmt::format(
+        "Cannot read node status file {}: it needs host_name=... and a numeric exit_code=... "
+        "lines.",
+        path.string()));
+  }
+  node.reason = describe_run_exit(node.exit_code);
+  return node;
+}
+
+std::vector<std::filesystem::path> collect_node_status_files(
+    const std::vector<std::filesystem::path>& inputs) {
+  namespace fs = std::filesystem;
+  std::set<fs::path> found;
+  for (const auto& input : inputs) {
+    std::error_code error;
+    if (!fs::is_directory(input, error)) {
+      if (input.filename() == kNodeStatusFileName) found.insert(input.lexically_normal());
+      continue;
+    }
+    fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
+                                        error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (it->path().filename() == kNodeStatusFileName) found.insert(it->path().lexically_normal());
+    }
+  }
+  return {found.begin(), found.end()};
+}
+
+std::optional<std::string> primary_metric(const RunSamples& run) {
+  for (const std::string_view metric : kPrimaryMetrics) {
+    const auto it = run.metrics.find(std::string(metric));
+    if (it != run.metrics.end() && !it->second.values.empty()) return it->first;
+  }
+  return std::nullopt;
+}
+
+Fleet build_fleet(const std::vector<std::filesystem::path>& result_files,
+                  const std::vector<std::filesystem::path>& status_files,
+                  const FleetOptions& options) {
+  validate(options);
+  Fleet fleet;
+  fleet.options = options;
+  const std::vector<FileSummary> summaries = summarise_files(result_files, options);
+  std::map<std::pair<std::string, std::string>, std::vector<const FileSummary*>> by_model;
+  std::set<std::string> hosts_with_results;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    const FileSummary& summary = summaries[i];
+    if (summary.error) {
+      fleet.unreadable.push_back({result_files[i], *summary.error});
+      continue;
+    }
+    ++fleet.files_read;
+    hosts_with_results.insert(summary.node.host_name);
+    by_model[{summary.gpu_name, summary.profile}].push_back(&summary);
+  }
+  for (auto& [key, files] : by_model) {
+    fleet.groups.push_back(build_group(key.first, key.second, std::move(files), options));
+  }
+  add_status_files(status_files, hosts_with_results, fleet);
+  return fleet;
+}
+
+}  // namespace gpubench

@@ -34,11 +34,11 @@ constexpr std::size_t kReferenceNodes = 5;
 
 // The headline figures drawn per node: of the benchmarks each pattern matches, the one with the
 // largest fleet median (the largest transfer or GEMM: the highest rate, or the longest time).
-constexpr std::string_view kHeadlinePatterns[] = {
-    "^memory/stream/triad/",
-    "^compute/peak/fp32_ffma/",
-    "^gemm/cublas/fp16_f32acc/[0-9]+x[0-9]+x[0-9]+/",
-    "^memory/h2d/pinned/",
+constexpr std::pair<std::string_view, std::string_view> kHeadlines[] = {
+    {"STREAM triad", "^memory/stream/triad/"},
+    {"FP32 FFMA", "^compute/peak/fp32_ffma/"},
+    {"cuBLAS FP16 GEMM", "^gemm/cublas/fp16_f32acc/[0-9]+x[0-9]+x[0-9]+/"},
+    {"H2D pinned", "^memory/h2d/pinned/"},
 };
 
 struct RunFigure {
@@ -259,7 +259,7 @@ FleetSeries judge_series(SeriesBuilder& builder, const FleetOptions& options) {
 }
 
 void mark_headlines(std::vector<FleetSeries>& series) {
-  for (const std::string_view pattern : kHeadlinePatterns) {
+  for (const auto& [label, pattern] : kHeadlines) {
     const std::regex regex{std::string(pattern)};
     FleetSeries* best = nullptr;
     for (FleetSeries& s : series) {
@@ -425,6 +425,32 @@ std::optional<std::string> primary_metric(const RunSamples& run) {
     if (it != run.metrics.end() && !it->second.values.empty()) return it->first;
   }
   return std::nullopt;
+}
+
+std::vector<std::string_view> headline_labels() {
+  std::vector<std::string_view> labels;
+  for (const auto& [label, pattern] : kHeadlines)
+    labels.push_back(label);
+  return labels;
+}
+
+std::vector<std::optional<HeadlineFigure>> headline_figures(const ResultsFile& file) {
+  const std::vector<RunSamples> runs =
+      extract_samples(file, MetricSelector(primary_metric_regex()));
+  std::vector<std::optional<HeadlineFigure>> figures;
+  for (const auto& [label, pattern] : kHeadlines) {
+    const std::regex regex{std::string(pattern)};
+    std::optional<HeadlineFigure> best;
+    for (const RunSamples& run : runs) {
+      const auto metric = primary_metric(run);
+      if (run.failure || !metric || !std::regex_search(run.run_name, regex)) continue;
+      const MetricSamples& samples = run.metrics.at(*metric);
+      const double median = stats::median(samples.values);
+      if (!best || median > best->median) best = {run.run_name, *metric, samples.unit, median};
+    }
+    figures.push_back(std::move(best));
+  }
+  return figures;
 }
 
 Fleet build_fleet(const std::vector<std::filesystem::path>& result_files,

@@ -123,6 +123,18 @@ std::vector<std::filesystem::path> collect_node_status_files(
 // us, cycles), else real_time. Empty when none of them is present.
 std::optional<std::string> primary_metric(const RunSamples& run);
 
+// A run's headline figures (STREAM triad, FP32 FFMA peak, the largest cuBLAS FP16 GEMM, the largest
+// pinned H2D copy), one per label in headline_labels(), empty where the run has none: the figures
+// `gpubench run --device all` prints per GPU and the fleet report plots per node.
+struct HeadlineFigure {
+  std::string benchmark;
+  std::string metric;
+  std::string unit;
+  double median = 0;
+};
+std::vector<std::string_view> headline_labels();
+std::vector<std::optional<HeadlineFigure>> headline_figures(const ResultsFile& file);
+
 // Reads the results files (in parallel) and the status files, and judges every node. Throws
 // UserError for options out of range or a bad --benchmark regex.
 Fleet build_fleet(const std::vector<std::filesystem::path>& result_files,

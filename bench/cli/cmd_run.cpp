@@ -25,6 +25,8 @@
 #include "analysis/run_summary.hpp"
 #include "cli/commands.hpp"
 #include "cli/probe.hpp"
+#include "cli/run_devices.hpp"
+#include "device/device_probe.hpp"
 #include "gpubench/counters.hpp"
 #include "harness/progress.hpp"
 #include "harness/registration.hpp"
@@ -110,9 +112,11 @@ struct RunCommandOptions {
   std::string suites = all_suite_names();
   bool quick = false;
   bool full = false;
-  std::optional<int> device;
+  std::string device;  // one ordinal; several ("0,2", "all") run through run_on_devices
   std::string against;
   std::string out;
+  std::string out_suffix;         // appended to the default file name ("-gpu1")
+  std::string results_path_file;  // where to write the published results file's path
   std::optional<std::int64_t> bytes;
   bool no_inspect = false;
   std::string filter;  // --filter: a regular expression over benchmark names
@@ -131,7 +135,7 @@ struct RunSetup {
 
 RunSetup set_up(const RunCommandOptions& options) {
   RunSetup setup;
-  setup.probed = probe_devices(options.device.value_or(0));
+  setup.probed = probe_devices(options.device.empty() ? 0 : std::stoi(options.device));
   const DeviceInfo& device = setup.probed.devices.front();
   if (setup.probed.nvml_problem) {
     fmt::print(stderr, "gpubench: warning: {}\n", *setup.probed.nvml_problem);
@@ -148,11 +152,18 @@ RunSetup set_up(const RunCommandOptions& options) {
 }
 
 std::filesystem::path results_target(const RunCommandOptions& options, const RunSetup& setup) {
-  if (!options.out.empty()) return options.out;
+  const std::string file_name =
+      fmt::format("{}-{}{}.json", utc_timestamp(), path_safe(host_name()), options.out_suffix);
+  if (!options.out.empty()) {
+    // A directory (existing, or named with a trailing slash) gets the default file name.
+    if (std::filesystem::is_directory(options.out) || options.out.ends_with('/')) {
+      return std::filesystem::path(options.out) / file_name;
+    }
+    return options.out;
+  }
   const DeviceInfo& device = setup.probed.devices.front();
   return std::filesystem::path("results") / "runs" / path_safe(setup.match.sheet.id) /
-         path_safe(device.driver_version.value_or("unknown-driver")) /
-         fmt::format("{}-{}.json", utc_timestamp(), path_safe(host_name()));
+         path_safe(device.driver_version.value_or("unknown-driver")) / file_name;
 }
 
 // The manifest and the run's conditions, as google/benchmark context entries of the results file.
@@ -337,6 +348,9 @@ ExitCode run(const RunCommandOptions& options) {
   complete_results_file(temporary.path(), benchmarks_run.wall_s);
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
+  if (!options.results_path_file.empty()) {
+    write_file_atomically(options.results_path_file, target.string());
+  }
   return print_outcome(results, benchmarks_run, profile, target, options.strict);
 }
 
@@ -352,11 +366,17 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   command->add_option("--suite", options->suites, suite_help);
   auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
   command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
-  command->add_option("--device", options->device, "CUDA device ordinal (default 0)");
+  command->add_option("--device", options->device,
+                      "CUDA device ordinal (default 0), a list such as 0,2, or all: each GPU in "
+                      "turn, one results file per GPU");
   command->add_option("--against", options->against,
                       "Spec id to compare with (default: the card's counterpart)");
   command->add_option("--out", options->out,
-                      "Results file (default results/runs/<spec>/<driver>/<UTC>-<host>.json)");
+                      "Results file, or a directory for it (default "
+                      "results/runs/<spec>/<driver>/<UTC>-<host>.json)");
+  // Set by run_on_devices for each GPU's run; not for people.
+  command->add_option("--out-suffix", options->out_suffix)->group("");
+  command->add_option("--results-path-file", options->results_path_file)->group("");
   command->add_option("--bytes", options->bytes,
                       "Size of each STREAM array in bytes (default: max(4 x L2, 512 MiB))");
   command->add_flag("--no-inspect", options->no_inspect,
@@ -368,7 +388,12 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                     "Also print google/benchmark's context and result tables");
   command->add_flag("--strict", options->strict,
                     "Exit 1 when any figure was measured while the GPU was shared (contended)");
-  command->callback([options, &result] { result = run(*options); });
+  command->callback([options, &result] {
+    result = names_one_device(options->device)
+                 ? run(*options)
+                 : run_on_devices(parse_device_list(options->device, visible_device_count()),
+                                  options->out);
+  });
 }
 
 }  // namespace gpubench::cli

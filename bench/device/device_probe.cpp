@@ -95,6 +95,8 @@ DeviceInfo query_device(int ordinal, const NvmlLibrary* nvml) {
   char bus_id[32] = {};
   check(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, ordinal), "cudaDeviceGetPCIBusId");
   info.pci_bus_id = bus_id;
+  info.uuid =
+      format_gpu_uuid(std::string_view(reinterpret_cast<const char*>(properties.uuid.bytes), 16));
   cudaDriverGetVersion(&info.cuda_driver_version);
   info.cuda_runtime_version = cuda_runtime_version();
   info.cublas_version = cublas_version();

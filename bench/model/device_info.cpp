@@ -16,6 +16,15 @@ std::string DeviceInfo::trimmed_name() const {
   return name.substr(first, last - first + 1);
 }
 
+std::string format_gpu_uuid(std::string_view bytes) {
+  std::string out = "GPU-";
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += fmt::format("{:02x}", static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
+  }
+  return out;
+}
+
 std::string format_cuda_version(int version) {
   if (version <= 0) return "none";
   return fmt::format("{}.{}", version / 1000, (version % 1000) / 10);

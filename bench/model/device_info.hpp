@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/rate_table.hpp"
@@ -48,6 +49,7 @@ struct DeviceInfo {
   int memory_clock_mhz = 0;                   // peak, as the runtime reports it (data rate / 2)
   int sm_clock_mhz = 0;                       // peak (boost) clock, as the runtime reports it
   std::string pci_bus_id;                     // "0000:01:00.0"
+  std::string uuid;                           // "GPU-8b4a...", as nvidia-smi names the GPU
   int cuda_driver_version = 0;                // 13000 for 13.0
   int cuda_runtime_version = 0;               // 13000 for 13.0
   std::string cublas_version;                 // "13.0.0"
@@ -59,6 +61,9 @@ struct DeviceInfo {
   // The name without leading or trailing blanks, as the spec database lists it.
   std::string trimmed_name() const;
 };
+
+// "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (nvidia-smi's form) from the 16 bytes of a UUID.
+std::string format_gpu_uuid(std::string_view bytes);
 
 // "13.0" from 13000.
 std::string format_cuda_version(int version);

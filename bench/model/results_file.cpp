@@ -317,6 +317,10 @@ std::map<std::string, std::string> make_manifest(const DeviceInfo& device,
   manifest["cublas_version"] = device.cublas_version;
   manifest["gpubench_version"] = std::string(gpubench_version());
   manifest["gpu_spec_id"] = std::string(gpu_spec_id);
+  // Which GPU of its host a run measured, so that runs of many GPUs and hosts never collide
+  // (google/benchmark records host_name itself). Not required when reading: older runs lack them.
+  manifest["gpu_index"] = std::to_string(device.ordinal);
+  if (!device.uuid.empty()) manifest["gpu_uuid"] = device.uuid;
   return manifest;
 }
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Times `gpubench fleet` on 1,000 full-profile results files, on one core.
+
+Generates N files (default 1,000) from the real full-profile H200 run
+(tests/fixtures/runs/h200-b376421/full.json: 248 benchmarks, 5 repetitions each plus the
+aggregates, 2.8 MB): each is that run under its own host name, its figures scaled by one of ten
+node factors within +-2% (so nodes differ) and, for 1% of the nodes, 10% slower. Then runs
+`gpubench fleet DIR` pinned to one CPU (taskset) a few times and prints the wall-clock and CPU
+seconds. The scaled values are invented; only the shape of the files is a real run's.
+
+Usage: scripts/bench_fleet.py [--files N] [--runs R] [--keep DIR] PATH/TO/gpubench
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOURCE = os.path.join(REPO, "tests", "fixtures", "runs", "h200-b376421", "full.json")
+RATES = ("bandwidth_gbs", "tflops", "tops", "pct_of_spec")
+TIMES = ("real_time", "latency_ns", "latency_cycles")
+PLACEHOLDER = "@@GPUBENCH_HOST@@"
+
+
+def variant(run, factor):
+    """The run's text with every rate divided and every time multiplied by factor."""
+    copy = json.loads(json.dumps(run))
+    copy["context"]["host_name"] = PLACEHOLDER
+    copy["context"]["gpu_index"] = "0"
+    for record in copy["benchmarks"]:
+        if record.get("run_type") != "iteration":
+            continue
+        for key in RATES:
+            if isinstance(record.get(key), (int, float)):
+                record[key] = record[key] / factor
+        for key in TIMES:
+            if isinstance(record.get(key), (int, float)):
+                record[key] = record[key] * factor
+    return json.dumps(copy)
+
+
+def generate(directory, files):
+    with open(SOURCE, encoding="utf-8") as handle:
+        run = json.load(handle)
+    healthy = [variant(run, 1.0 + (k - 5) * 0.004) for k in range(10)]
+    slow = variant(run, 1.10)
+    total = 0
+    for i in range(files):
+        host = f"node{i:04d}"
+        text = (slow if i % 100 == 37 else healthy[i % len(healthy)]).replace(PLACEHOLDER, host)
+        path = os.path.join(directory, "580.159.04", host, "run.json")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+        total += len(text)
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gpubench")
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (the median is reported)")
+    parser.add_argument("--keep", help="generate into this directory and keep it")
+    args = parser.parse_args()
+
+    directory = args.keep or tempfile.mkdtemp(prefix="gpubench-fleet-bench-")
+    try:
+        total = generate(directory, args.files)
+        os.sync()  # let the writes reach the disk first, so write-back does not share the timing
+        pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+        seconds, cpu_seconds = [], []
+        for _ in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            result = subprocess.run(pin + [args.gpubench, "fleet", directory],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            seconds.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_seconds.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if result.returncode not in (0, 1):
+                print(result.stderr, file=sys.stderr)
+                return result.returncode
+        flagged = sum(1 for line in result.stdout.splitlines() if "FLAGGED" in line)
+        print(f"{args.files} files, {total / 1e6:.0f} MB, {'one CPU (taskset -c 0)' if pin else 'all CPUs'}: "
+              f"gpubench fleet took {statistics.median(seconds):.2f} s wall clock, "
+              f"{statistics.median(cpu_seconds):.2f} s CPU (medians of {args.runs} runs; "
+              f"wall: {', '.join(f'{s:.2f}' for s in seconds)}; files in the page cache); "
+              f"{flagged} nodes flagged (expected {len([i for i in range(args.files) if i % 100 == 37])})")
+    finally:
+        if not args.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,12 +21,6 @@
 namespace gpubench {
 namespace {
 
-// The primary figures, most telling first; real_time only where a run has none of them.
-constexpr std::string_view kPrimaryMetrics[] = {
-    counters::kTflops,    counters::kTops,      counters::kBandwidthGbs,  counters::kOpsPerS,
-    counters::kLatencyNs, counters::kLatencyUs, counters::kLatencyCycles, "real_time",
-};
-
 // A node is judged against the repetitions of this many other nodes, those whose medians lie
 // nearest the fleet median: the fleet's typical behaviour, with a cost that does not grow with the
 // fleet (1,000 nodes x 250 benchmarks must be judged in seconds).
@@ -46,6 +40,7 @@ struct RunFigure {
   std::string metric;
   std::string unit;
   std::vector<double> values;
+  std::optional<double> within_noise;
   std::optional<std::string> failure;
   bool contended = false;
 };
@@ -59,27 +54,8 @@ struct FileSummary {
   std::vector<RunFigure> runs;
 };
 
-std::string primary_metric_regex() {
-  std::string regex = "^(";
-  for (const std::string_view metric : kPrimaryMetrics) {
-    if (regex.size() > 2) regex += '|';
-    regex += metric;
-  }
-  return regex + ")$";
-}
-
-std::unordered_set<std::string> contended_runs(const ResultsFile& file) {
-  std::unordered_set<std::string> contended;
-  const std::string key(counters::kContended);
-  for (const BenchmarkRecord& record : file.benchmarks) {
-    const auto it = record.counters.find(key);
-    if (it != record.counters.end() && it->second >= 0.5) contended.insert(record.run_name);
-  }
-  return contended;
-}
-
 FileSummary summarise_file(const std::filesystem::path& path, const MetricSelector& selector,
-                           const std::optional<std::regex>& benchmark_filter) {
+                           const BenchmarkFilter& benchmark_filter) {
   FileSummary summary;
   summary.node.path = path;
   try {
@@ -92,14 +68,13 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
     summary.node.driver_version =
         file.context_value("driver_version").value_or(std::string(kUnknownDriver));
     summary.node.date = file.context_value("date").value_or("");
-    const auto contended = contended_runs(file);
-    for (RunSamples& run : extract_samples(file, selector)) {
-      if (benchmark_filter && !std::regex_search(run.run_name, *benchmark_filter)) continue;
-      RunFigure figure{run.run_name, "", "", {}, run.failure, contended.contains(run.run_name)};
-      if (const auto metric = primary_metric(run)) {
-        MetricSamples& samples = run.metrics.at(*metric);
-        figure.metric = *metric;
+    for (RunSamples& run : extract_samples(file, selector, benchmark_filter)) {
+      RunFigure figure{run.run_name, "", "", {}, std::nullopt, run.failure, run.contended};
+      if (!run.metrics.empty()) {  // the selector keeps the primary figure only
+        auto& [metric, samples] = *run.metrics.begin();
+        figure.metric = metric;
         figure.unit = samples.unit;
+        figure.within_noise = samples.repetitions().within_noise;
         figure.values = std::move(samples.values);
       }
       summary.runs.push_back(std::move(figure));
@@ -114,17 +89,15 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
 
 std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
                                          const FleetOptions& options) {
-  struct ReaderState {
-    MetricSelector selector{primary_metric_regex()};  // one per thread: it caches
-    std::optional<std::regex> filter;
+  struct ReaderState {  // one per thread: the selector caches, std::regex is not shared
+    MetricSelector selector;
+    BenchmarkFilter filter;
   };
   std::vector<FileSummary> summaries(files.size());
   for_each_index_in_parallel(
       files.size(), options.jobs,
       [&] {
-        ReaderState state;
-        if (options.benchmark_regex) state.filter.emplace(*options.benchmark_regex);
-        return state;
+        return ReaderState{MetricSelector(std::nullopt), BenchmarkFilter(options.benchmark_regex)};
       },
       [&](const ReaderState& state, std::size_t i) {
         summaries[i] = summarise_file(files[i], state.selector, state.filter);
@@ -166,6 +139,7 @@ struct SeriesBuilder {
   std::string metric;
   std::string unit;
   std::vector<std::pair<std::size_t, std::vector<double>>> samples;  // node, values
+  std::vector<std::optional<double>> within_noise;                   // per node
 };
 
 std::vector<SeriesBuilder> collect_series(const std::vector<const FileSummary*>& files,
@@ -186,7 +160,7 @@ std::vector<SeriesBuilder> collect_series(const std::vector<const FileSummary*>&
       if (run.metric.empty() || run.values.empty()) continue;
       const auto [it, inserted] =
           index.emplace(std::pair{run.benchmark, run.metric}, builders.size());
-      if (inserted) builders.push_back({run.benchmark, run.metric, run.unit, {}});
+      if (inserted) builders.push_back({run.benchmark, run.metric, run.unit, {}, {}});
       SeriesBuilder& builder = builders[it->second];
       std::vector<double> values = run.values;
       if (run.unit != builder.unit) {
@@ -195,6 +169,7 @@ std::vector<SeriesBuilder> collect_series(const std::vector<const FileSummary*>&
           value *= factor;
       }
       builder.samples.emplace_back(node, std::move(values));
+      builder.within_noise.push_back(run.within_noise);
     }
   }
   return builders;
@@ -230,7 +205,7 @@ FleetSeries judge_series(SeriesBuilder& builder, const FleetOptions& options) {
   std::stable_sort(nearest.begin(), nearest.end(), [&](std::size_t a, std::size_t b) {
     return std::abs(medians[a] - series.fleet_median) < std::abs(medians[b] - series.fleet_median);
   });
-  const CompareOptions judge_options{std::nullopt, options.alpha, options.threshold, true};
+  const VerdictRule rule{options.alpha, options.threshold};
   for (std::size_t i = 0; i < builder.samples.size(); ++i) {
     NodeFigure figure;
     figure.node = builder.samples[i].first;
@@ -240,16 +215,21 @@ FleetSeries judge_series(SeriesBuilder& builder, const FleetOptions& options) {
                            ? (medians[i] - series.fleet_median) / series.fleet_median
                            : std::nan("");
     std::vector<double> reference;
+    std::optional<double> reference_noise = 0.0;
     std::size_t used = 0;
     for (std::size_t k = 0; k < nearest.size() && used < kReferenceNodes; ++k) {
       if (nearest[k] == i) continue;
       const auto& values = builder.samples[nearest[k]].second;
       reference.insert(reference.end(), values.begin(), values.end());
+      const auto& noise = builder.within_noise[nearest[k]];
+      reference_noise =
+          noise && reference_noise ? std::max(*noise, *reference_noise) : std::optional<double>();
       ++used;
     }
     if (used > 0) {
-      figure.judgement =
-          judge(reference, builder.samples[i].second, series.direction, judge_options);
+      figure.judgement = judge(Repetitions{reference, reference_noise},
+                               Repetitions{builder.samples[i].second, builder.within_noise[i]},
+                               series.direction, rule);
       figure.flagged = figure.judgement->verdict == Verdict::kSlower &&
                        worse_beyond(figure.deviation, series.direction, options.threshold);
     }
@@ -293,14 +273,7 @@ void validate(const FleetOptions& options) {
     throw UserError(fmt::format("--threshold must be a percentage from 0 to 100 (got {}).",
                                 options.threshold * 100));
   }
-  if (options.benchmark_regex) {
-    try {
-      const std::regex check(*options.benchmark_regex);
-    } catch (const std::regex_error& error) {
-      throw UserError(fmt::format("--benchmark \"{}\" is not a valid regular expression ({}).",
-                                  *options.benchmark_regex, error.what()));
-    }
-  }
+  const BenchmarkFilter check(options.benchmark_regex);  // a bad regex fails before reading
 }
 
 // Status files of nodes whose run failed, and of nodes that say they ran but left no results.
@@ -419,14 +392,6 @@ std::vector<std::filesystem::path> collect_node_status_files(
   return {found.begin(), found.end()};
 }
 
-std::optional<std::string> primary_metric(const RunSamples& run) {
-  for (const std::string_view metric : kPrimaryMetrics) {
-    const auto it = run.metrics.find(std::string(metric));
-    if (it != run.metrics.end() && !it->second.values.empty()) return it->first;
-  }
-  return std::nullopt;
-}
-
 std::vector<std::string_view> headline_labels() {
   std::vector<std::string_view> labels;
   for (const auto& [label, pattern] : kHeadlines)
@@ -435,18 +400,16 @@ std::vector<std::string_view> headline_labels() {
 }
 
 std::vector<std::optional<HeadlineFigure>> headline_figures(const ResultsFile& file) {
-  const std::vector<RunSamples> runs =
-      extract_samples(file, MetricSelector(primary_metric_regex()));
+  const std::vector<RunSamples> runs = extract_samples(file, MetricSelector(std::nullopt));
   std::vector<std::optional<HeadlineFigure>> figures;
   for (const auto& [label, pattern] : kHeadlines) {
     const std::regex regex{std::string(pattern)};
     std::optional<HeadlineFigure> best;
     for (const RunSamples& run : runs) {
-      const auto metric = primary_metric(run);
-      if (run.failure || !metric || !std::regex_search(run.run_name, regex)) continue;
-      const MetricSamples& samples = run.metrics.at(*metric);
+      if (run.failure || run.metrics.empty() || !std::regex_search(run.run_name, regex)) continue;
+      const auto& [metric, samples] = *run.metrics.begin();
       const double median = stats::median(samples.values);
-      if (!best || median > best->median) best = {run.run_name, *metric, samples.unit, median};
+      if (!best || median > best->median) best = {run.run_name, metric, samples.unit, median};
     }
     figures.push_back(std::move(best));
   }

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "analysis/compare.hpp"
+#include "analysis/compare_samples.hpp"
 #include "analysis/history.hpp"
+#include "analysis/verdict.hpp"
 
 namespace gpubench {
 
@@ -118,10 +120,6 @@ std::string describe_run_exit(int exit_code);
 // file name is kNodeStatusFileName, sorted.
 std::vector<std::filesystem::path> collect_node_status_files(
     const std::vector<std::filesystem::path>& inputs);
-
-// The primary figure among a run's metrics: TFLOPS, TOPS, bandwidth, ops per second, latency (ns,
-// us, cycles), else real_time. Empty when none of them is present.
-std::optional<std::string> primary_metric(const RunSamples& run);
 
 // A run's headline figures (STREAM triad, FP32 FFMA peak, the largest cuBLAS FP16 GEMM, the largest
 // pinned H2D copy), one per label in headline_labels(), empty where the run has none: the figures

@@ -136,7 +136,8 @@ std::string summary_sentence(const Fleet& fleet) {
       "{} results file{} read, {} node{} in {} group{}; {} node{} flagged; {} failed node{}, {} "
       "unreadable file{}. A node is flagged on a benchmark when its primary figure is worse than "
       "the fleet median by more than {:.1f}% and SLOWER than the nodes nearest the fleet median by "
-      "compare's rule (p < {}).",
+      "compare's verdict rule (beyond the recorded noise; rank test at alpha {} for files without "
+      "it).",
       fleet.files_read, fleet.files_read == 1 ? "" : "s", nodes, nodes == 1 ? "" : "s",
       fleet.groups.size(), fleet.groups.size() == 1 ? "" : "s", flagged_nodes,
       flagged_nodes == 1 ? "" : "s", fleet.failed_nodes.size(),

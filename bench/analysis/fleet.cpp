@@ -399,12 +399,12 @@ std::vector<std::string_view> headline_labels() {
   return labels;
 }
 
-std::vector<std::optional<HeadlineFigure>> headline_figures(const ResultsFile& file) {
+std::vector<std::optional<NodeHeadline>> headline_figures(const ResultsFile& file) {
   const std::vector<RunSamples> runs = extract_samples(file, MetricSelector(std::nullopt));
-  std::vector<std::optional<HeadlineFigure>> figures;
+  std::vector<std::optional<NodeHeadline>> figures;
   for (const auto& [label, pattern] : kHeadlines) {
     const std::regex regex{std::string(pattern)};
-    std::optional<HeadlineFigure> best;
+    std::optional<NodeHeadline> best;
     for (const RunSamples& run : runs) {
       if (run.failure || run.metrics.empty() || !std::regex_search(run.run_name, regex)) continue;
       const auto& [metric, samples] = *run.metrics.begin();

@@ -124,14 +124,14 @@ std::vector<std::filesystem::path> collect_node_status_files(
 // A run's headline figures (STREAM triad, FP32 FFMA peak, the largest cuBLAS FP16 GEMM, the largest
 // pinned H2D copy), one per label in headline_labels(), empty where the run has none: the figures
 // `gpubench run --device all` prints per GPU and the fleet report plots per node.
-struct HeadlineFigure {
+struct NodeHeadline {
   std::string benchmark;
   std::string metric;
   std::string unit;
   double median = 0;
 };
 std::vector<std::string_view> headline_labels();
-std::vector<std::optional<HeadlineFigure>> headline_figures(const ResultsFile& file);
+std::vector<std::optional<NodeHeadline>> headline_figures(const ResultsFile& file);
 
 // Reads the results files (in parallel) and the status files, and judges every node. Throws
 // UserError for options out of range or a bad --benchmark regex.

@@ -95,7 +95,7 @@ void print_summary(const std::vector<DeviceRun>& runs) {
   std::vector<std::vector<std::string>> rows;
   for (const DeviceRun& run : runs) {
     std::vector<std::string> row = {std::to_string(run.ordinal), "-", status_text(run.exit_code)};
-    std::vector<std::optional<HeadlineFigure>> figures(header.size() - 4);
+    std::vector<std::optional<NodeHeadline>> figures(header.size() - 4);
     if (run.results) {
       try {
         const ResultsFile file = load_results_file(*run.results);

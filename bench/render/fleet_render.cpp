@@ -10,6 +10,7 @@
 
 #include "model/results_file.hpp"
 #include "model/statistics.hpp"
+#include "render/embedded_scripts.hpp"
 #include "render/markup.hpp"
 #include "render/text_table.hpp"
 

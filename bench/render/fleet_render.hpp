@@ -25,7 +25,6 @@ std::string render_fleet_html(const Fleet& fleet, const std::vector<EmbeddedPlot
 // What scripts/plot_fleet.py reads: one plot per headline figure and per figure with a flagged
 // node, each node's median as a bar.
 std::string fleet_plot_input_json(const Fleet& fleet);
-std::string_view builtin_fleet_plot_script();
 // Draws them (the compiled-in script, or `script` when given); on failure returns none and sets
 // `problem` to one sentence.
 std::vector<EmbeddedPlot> render_fleet_plots(const Fleet& fleet, std::string& problem,

@@ -139,7 +139,10 @@ std::optional<ComputeCapability> SpecSheet::compute_capability() const {
   return std::nullopt;
 }
 
-SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) {
+namespace {
+
+// The sheet's JSON, parsed with a bound on keys per object, as an object of this schema version.
+ordered_json parse_sheet_document(std::string_view json_text, std::string_view origin) {
   ordered_json document;
   // ordered_json finds a key by linear search, so an object of 60,000 keys took seconds to build
   // (found by fuzzing); no sheet object has more than kMaxKeys, so larger ones stop the parser.
@@ -176,8 +179,11 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
     fail(origin, fmt::format("schema_version {} is not the {} this gpubench reads", version->dump(),
                              kSpecSchemaVersion));
   }
+  return document;
+}
 
-  SpecSheet sheet;
+// id, name, architecture, product class, counterpart, PCI ids and names.
+void parse_sheet_identity(const ordered_json& document, std::string_view origin, SpecSheet& sheet) {
   sheet.id = required_string(document, "id", origin, "");
   sheet.name = required_string(document, "name", origin, "");
   sheet.architecture = required_string(document, "architecture", origin, "");
@@ -207,7 +213,10 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
     }
     sheet.names.push_back(name.get<std::string>());
   }
+}
 
+// Every spec key, in kSpecKeys' order, and nothing else.
+void parse_sheet_values(const ordered_json& document, std::string_view origin, SpecSheet& sheet) {
   const auto values = document.find("values");
   if (values == document.end() || !values->is_object()) fail(origin, "\"values\" is missing");
   for (const auto key : kSpecKeys) {
@@ -227,12 +236,25 @@ SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) 
   if (!sheet.compute_capability()) {
     fail(origin, "values.compute_capability must be a string like \"8.9\"");
   }
+}
+
+void reject_unknown_fields(const ordered_json& document, std::string_view origin) {
   for (const auto& [field, ignored] : document.items()) {
     static const std::set<std::string_view> known = {
         "schema_version", "id",    "name",  "architecture", "product_class", "counterpart",
         "pci_device_ids", "names", "values"};
     if (!known.contains(field)) fail(origin, fmt::format("unknown field {}", quoted_text(field)));
   }
+}
+
+}  // namespace
+
+SpecSheet parse_spec_sheet(std::string_view json_text, std::string_view origin) {
+  const ordered_json document = parse_sheet_document(json_text, origin);
+  SpecSheet sheet;
+  parse_sheet_identity(document, origin, sheet);
+  parse_sheet_values(document, origin, sheet);
+  reject_unknown_fields(document, origin);
   return sheet;
 }
 

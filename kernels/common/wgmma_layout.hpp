@@ -2,7 +2,7 @@
 // Shared-memory layout, matrix-descriptor and accumulator-fragment math for Hopper's warpgroup
 // MMA (wgmma.mma_async, sm_90a), after the PTX ISA's "Asynchronous Warpgroup Level Matrix"
 // sections. The kernels that use wgmma (kernels/compute/wgmma_kernels.cu, kernels/gemm/
-// wgmma_hgemm.cu) and their CPU tests (tests/kernels/wgmma_layout_test.cpp) share these
+// wgmma_hgemm.cu) and their CPU tests (tests/kernels/common/wgmma_layout_test.cpp) share these
 // functions, so a wrong mapping fails a bit-exact check instead of producing a figure.
 //
 // Only the 128-byte swizzle is used: TMA writes it (CU_TENSOR_MAP_SWIZZLE_128B) and wgmma reads

@@ -1,0 +1,91 @@
+// The Hopper HGEMM's geometry (kernels/gemm/wgmma_hgemm_tiling.hpp): stages, TMA boxes and the
+// wgmma descriptors of each slice.
+#include "kernels/gemm/wgmma_hgemm_tiling.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <set>
+
+#include "kernels/common/wgmma_layout.hpp"
+
+namespace gpubench {
+namespace {
+
+namespace hopper = gemm::hopper;
+
+TEST(WgmmaHgemmTiling, StagesFitAndStayAtomAligned) {
+  EXPECT_EQ(hopper::kAStageBytes, 16 * 1024);
+  EXPECT_EQ(hopper::kBStageBytes, 32 * 1024);
+  EXPECT_LE(hopper::kSmemBytes, 227 * 1024) << "over the per-block opt-in shared memory of sm_90";
+  for (int s = 0; s < hopper::kStages; ++s) {
+    EXPECT_EQ(hopper::a_stage_offset(s) % 1024, 0u);
+    for (int p = 0; p < hopper::kPanels; ++p) {
+      EXPECT_EQ(hopper::b_panel_offset(s, p) % 1024, 0u);
+      EXPECT_EQ(hopper::b_panel_offset(s, p), hopper::a_stage_offset(s) + 16 * 1024 + p * 8192u);
+    }
+    EXPECT_EQ(hopper::a_stage_offset(s) + static_cast<std::uint32_t>(hopper::kStageBytes),
+              s + 1 < hopper::kStages ? hopper::a_stage_offset(s + 1) : hopper::barrier_offset(0));
+  }
+  EXPECT_EQ(hopper::barrier_offset(0) % 8, 0u);
+  EXPECT_LE(hopper::barrier_offset(2 * hopper::kStages - 1) + 8 + 1024,
+            static_cast<std::uint32_t>(hopper::kSmemBytes));
+  EXPECT_EQ(hopper::stage_transaction_bytes(), 48u * 1024);  // five full boxes, even at the edges
+  EXPECT_EQ(hopper::kThreads, 384);
+}
+
+TEST(WgmmaHgemmTiling, TmaBoxesCoverTheBlockTile) {
+  // Block (row 2, col 3), k tile 5: A box at k = 320, m = 256; B panels at n = 768 + 64p, k = 320.
+  EXPECT_EQ(hopper::a_box(2, 5).inner, 320);
+  EXPECT_EQ(hopper::a_box(2, 5).outer, 256);
+  for (int p = 0; p < hopper::kPanels; ++p) {
+    EXPECT_EQ(hopper::b_box(3, 5, p).inner, 768 + 64 * p);
+    EXPECT_EQ(hopper::b_box(3, 5, p).outer, 320);
+  }
+  EXPECT_TRUE(hopper::tma_shape_ok(8, 16));
+  EXPECT_FALSE(hopper::tma_shape_ok(12, 16));
+  EXPECT_FALSE(hopper::tma_shape_ok(8, 20));
+}
+
+// Each descriptor's start address is where its slice's first element lies (the swizzle leaves
+// row 0 of A and every 8th k row of B in place), and every element of the tile lies in its own
+// bytes of the stage.
+TEST(WgmmaHgemmTiling, DescriptorsPointAtTheirSlices) {
+  const std::uint32_t stages = 0x400;  // a 1024-aligned shared address
+  for (int stage = 0; stage < hopper::kStages; ++stage) {
+    for (int slice = 0; slice < hopper::kKSlices; ++slice) {
+      for (int consumer = 0; consumer < hopper::kConsumers; ++consumer) {
+        const std::uint64_t a = hopper::a_descriptor(stages, stage, consumer, slice);
+        EXPECT_EQ((a & 0x3FFF) << 4, stages + hopper::a_stage_offset(stage) +
+                                         hopper::a_element_offset(64 * consumer, 16 * slice));
+        EXPECT_EQ(a >> 62, 1u);
+      }
+      const std::uint64_t b = hopper::b_descriptor(stages, stage, slice);
+      EXPECT_EQ((b & 0x3FFF) << 4,
+                stages + hopper::a_stage_offset(stage) + hopper::b_element_offset(16 * slice, 0));
+      EXPECT_EQ(((b >> 16) & 0x3FFF) << 4, 8192u) << "LBO: the stride between 64-wide n panels";
+      EXPECT_EQ(((b >> 32) & 0x3FFF) << 4, 1024u) << "SBO: the stride between 8-deep k atoms";
+    }
+  }
+  std::set<std::uint32_t> bytes;
+  for (int row = 0; row < hopper::kBlockM; ++row) {
+    for (int k = 0; k < hopper::kBlockK; ++k) {
+      const std::uint32_t at = hopper::a_element_offset(row, k);
+      ASSERT_LT(at + 1, static_cast<std::uint32_t>(hopper::kAStageBytes));
+      bytes.insert(at);
+    }
+  }
+  for (int k = 0; k < hopper::kBlockK; ++k) {
+    for (int n = 0; n < hopper::kBlockN; ++n) {
+      const std::uint32_t at = hopper::b_element_offset(k, n);
+      ASSERT_GE(at, static_cast<std::uint32_t>(hopper::kAStageBytes));
+      ASSERT_LT(at + 1, static_cast<std::uint32_t>(hopper::kStageBytes));
+      bytes.insert(at);
+    }
+  }
+  EXPECT_EQ(bytes.size(), static_cast<std::size_t>(hopper::kBlockM * hopper::kBlockK +
+                                                   hopper::kBlockK * hopper::kBlockN));
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -1,5 +1,6 @@
 // Hopper's wgmma layout math (kernels/common/wgmma_layout.hpp) against the PTX ISA's documented
 // layouts: the 128-byte swizzle, the descriptors and the accumulator fragment.
+#include "kernels/common/mma_layout.hpp"
 #include "kernels/common/wgmma_layout.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,6 @@
 // The memory kernels on a real device, on small sizes, against the reference arithmetic.
 #include "kernels/memory/memory_kernels.hpp"
+#include "model/memory_plan.hpp"
 
 #include <gtest/gtest.h>
 

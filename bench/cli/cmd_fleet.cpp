@@ -86,6 +86,9 @@ ExitCode fleet(const FleetCommandOptions& options) {
   const bool failures = !built.failed_nodes.empty() ||
                         std::any_of(built.groups.begin(), built.groups.end(),
                                     [](const FleetGroup& group) { return !group.failed.empty(); });
+  // A file that could not be read is bad input, as for history: the others are still judged and
+  // reported, and the status says the answer is incomplete before it says anything was flagged.
+  if (!built.unreadable.empty()) return ExitCode::kBadInputOrNoGpu;
   return built.any_flagged() || failures ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
 }
 
@@ -97,7 +100,8 @@ void add_fleet_command(CLI::App& app, ExitCode& result) {
       "fleet",
       "Results files of many nodes (or directories of them) grouped by GPU model and profile: the "
       "fleet median of each benchmark and every node significantly worse than it. Exit 1 when a "
-      "node is flagged or failed. No GPU needed.");
+      "node is flagged or failed, 2 when a file could not be read (the others are still "
+      "reported). No GPU needed.");
   command->add_option("inputs", options->inputs, "Results files or directories")->required();
   command->add_option("--benchmark", options->benchmark, "Regex of the benchmarks to judge");
   command->add_option("--alpha", options->alpha, "Significance level of the test")

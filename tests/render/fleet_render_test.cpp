@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -159,6 +160,18 @@ TEST(FleetCli, ExitCodesSayFlaggedCleanOrBadInput) {
   EXPECT_EQ(written.exit_code, 0) << written.err;
   EXPECT_TRUE(json::accept(written.out)) << written.out;
   EXPECT_NE(read_file(md).find("# gpubench fleet report"), std::string::npos);
+
+  // A cut-short file among good ones: the good ones are still judged and printed, the bad one is
+  // listed with its reason, and the status is 2 (bad input), not 0.
+  std::filesystem::create_directories(clean.path() / "d");
+  std::ofstream(clean.path() / "d" / "r.json")
+      << read_file(h200_run("quick1.json")).substr(0, 5000);
+  const auto partial = run_gpubench(fmt::format("fleet '{}'", clean.path().string()));
+  EXPECT_EQ(partial.exit_code, 2) << partial.err << partial.out;
+  EXPECT_NE((partial.out + partial.err).find("truncated"), std::string::npos) << partial.out;
+  EXPECT_NE(partial.out.find("3 nodes (driver 580.159.04), 79 benchmarks judged"),
+            std::string::npos)
+      << partial.out;
 
   EXPECT_EQ(run_gpubench("fleet /nonexistent/fleet").exit_code, 2);
   TempDir empty;

@@ -16,6 +16,7 @@
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
 #include "model/statistics.hpp"
+#include "model/text_excerpt.hpp"
 #include "platform/parallel.hpp"
 
 namespace gpubench {
@@ -82,7 +83,8 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   } catch (const UserError& error) {
     summary.error = error.what();
   } catch (const std::exception& error) {
-    summary.error = fmt::format("Cannot read {}: {}.", path.string(), error.what());
+    summary.error = fmt::format("Cannot read {}: {}.", printable_path(path.string()),
+                                escaped_excerpt(error.what(), 120));
   }
   return summary;
 }

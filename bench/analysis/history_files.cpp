@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <atomic>
 #include <set>
-#include <thread>
 
 #include "gpubench/errors.hpp"
 #include "model/text_excerpt.hpp"
+#include "platform/parallel.hpp"
 
 namespace gpubench {
 namespace {
@@ -38,24 +36,19 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
 std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
                                          const HistoryOptions& options) {
   std::vector<FileSummary> summaries(files.size());
-  unsigned jobs =
-      options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(files.size(), 1)));
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    // One of each per thread: the selector caches decisions, std::regex is not shared.
-    const MetricSelector selector(options.metric_regex, options.all_metrics);
-    const BenchmarkFilter filter(options.benchmark_regex);
-    for (std::size_t i = next++; i < files.size(); i = next++) {
-      summaries[i] = summarise_file(files[i], selector, filter);
-    }
+  struct ReaderState {  // one per thread: the selector caches decisions, std::regex is not shared
+    MetricSelector selector;
+    BenchmarkFilter filter;
   };
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t)
-    threads.emplace_back(work);
-  work();
-  for (auto& thread : threads)
-    thread.join();
+  for_each_index_in_parallel(
+      files.size(), options.jobs,
+      [&] {
+        return ReaderState{MetricSelector(options.metric_regex, options.all_metrics),
+                           BenchmarkFilter(options.benchmark_regex)};
+      },
+      [&](const ReaderState& state, std::size_t i) {
+        summaries[i] = summarise_file(files[i], state.selector, state.filter);
+      });
   return summaries;
 }
 

@@ -187,23 +187,36 @@ GPUBENCH_HD constexpr MatrixCoord hgemm_output(HgemmTile tile, int warp, int lan
 // ============================================================================================
 
 enum class SgemmConfig : int {
-  k128x128x8 = 0,   // sm_75, sm_86, sm_89 (and the unaligned fallback everywhere): 16 KiB smem
-  k128x128x16 = 1,  // sm_80, sm_90: half the barriers per FLOP, 32 KiB smem, more registers
+  k128x128x8 = 0,   // 8 warps, 2 blocks per SM; the unaligned fallback everywhere; 16 KiB smem
+  k128x128x16 = 1,  // 8 warps, half the barriers per FLOP; 32 KiB smem, more registers
+  k128x64x8 = 2,    // 4 warps, 3 blocks per SM: twice the blocks of 128x128; 12 KiB smem
+  k64x64x8 = 3,     // 2 warps: 16x the blocks of 128x128 for small or thin shapes; 8 KiB smem
 };
+// Every configuration, in the order the autotuner tries them (sgemm_autotune.cpp).
+inline constexpr SgemmConfig kSgemmConfigs[] = {SgemmConfig::k128x128x8, SgemmConfig::k128x128x16,
+                                                SgemmConfig::k128x64x8, SgemmConfig::k64x64x8};
+inline constexpr int kSgemmConfigCount = 4;
 
-// 256 threads: 8 warps as warps_m x warps_n; a warp's 32 lanes as lanes_m x lanes_n; each thread
-// an 8x8 tile made of 2x2 sub-tiles of 4x4, the sub-tiles half a warp tile apart (so a warp's
-// float4 shared-memory reads are 4 broadcast A vectors and 8 consecutive B vectors).
+// Per thread: an 8x8 output tile made of 2x2 sub-tiles of 4x4, the sub-tiles half a warp tile
+// apart (so a warp's float4 shared-memory reads are 4 broadcast A vectors and 8 consecutive B
+// vectors). Warps are warps_m x warps_n, a warp's 32 lanes lanes_m x lanes_n.
+inline constexpr int kSgemmThreadTile = 8;
+inline constexpr int kSgemmStages =
+    2;  // the kernel's pipeline: 2 shared stages + register prefetch
+// What a block may declare statically (no opt-in needed on any architecture from sm_75 on).
+inline constexpr int kStaticSmemLimitBytes = 48 * 1024;
+
 struct SgemmTile {
   int bm, bn, bk;
   int warps_m, warps_n;
   int lanes_m, lanes_n;
   int min_blocks_per_sm;  // __launch_bounds__ occupancy hint
+  int stages;             // shared-memory stages; the kernel implements kSgemmStages
   GPUBENCH_HD constexpr int threads() const { return 32 * warps_m * warps_n; }
   GPUBENCH_HD constexpr int warp_m() const { return bm / warps_m; }
   GPUBENCH_HD constexpr int warp_n() const { return bn / warps_n; }
-  GPUBENCH_HD constexpr int thread_m() const { return 2 * 4; }
-  GPUBENCH_HD constexpr int thread_n() const { return 2 * 4; }
+  GPUBENCH_HD constexpr int thread_m() const { return kSgemmThreadTile; }
+  GPUBENCH_HD constexpr int thread_n() const { return kSgemmThreadTile; }
   GPUBENCH_HD constexpr int a_chunks_per_row() const { return bk / 4; }  // float4 chunks
   GPUBENCH_HD constexpr int b_chunks_per_row() const { return bn / 4; }
   GPUBENCH_HD constexpr int a_copies_per_thread() const { return bm * bk / 4 / threads(); }
@@ -211,12 +224,24 @@ struct SgemmTile {
   GPUBENCH_HD constexpr int a_stage_floats() const { return bk * bm; }
   GPUBENCH_HD constexpr int b_stage_floats() const { return bk * bn; }
   GPUBENCH_HD constexpr int smem_bytes() const {
-    return 2 * (a_stage_floats() + b_stage_floats()) * 4;  // two stages
+    return stages * (a_stage_floats() + b_stage_floats()) * 4;
+  }
+  // The registers __launch_bounds__ leaves a thread (the register file is 64 K 32-bit registers
+  // per SM on sm_75..sm_90, at most 255 per thread), and a lower bound of what the kernel holds
+  // live in its loop: accumulators, two fragments, the prefetched float4s, ~16 for addresses.
+  GPUBENCH_HD constexpr int register_budget() const {
+    return min_int(255, 65536 / (threads() * min_blocks_per_sm)) / 8 * 8;
+  }
+  GPUBENCH_HD constexpr int registers_needed() const {
+    return thread_m() * thread_n() + thread_m() + thread_n() +
+           4 * (a_copies_per_thread() + b_copies_per_thread()) + 16;
   }
   GPUBENCH_HD constexpr bool valid() const {
     return lanes_m * lanes_n == 32 && warp_m() == 2 * 4 * lanes_m && warp_n() == 2 * 4 * lanes_n &&
            bm % 32 == 0 && bk % 4 == 0 && (bm * bk / 4) % threads() == 0 &&
-           (bk * bn / 4) % threads() == 0 &&
+           (bk * bn / 4) % threads() == 0 && a_copies_per_thread() >= 1 &&
+           b_copies_per_thread() >= 1 && threads() <= 1024 && stages == kSgemmStages &&
+           smem_bytes() <= kStaticSmemLimitBytes &&
            // the transposed-A swizzle below needs a warp's stores to span <= 8 float4 columns
            32 % a_chunks_per_row() == 0 && 32 / a_chunks_per_row() >= 4;
   }
@@ -225,14 +250,19 @@ struct SgemmTile {
 GPUBENCH_HD constexpr SgemmTile sgemm_tile(SgemmConfig config) {
   switch (config) {
     case SgemmConfig::k128x128x8:
-      return {128, 128, 8, 4, 2, 4, 8, 2};  // <= 128 registers: 16 warps per SM
+      return {128, 128, 8, 4, 2, 4, 8, 2, kSgemmStages};  // <= 128 registers: 16 warps per SM
     case SgemmConfig::k128x128x16:
-      return {128, 128, 16, 4, 2, 4, 8, 1};  // ptxas takes ~167 registers: 8 warps per SM
+      return {128, 128, 16, 4, 2, 4, 8, 1, kSgemmStages};  // ptxas takes ~167 registers
+    case SgemmConfig::k128x64x8:
+      return {128, 64, 8, 4, 1, 4, 8, 3, kSgemmStages};  // <= 168 registers: 12 warps per SM
+    case SgemmConfig::k64x64x8:
+      return {64, 64, 8, 2, 1, 4, 8, 6, kSgemmStages};  // <= 168 registers: 12 warps per SM
   }
-  return {128, 128, 8, 4, 2, 4, 8, 2};
+  return {128, 128, 8, 4, 2, 4, 8, 2, kSgemmStages};
 }
 
-// Not measured: starting points until a card says otherwise.
+// The configuration launch_own_sgemm starts from before the autotuner has timed a shape (and
+// uses where it cannot time: inside a stream capture). Not measured: a starting point.
 GPUBENCH_HD constexpr SgemmConfig sgemm_config_for_sm(int sm) {
   return (sm == 80 || sm == 87 || sm >= 90) ? SgemmConfig::k128x128x16 : SgemmConfig::k128x128x8;
 }

@@ -21,6 +21,12 @@ void launch_own_sgemm_with(SgemmConfig config, int m, int n, int k, const float*
 void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int n, int k,
                            const __half* a, const __half* b, __half* c, cudaStream_t stream);
 
+// The SGEMM configuration of the scalar-load fallback, whatever configuration is named.
+inline constexpr SgemmConfig kSgemmFallbackConfig = SgemmConfig::k128x128x8;
+
+// Throws std::invalid_argument for m, n or k < 1 or a null pointer (before any CUDA call).
+void check_own_sgemm_arguments(int m, int n, int k, const float* a, const float* b, const float* c);
+
 // Whether these operands take the 16-byte (float4 / cp.async) path or the scalar fallback.
 bool own_sgemm_vectorized(int n, int k, const float* a, const float* b);
 bool own_hgemm_vectorized(int n, int k, const __half* a, const __half* b);

@@ -1,9 +1,11 @@
-// gpubench's own FP32 SIMT SGEMM. A block computes a bm x bn tile of C with 256 threads, each an
-// 8x8 register tile (sgemm_output in gemm_tiling.hpp). A and B tiles of depth bk go global ->
-// registers (float4 when rows are 16-byte aligned, else predicated scalars) -> shared memory, A
-// transposed and swizzled so a thread reads 4 rows of A as one float4. Two shared-memory stages:
-// the next tile's global loads are in flight while the current one is multiplied, and one barrier
-// per tile separates the two. Out-of-range elements are loaded as zeros and never stored.
+// gpubench's own FP32 SIMT SGEMM. A block computes a bm x bn tile of C, each thread an 8x8
+// register tile (sgemm_output in gemm_tiling.hpp); the tile configurations (kSgemmConfigs) differ
+// in block tile, depth and warps, and sgemm_autotune.cpp picks one per shape by timing them. A and
+// B tiles of depth bk go global -> registers (float4 when rows are 16-byte aligned, else predicated
+// scalars) -> shared memory, A transposed and swizzled so a thread reads 4 rows of A as one float4.
+// Two shared-memory stages: the next tile's global loads are in flight while the current one is
+// multiplied, and one barrier per tile separates the two. Out-of-range elements are loaded as zeros
+// and never stored.
 
 #include <cuda_runtime.h>
 
@@ -11,7 +13,6 @@
 #include <stdexcept>
 
 #include "kernels/common/cuda_check.hpp"
-#include "kernels/common/cuda_device.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 
@@ -237,35 +238,39 @@ void launch(int m, int n, int k, const float* a, const float* b, float* c, cudaS
   GPUBENCH_CHECK_LAUNCH();
 }
 
-void check_arguments(int m, int n, int k, const float* a, const float* b, const float* c) {
+}  // namespace
+
+void check_own_sgemm_arguments(int m, int n, int k, const float* a, const float* b,
+                               const float* c) {
   if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("own SGEMM: m, n and k must be >= 1");
   if (a == nullptr || b == nullptr || c == nullptr) {
     throw std::invalid_argument("own SGEMM: null matrix pointer");
   }
 }
 
-}  // namespace
-
 bool own_sgemm_vectorized(int n, int k, const float* a, const float* b) {
   return n % 4 == 0 && k % 4 == 0 && aligned16(a) && aligned16(b);
 }
 
+// launch_own_sgemm (which picks the configuration by autotuning) is in sgemm_autotune.cpp.
 void launch_own_sgemm_with(SgemmConfig config, int m, int n, int k, const float* a, const float* b,
                            float* c, cudaStream_t stream) {
-  check_arguments(m, n, k, a, b, c);
+  check_own_sgemm_arguments(m, n, k, a, b, c);
   if (!own_sgemm_vectorized(n, k, a, b)) {
-    launch<SgemmConfig::k128x128x8, false>(m, n, k, a, b, c, stream);
-  } else if (config == SgemmConfig::k128x128x16) {
-    launch<SgemmConfig::k128x128x16, true>(m, n, k, a, b, c, stream);
-  } else {
-    launch<SgemmConfig::k128x128x8, true>(m, n, k, a, b, c, stream);
+    launch<kSgemmFallbackConfig, false>(m, n, k, a, b, c, stream);
+    return;
   }
-}
-
-void launch_own_sgemm(int m, int n, int k, const float* a, const float* b, float* c,
-                      cudaStream_t stream) {
-  check_arguments(m, n, k, a, b, c);  // before any CUDA call
-  launch_own_sgemm_with(sgemm_config_for_sm(current_device_sm()), m, n, k, a, b, c, stream);
+  switch (config) {
+    case SgemmConfig::k128x128x8:
+      return launch<SgemmConfig::k128x128x8, true>(m, n, k, a, b, c, stream);
+    case SgemmConfig::k128x128x16:
+      return launch<SgemmConfig::k128x128x16, true>(m, n, k, a, b, c, stream);
+    case SgemmConfig::k128x64x8:
+      return launch<SgemmConfig::k128x64x8, true>(m, n, k, a, b, c, stream);
+    case SgemmConfig::k64x64x8:
+      return launch<SgemmConfig::k64x64x8, true>(m, n, k, a, b, c, stream);
+  }
+  throw std::invalid_argument("own SGEMM: unknown tile configuration");
 }
 
 }  // namespace gpubench::gemm

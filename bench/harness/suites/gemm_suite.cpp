@@ -17,6 +17,7 @@
 #include "harness/timing.hpp"
 #include "kernels/gemm/gemm_support.hpp"
 #include "kernels/gemm/own_gemm.hpp"
+#include "kernels/gemm/sgemm_autotune.hpp"
 #include "model/gemm_plan.hpp"
 #include "model/kernel_classes.hpp"
 
@@ -159,18 +160,34 @@ const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
   return found->second;
 }
 
-// Which own HGEMM a row ran ("kernel wgmma+tma" on Hopper, "kernel mma.sync" elsewhere); empty for
-// the other rows.
-std::string own_hgemm_note(SuiteContext& context, const GemmRow& row, const GemmShape& shape,
-                           GemmBuffers& buffers) {
-  if (row.implementation != Implementation::kOwn || row.precision == GemmPrecision::kFp32)
-    return "";
+// Which own kernel a row ran ("kernel wgmma+tma" on Hopper, "kernel mma.sync" elsewhere for the
+// HGEMM; the autotuned tile, e.g. "sgemm tile 128x128x8", for the SGEMM); empty for the other rows.
+std::string own_kernel_note(SuiteContext& context, const GemmRow& row, const GemmShape& shape,
+                            GemmBuffers& buffers) {
+  if (row.implementation != Implementation::kOwn) return "";
+  const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
+            k = static_cast<int>(shape.k);
+  if (row.precision == GemmPrecision::kFp32) {
+    return gemm::own_sgemm_tile_note(m, n, k, reinterpret_cast<const float*>(buffers.a.get()),
+                                     reinterpret_cast<const float*>(buffers.b.get()));
+  }
   const auto& cc = context.device().compute_capability;
-  return fmt::format(
-      "kernel {}", gemm::own_hgemm_kernel_name(cc.major * 10 + cc.minor, static_cast<int>(shape.n),
-                                               static_cast<int>(shape.k),
-                                               reinterpret_cast<const __half*>(buffers.a.get()),
-                                               reinterpret_cast<const __half*>(buffers.b.get())));
+  return fmt::format("kernel {}",
+                     gemm::own_hgemm_kernel_name(cc.major * 10 + cc.minor, n, k,
+                                                 reinterpret_cast<const __half*>(buffers.a.get()),
+                                                 reinterpret_cast<const __half*>(buffers.b.get())));
+}
+
+// The own SGEMM times its tile configurations on the first launch of a shape: done here, before
+// the timed launches, so they (and their warm-up) run only the chosen kernel.
+void autotune_own_kernel(const GemmRow& row, const GemmShape& shape, GemmBuffers& buffers,
+                         cudaStream_t stream) {
+  if (row.implementation != Implementation::kOwn || row.precision != GemmPrecision::kFp32) return;
+  gemm::autotune_own_sgemm(static_cast<int>(shape.m), static_cast<int>(shape.n),
+                           static_cast<int>(shape.k),
+                           reinterpret_cast<const float*>(buffers.a.get()),
+                           reinterpret_cast<const float*>(buffers.b.get()),
+                           reinterpret_cast<float*>(buffers.c.get()), stream);
 }
 
 // `headline`: the benchmark's name when it is its precision's headline figure (the largest
@@ -193,6 +210,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
         gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
         return made;
       });
+  autotune_own_kernel(row, shape, buffers, stream);
   // Poison C, so an unwritten output fails the check.
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.c.get(), 0xff, buffers.c.bytes(), stream));
   if (row.implementation == Implementation::kCublas) {
@@ -234,7 +252,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     counter(state, counters::kRidgePoint) = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
-  if (const std::string own = own_hgemm_note(context, row, shape, buffers); !own.empty()) {
+  if (const std::string own = own_kernel_note(context, row, shape, buffers); !own.empty()) {
     label += (label.empty() ? "" : "; ") + own;
   }
   if (inspection == nullptr) {  // --no-inspect

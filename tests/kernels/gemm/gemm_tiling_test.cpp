@@ -28,7 +28,6 @@ using testing::relative_frobenius_error;
 constexpr HgemmConfig kHgemmConfigs[] = {HgemmConfig::k128x128x32Stages3,
                                          HgemmConfig::k128x256x32Stages4,
                                          HgemmConfig::kFallback128x128x32};
-constexpr SgemmConfig kSgemmConfigs[] = {SgemmConfig::k128x128x8, SgemmConfig::k128x128x16};
 constexpr MmaShape kM16N8K16{16, 16, 2};
 
 std::string name(HgemmConfig config) {
@@ -116,9 +115,36 @@ TEST(GemmTiling, ConfigsDivideEvenlyAndFitSharedMemory) {
   for (const SgemmConfig config : kSgemmConfigs) {
     const SgemmTile t = sgemm_tile(config);
     EXPECT_TRUE(t.valid()) << name(config);
-    EXPECT_EQ(t.threads(), 256) << name(config);
+    EXPECT_EQ(t.threads() % 32, 0) << name(config);
+    EXPECT_LE(t.threads(), 1024) << name(config);
+    EXPECT_EQ(t.stages, 2) << name(config) << ": double-buffered";
     EXPECT_LE(t.smem_bytes(), 48 * 1024) << name(config) << ": static shared memory";
+    // What __launch_bounds__ leaves a thread must hold the accumulators, fragments and prefetch
+    // registers, or ptxas spills (the SASS audit would then fail on local memory).
+    EXPECT_LE(t.registers_needed(), t.register_budget()) << name(config);
+    EXPECT_GE(t.register_budget(), 128) << name(config) << ": room for address math";
   }
+  EXPECT_EQ(sgemm_tile(SgemmConfig::k128x128x8).smem_bytes(), 16 * 1024);
+  EXPECT_EQ(sgemm_tile(SgemmConfig::k128x64x8).smem_bytes(), 12 * 1024);
+  EXPECT_EQ(sgemm_tile(SgemmConfig::k128x64x8).threads(), 128);
+  EXPECT_EQ(sgemm_tile(SgemmConfig::k64x64x8).threads(), 64);
+  EXPECT_EQ(sgemm_tile(SgemmConfig::k128x128x8).register_budget(), 128);
+  // A register-hungry hypothetical tile does not fit: the check can fail.
+  SgemmTile greedy = sgemm_tile(SgemmConfig::k128x128x8);
+  greedy.min_blocks_per_sm = 4;
+  EXPECT_GT(greedy.registers_needed(), greedy.register_budget());
+}
+
+TEST(GemmTiling, SgemmConfigsAreDistinctAndListedOnce) {
+  std::set<std::array<int, 3>> tiles;
+  for (const SgemmConfig config : kSgemmConfigs) {
+    const SgemmTile t = sgemm_tile(config);
+    tiles.insert({t.bm, t.bn, t.bk});
+  }
+  EXPECT_EQ(tiles.size(), static_cast<std::size_t>(kSgemmConfigCount));
+  EXPECT_EQ(std::size(kSgemmConfigs), static_cast<std::size_t>(kSgemmConfigCount));
+  for (int i = 0; i < kSgemmConfigCount; ++i)
+    EXPECT_EQ(static_cast<int>(kSgemmConfigs[i]), i);
 }
 
 TEST(GemmTiling, ConfigPerArchitecture) {

@@ -186,6 +186,8 @@ constexpr SgemmVariant kSgemmVariants[] = {
     {"launch_own_sgemm", true, SgemmConfig::k128x128x8, 0},
     {"128x128x8", false, SgemmConfig::k128x128x8, 0},
     {"128x128x16", false, SgemmConfig::k128x128x16, 0},
+    {"128x64x8", false, SgemmConfig::k128x64x8, 0},
+    {"64x64x8", false, SgemmConfig::k64x64x8, 0},
     {"misaligned pointers (scalar fallback)", true, SgemmConfig::k128x128x8, 1},
 };
 

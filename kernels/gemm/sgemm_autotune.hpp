@@ -1,0 +1,50 @@
+#pragma once
+// The SGEMM autotuner behind launch_own_sgemm: on the first call for a shape on a device it times
+// every tile configuration (kSgemmConfigs) on that very problem with CUDA events, a warm-up launch
+// and then kTimedLaunches, and keeps the fastest for every later call. A configuration takes part
+// only after it has reproduced an exactly representable product on this device (a probe problem
+// with tails in every dimension), so a wrong kernel can never be chosen. Operands that take the
+// scalar fallback (own_sgemm_vectorized false) are not tuned: there is one fallback kernel.
+
+#include <cuda_runtime_api.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernels/gemm/gemm_tiling.hpp"
+
+namespace gpubench::gemm {
+
+inline constexpr int kSgemmTimedLaunches = 3;
+
+struct SgemmCandidate {
+  SgemmConfig config;
+  bool verified;              // reproduced the probe product on this device
+  double milliseconds = 0.0;  // per launch, on the problem being tuned
+};
+
+// The fastest verified candidate; none when no candidate passed its check.
+std::optional<SgemmConfig> fastest_verified(const std::vector<SgemmCandidate>& candidates);
+
+// "sgemm tile 128x128x8" (block tile m x n x k).
+std::string sgemm_tile_label(SgemmConfig config);
+
+// The configuration launch_own_sgemm runs for this problem on the current device, tuning it first
+// when this device has not seen the shape (launches on `stream` and waits for them; C is
+// overwritten). Inside a stream capture nothing is timed: the cached choice, else
+// sgemm_config_for_sm. Throws std::invalid_argument like launch_own_sgemm, std::runtime_error
+// when no configuration passes its check.
+SgemmConfig autotune_own_sgemm(int m, int n, int k, const float* a, const float* b, float* c,
+                               cudaStream_t stream);
+
+// What launch_own_sgemm runs for these operands, for a benchmark's label: the tuned choice
+// ("sgemm tile 128x128x16"), "... (untuned)" before autotune_own_sgemm has seen the shape, or the
+// scalar fallback's tile with " scalar fallback".
+std::string own_sgemm_tile_note(int m, int n, int k, const float* a, const float* b);
+
+// The candidates timed for this shape on the current device (empty when untuned), for tests and
+// --verbose output.
+std::vector<SgemmCandidate> sgemm_autotune_candidates(int m, int n, int k);
+
+}  // namespace gpubench::gemm

@@ -31,6 +31,7 @@
 
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
+#include "model/sustained_power.hpp"
 
 namespace gpubench {
 
@@ -53,10 +54,6 @@ std::vector<MeasuredBenchmark> summarize_benchmarks(const ResultsFile& run);
 
 // kRate: operations per second (driver-path rows).
 enum class FigureKind { kBandwidth, kCompute, kLatency, kRate };
-
-// Power must come from at least this long a window of back-to-back launches to be divided into a
-// figure: NVML's board power is averaged over far longer than one 5-20 ms repetition.
-inline constexpr double kSustainedPowerWindowS = 1.0;
 
 // Where a figure with a working set lived: in L2, partly, or DRAM-bound (>= 4 x the larger L2).
 enum class Residency { kUnknown, kL2, kL2AndDram, kDram };

@@ -17,8 +17,13 @@
 
 namespace gpubench {
 
+// Power must come from at least this long a settled window of back-to-back launches to be divided
+// into a figure: NVML's board power is averaged over far longer than one 5-20 ms repetition. The
+// harness measures to it and the report reads figures by it.
+inline constexpr double kSustainedPowerWindowS = 1.0;
+
 struct SustainedPowerPolicy {
-  double min_window_s = 1.0;       // settled span that must remain for a figure
+  double min_window_s = kSustainedPowerWindowS;  // settled span that must remain for a figure
   double min_settle_s = 0.2;       // readings earlier than this after the load began never count
   double settle_tolerance = 0.05;  // settled: within 5% of the plateau (the last half's median)
   double limit_margin = 0.10;      // a reading above the enforced limit by more is discarded

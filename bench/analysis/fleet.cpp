@@ -60,7 +60,7 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   FileSummary summary;
   summary.node.path = path;
   try {
-    const ResultsFile file = load_results_file(path);
+    const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.profile = file.context_value("gpubench_profile").value_or(std::string(kUnknownProfile));
     summary.node.host_name = file.context_value("host_name").value_or("unknown host");

@@ -16,7 +16,7 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   FileSummary summary;
   summary.path = path;
   try {
-    const ResultsFile file = load_results_file(path);
+    const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.driver_version =
         file.context_value("driver_version").value_or(std::string(kUnknownDriver));

@@ -32,8 +32,7 @@ std::string short_name(const std::string& run_name) {
   return run_name;
 }
 
-std::string cell(const std::map<std::string, double>& values, std::string_view key,
-                 const char* format) {
+std::string cell(const CounterMap& values, std::string_view key, const char* format) {
   const auto it = values.find(std::string(key));
   return it == values.end() ? "" : fmt::format(fmt::runtime(format), it->second);
 }

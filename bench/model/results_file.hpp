@@ -1,7 +1,9 @@
 #pragma once
 // gpubench results are google/benchmark JSON files (what --benchmark_out_format=json writes), so
 // existing tools read them; gpubench adds its device manifest to "context". This is the one loader
-// every consumer (report, compare, history) uses.
+// every consumer (report, compare, history, fleet) uses. It parses with simdjson (a full-profile
+// run is ~2.8 MB and `fleet` reads a thousand of them); nlohmann/json only words the message about
+// a file simdjson refuses.
 
 #include <array>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/counter_map.hpp"
 #include "model/device_info.hpp"
 
 namespace gpubench {
@@ -41,7 +44,7 @@ struct BenchmarkRecord {
   double cpu_time = 0;
   bool error_occurred = false;
   std::string error_message;
-  std::map<std::string, double> counters;  // every other numeric field: the user counters
+  CounterMap counters;  // every other numeric field: the user counters
   // Why the figure falls short of its peak (analysis/reasons.hpp), as `gpubench run` recorded
   // it; empty optional for files written before reasons were recorded.
   std::optional<std::vector<std::string>> reasons;
@@ -57,13 +60,27 @@ struct ResultsFile {
   std::optional<std::string> context_value(std::string_view key) const;
 };
 
+// What a caller keeps of a file's records. Every record is read and checked either way: a file one
+// refuses, the other refuses with the same message.
+enum class RecordsKept {
+  kAll,
+  // What extract_samples (history, fleet) uses, about half of a run with repetitions: every
+  // iteration and failed record, and an aggregate only when it is the first record of its run or a
+  // median/mean of a run with no iteration record before it.
+  kSamples,
+};
+
 // Throws UserError (exit 2) naming the file and the reason: unreadable, malformed or truncated
 // JSON, not a google/benchmark shape, an unknown gpubench schema version, a missing manifest key,
 // or a run without times or with a time unit other than ns/us/ms/s. The message quotes the file
 // only as a short escaped excerpt; every text kept from it has its control characters escaped.
-// Fuzzed (fuzz/fuzz_results_file.cpp).
-ResultsFile load_results_file(const std::filesystem::path& path);
-ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin);
+// Duplicate keys: the last one counts. Refused although valid JSON: integers beyond 64 bits and
+// nesting deeper than 1,024 levels (google/benchmark writes neither). Fuzzed
+// (fuzz/fuzz_results_file.cpp).
+ResultsFile load_results_file(const std::filesystem::path& path,
+                              RecordsKept kept = RecordsKept::kAll);
+ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin,
+                          RecordsKept kept = RecordsKept::kAll);
 
 // google/benchmark writes a non-finite double (the coefficient of variation of an all-zero counter,
 // for one) as a bare NaN / Infinity, which is not JSON. Replaces each such value outside strings

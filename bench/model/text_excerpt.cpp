@@ -29,7 +29,17 @@ std::string escaped_excerpt(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
+bool has_control_characters(std::string_view text) {
+  // 0xc2 leads U+0080..U+00BF, the C1 controls among them: a clean text may say yes.
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f || byte == 0xc2;
+  });
+}
+
 std::string without_control_characters(std::string_view text) {
+  // Almost every text is clean: copied whole (the loader calls this for millions of names).
+  if (!has_control_characters(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

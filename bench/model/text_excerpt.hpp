@@ -17,6 +17,9 @@ std::string escaped_excerpt(std::string_view text, std::size_t max_chars = 40);
 // written as \xNN or \u00NN, so text taken from a file can never drive the user's terminal.
 std::string without_control_characters(std::string_view text);
 
+// False when without_control_characters returns `text` unchanged (true may still leave it so).
+bool has_control_characters(std::string_view text);
+
 // A file name for a message: escaped like escaped_excerpt, long enough for any real path.
 std::string printable_path(std::string_view path);
 

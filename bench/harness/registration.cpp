@@ -40,8 +40,7 @@ void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
 
 void initialize_benchmark(const std::vector<std::string>& flags) {
   // google/benchmark 1.7's defaults.
-  std::vector<std::string> arguments = {"gpubench",
-                                        "--benchmark_list_tests=false",
+  std::vector<std::string> arguments = {"--benchmark_list_tests=false",
                                         "--benchmark_filter=.",
                                         "--benchmark_min_time=0.5",
                                         "--benchmark_min_warmup_time=0",
@@ -54,7 +53,10 @@ void initialize_benchmark(const std::vector<std::string>& flags) {
                                         "--benchmark_out_format=json",
                                         "--benchmark_counters_tabular=false"};
   arguments.insert(arguments.end(), flags.begin(), flags.end());
-  std::vector<char*> argv;
+  // google/benchmark keeps argv[0] as the executable name its reporters print later, so it must
+  // outlive this call (a local string's buffer was read after free; found by ASan).
+  static char program_name[] = "gpubench";
+  std::vector<char*> argv = {program_name};
   for (std::string& argument : arguments)
     argv.push_back(argument.data());
   int argc = static_cast<int>(argv.size());

@@ -16,6 +16,20 @@
 
 namespace gpubench::testing {
 
+// True in the sanitize build (CMakePresets.json "sanitize"), where a few outside libraries cannot
+// run under AddressSanitizer's runtime; the ordinary build runs the tests that skip for it.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kUnderAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 // A fresh directory under the system temp dir, removed with its contents on destruction.
 class TempDir {
  public:

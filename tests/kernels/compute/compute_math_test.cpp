@@ -179,12 +179,17 @@ TEST(MmaReference, AWrongLaneMappingIsDetectable) {
 }
 
 TEST(ScalarReference, HalfRoundingMatchesTheCompiler) {
+#ifndef __FLT16_MAX__
+  // clang before 15 has no _Float16 on x86 (the sanitize build); the GCC build runs this test.
+  GTEST_SKIP() << "this compiler has no _Float16 to compare with";
+#else
   for (int i = 1; i < 20000; ++i) {
     // Inside the f16 range: the chains stay far below 65504.
     const double d =
         std::ldexp(static_cast<double>(i * 7919 % 60001), -(i % 30)) * (i % 3 ? 1 : -1);
     EXPECT_EQ(round_to_half(d), static_cast<double>(static_cast<_Float16>(d))) << d;
   }
+#endif
 }
 
 TEST(ScalarReference, Bf16RoundingIsNearestEven) {

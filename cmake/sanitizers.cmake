@@ -1,9 +1,13 @@
-# ---- Sanitizers and fuzzing (CMakePresets.json: "sanitize", "fuzz"; scripts/test.sh runs both) ----
+# ---- Sanitizers and fuzzing (CMakePresets.json: "sanitize"; scripts/test.sh runs it) ----
 # GPUBENCH_SANITIZE: every host C++ file built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   (leaks included), so the whole test suite and the gpubench binary it runs are checked. nvcc's
 #   device code is left as it is: the sanitizers see host memory only.
 # GPUBENCH_FUZZ: libFuzzer targets for the parsers of outside input (fuzz/); needs clang. Implies
 #   the sanitizers, plus coverage instrumentation of the host libraries the targets link.
+# The "sanitize" preset turns on both in one clang build tree (build-sanitize/): the host libraries
+# are compiled once, instrumented, and serve the test binary, the CLI the tests run and the fuzz
+# targets (ASan's runtime supplies the coverage callbacks outside libFuzzer). At -O1 with line
+# tables only, which keeps a cold build on CI's two cores short; the sanitizers need nothing more.
 option(GPUBENCH_SANITIZE "Build host code with AddressSanitizer and UBSan" OFF)
 option(GPUBENCH_FUZZ "Build the libFuzzer targets in fuzz/ (clang only)" OFF)
 

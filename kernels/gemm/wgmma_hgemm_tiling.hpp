@@ -1,6 +1,7 @@
 #pragma once
 // Tile geometry of the Hopper HGEMM (wgmma_hgemm.cu): shared-memory stages, TMA boxes and wgmma
-// descriptors, as constexpr functions the CPU tests check (tests/kernels/gemm/wgmma_hgemm_tiling_test.cpp).
+// descriptors, as constexpr functions the CPU tests check
+// (tests/kernels/gemm/wgmma_hgemm_tiling_test.cpp).
 //
 // A block computes a 128 x 256 tile of C with three warpgroups: warpgroup 0 issues the TMA loads
 // (the producer), warpgroups 1 and 2 each multiply 64 rows of the tile (the consumers). Each of

@@ -12,7 +12,8 @@
 
 namespace gpubench::driver_suite {
 
-// The suite's sampling: the profile's driver_stopping, the context's telemetry, no throttle judgement.
+// The suite's sampling: the profile's driver_stopping, the context's telemetry, no throttle
+// judgement.
 HostTimingPolicy host_policy(SuiteContext& context);
 
 // latency_us (the median sample) or, for a rate row, ops_per_s (kernels per second).

@@ -1,6 +1,5 @@
 // Hopper's wgmma layout math (kernels/common/wgmma_layout.hpp) against the PTX ISA's documented
 // layouts: the 128-byte swizzle, the descriptors and the accumulator fragment.
-#include "kernels/common/mma_layout.hpp"
 #include "kernels/common/wgmma_layout.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +8,8 @@
 #include <cstdint>
 #include <set>
 #include <vector>
+
+#include "kernels/common/mma_layout.hpp"
 
 namespace gpubench {
 namespace {

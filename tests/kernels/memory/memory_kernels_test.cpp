@@ -1,12 +1,12 @@
 // The memory kernels on a real device, on small sizes, against the reference arithmetic.
 #include "kernels/memory/memory_kernels.hpp"
-#include "model/memory_plan.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "harness/device_buffer.hpp"
+#include "model/memory_plan.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {

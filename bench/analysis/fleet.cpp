@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "analysis/history_files.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
 #include "model/statistics.hpp"
@@ -47,7 +48,7 @@ struct RunFigure {
 };
 
 // What one file contributes, extracted by a reader thread.
-struct FileSummary {
+struct NodeFileSummary {
   std::optional<std::string> error;
   std::string gpu_name;
   std::string profile;
@@ -55,11 +56,11 @@ struct FileSummary {
   std::vector<RunFigure> runs;
 };
 
-FileSummary summarise_file(const std::filesystem::path& path, const MetricSelector& selector,
-                           const BenchmarkFilter& benchmark_filter) {
-  FileSummary summary;
+NodeFileSummary summarise_file(const std::filesystem::path& path, const MetricSelector& selector,
+                               const BenchmarkFilter& benchmark_filter) {
+  NodeFileSummary summary;
   summary.node.path = path;
-  try {
+  summary.error = read_or_reason(path, [&] {
     const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.profile = file.context_value("gpubench_profile").value_or(std::string(kUnknownProfile));
@@ -80,22 +81,17 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
       }
       summary.runs.push_back(std::move(figure));
     }
-  } catch (const UserError& error) {
-    summary.error = error.what();
-  } catch (const std::exception& error) {
-    summary.error = fmt::format("Cannot read {}: {}.", printable_path(path.string()),
-                                escaped_excerpt(error.what(), 120));
-  }
+  });
   return summary;
 }
 
-std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
-                                         const FleetOptions& options) {
+std::vector<NodeFileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
+                                             const FleetOptions& options) {
   struct ReaderState {  // one per thread: the selector caches, std::regex is not shared
     MetricSelector selector;
     BenchmarkFilter filter;
   };
-  std::vector<FileSummary> summaries(files.size());
+  std::vector<NodeFileSummary> summaries(files.size());
   for_each_index_in_parallel(
       files.size(), options.jobs,
       [&] {
@@ -114,17 +110,17 @@ std::tuple<std::string, long long, std::string, std::string> node_order_key(cons
 }
 
 // One node per host and GPU: its newest run; older runs are listed as superseded.
-std::vector<const FileSummary*> newest_per_node(std::vector<const FileSummary*> files,
-                                                FleetGroup& group) {
-  std::sort(files.begin(), files.end(), [](const FileSummary* a, const FileSummary* b) {
+std::vector<const NodeFileSummary*> newest_per_node(std::vector<const NodeFileSummary*> files,
+                                                    FleetGroup& group) {
+  std::sort(files.begin(), files.end(), [](const NodeFileSummary* a, const NodeFileSummary* b) {
     const auto ka = std::tie(a->node.host_name, a->node.gpu_uuid, a->node.gpu_index);
     const auto kb = std::tie(b->node.host_name, b->node.gpu_uuid, b->node.gpu_index);
     if (ka != kb) return node_order_key(a->node) < node_order_key(b->node);
     if (a->node.date != b->node.date) return date_before(b->node.date, a->node.date);
     return a->node.path < b->node.path;
   });
-  std::vector<const FileSummary*> kept;
-  for (const FileSummary* file : files) {
+  std::vector<const NodeFileSummary*> kept;
+  for (const NodeFileSummary* file : files) {
     if (!kept.empty() && kept.back()->node.host_name == file->node.host_name &&
         kept.back()->node.gpu_uuid == file->node.gpu_uuid &&
         kept.back()->node.gpu_index == file->node.gpu_index) {
@@ -144,7 +140,7 @@ struct SeriesBuilder {
   std::vector<std::optional<double>> within_noise;                   // per node
 };
 
-std::vector<SeriesBuilder> collect_series(const std::vector<const FileSummary*>& files,
+std::vector<SeriesBuilder> collect_series(const std::vector<const NodeFileSummary*>& files,
                                           FleetGroup& group) {
   std::vector<SeriesBuilder> builders;
   std::map<std::pair<std::string, std::string>, std::size_t> index;
@@ -253,12 +249,12 @@ void mark_headlines(std::vector<FleetSeries>& series) {
 }
 
 FleetGroup build_group(std::string gpu_name, std::string profile,
-                       std::vector<const FileSummary*> files, const FleetOptions& options) {
+                       std::vector<const NodeFileSummary*> files, const FleetOptions& options) {
   FleetGroup group;
   group.gpu_name = std::move(gpu_name);
   group.profile = std::move(profile);
   files = newest_per_node(std::move(files), group);
-  for (const FileSummary* file : files)
+  for (const NodeFileSummary* file : files)
     group.nodes.push_back(file->node);
   for (SeriesBuilder& builder : collect_series(files, group)) {
     group.series.push_back(judge_series(builder, options));
@@ -424,11 +420,11 @@ Fleet build_fleet(const std::vector<std::filesystem::path>& result_files,
   validate(options);
   Fleet fleet;
   fleet.options = options;
-  const std::vector<FileSummary> summaries = summarise_files(result_files, options);
-  std::map<std::pair<std::string, std::string>, std::vector<const FileSummary*>> by_model;
+  const std::vector<NodeFileSummary> summaries = summarise_files(result_files, options);
+  std::map<std::pair<std::string, std::string>, std::vector<const NodeFileSummary*>> by_model;
   std::set<std::string> hosts_with_results;
   for (std::size_t i = 0; i < summaries.size(); ++i) {
-    const FileSummary& summary = summaries[i];
+    const NodeFileSummary& summary = summaries[i];
     if (summary.error) {
       fleet.unreadable.push_back({result_files[i], *summary.error});
       continue;

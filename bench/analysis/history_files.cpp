@@ -15,23 +15,31 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
                            const BenchmarkFilter& filter) {
   FileSummary summary;
   summary.path = path;
-  try {
+  summary.error = read_or_reason(path, [&] {
     const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.driver_version =
         file.context_value("driver_version").value_or(std::string(kUnknownDriver));
     summary.date = file.context_value("date").value_or("");
     summary.runs = extract_samples(file, selector, filter);
-  } catch (const UserError& error) {
-    summary.error = error.what();
-  } catch (const std::exception& error) {
-    summary.error = fmt::format("Cannot read {}: {}.", printable_path(path.string()),
-                                escaped_excerpt(error.what(), 120));
-  }
+  });
   return summary;
 }
 
 }  // namespace
+
+std::optional<std::string> read_or_reason(const std::filesystem::path& path,
+                                          const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const UserError& error) {
+    return error.what();
+  } catch (const std::exception& error) {
+    return fmt::format("Cannot read {}: {}.", printable_path(path.string()),
+                       escaped_excerpt(error.what(), 120));
+  }
+  return std::nullopt;
+}
 
 std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path>& files,
                                          const HistoryOptions& options) {

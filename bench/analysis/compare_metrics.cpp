@@ -94,6 +94,11 @@ std::string primary_metric(const std::vector<std::string>& metrics_present) {
   return "real_time";
 }
 
+bool may_be_primary_figure(std::string_view counter_name) {
+  return std::find(kPrimaryFigures.begin(), kPrimaryFigures.end(), counter_name) !=
+         kPrimaryFigures.end();
+}
+
 MetricSelector::MetricSelector(const std::optional<std::string>& regex, bool all_metrics)
     : all_metrics_(all_metrics) {
   if (regex) regex_ = compile_user_regex(*regex, "--metric");

@@ -20,6 +20,8 @@ std::string_view to_string(Direction direction);
 // The figure a person looks for in a benchmark: the first of bandwidth_gbs, tflops, tops,
 // ops_per_s, latency_ns, latency_us, latency_cycles that it has, else real_time.
 std::string primary_metric(const std::vector<std::string>& metrics_present);
+// Whether a counter can be a primary figure (one of the names above; real_time is no counter).
+bool may_be_primary_figure(std::string_view counter_name);
 
 // Chooses the metrics compared. With a regex: every metric with a direction whose name it matches
 // (std::regex_search, ECMAScript). With all_metrics: real_time and every counter with a direction

@@ -16,7 +16,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::optional<double> counter(const BenchmarkRecord& record, std::string_view name) {
-  const auto it = record.counters.find(std::string(name));
+  const auto it = record.counters.find(name);
   if (it == record.counters.end() || !std::isfinite(it->second)) return std::nullopt;
   return it->second;
 }
@@ -49,8 +49,12 @@ class SampleReader {
     }
     add_value(run, context, "real_time", record.real_time, record.time_unit);
     add_value(run, context, "cpu_time", record.cpu_time, record.time_unit);
-    for (const auto& [name, value] : record.counters)
+    for (const auto& [name, value] : record.counters) {
+      // keep_primary drops all but a candidate; any other value is only looked at to refuse it.
+      const bool usable = std::isfinite(value) && value >= 0;
+      if (selector_.primary_only() && usable && !may_be_primary_figure(name)) continue;
       add_value(run, context, name, value, "");
+    }
   }
 
  private:
@@ -101,6 +105,13 @@ const BenchmarkRecord* aggregate_of(const std::vector<const BenchmarkRecord*>& a
 }
 
 }  // namespace
+
+bool read_for_primary_figure(std::string_view counter_name, double value) {
+  if (!(value >= 0)) return true;  // negative: extract_samples refuses it, as from a whole file
+  return may_be_primary_figure(counter_name) || counter_name == counters::kSmClockMhz ||
+         counter_name == counters::kSamples || counter_name == counters::kNoisePct ||
+         counter_name == counters::kContended;
+}
 
 Repetitions MetricSamples::repetitions() const {
   Repetitions result{values, std::nullopt};

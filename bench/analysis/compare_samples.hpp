@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/compare_metrics.hpp"
@@ -42,5 +43,10 @@ struct RunSamples {
 // unit.
 std::vector<RunSamples> extract_samples(const ResultsFile& file, const MetricSelector& selector,
                                         const BenchmarkFilter& filter = BenchmarkFilter({}));
+
+// A CounterFilter for load_results_file: the counters extract_samples reads when the selector
+// keeps the primary figure only (the candidate figures, the clock, the noise, the contention
+// flag), and every negative value, which it refuses. With it extract_samples sees the same.
+bool read_for_primary_figure(std::string_view counter_name, double value);
 
 }  // namespace gpubench

@@ -61,7 +61,8 @@ NodeFileSummary summarise_file(const std::filesystem::path& path, const MetricSe
   NodeFileSummary summary;
   summary.node.path = path;
   summary.error = read_or_reason(path, [&] {
-    const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
+    const ResultsFile file =
+        load_results_file(path, RecordsKept::kSamples, read_for_primary_figure);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.profile = file.context_value("gpubench_profile").value_or(std::string(kUnknownProfile));
     summary.node.host_name = file.context_value("host_name").value_or("unknown host");

@@ -16,7 +16,8 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   FileSummary summary;
   summary.path = path;
   summary.error = read_or_reason(path, [&] {
-    const ResultsFile file = load_results_file(path, RecordsKept::kSamples);
+    const ResultsFile file = load_results_file(
+        path, RecordsKept::kSamples, selector.primary_only() ? read_for_primary_figure : nullptr);
     summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
     summary.driver_version =
         file.context_value("driver_version").value_or(std::string(kUnknownDriver));

@@ -131,12 +131,13 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // `padded` holds the text and detail::kJsonPadding more bytes.
 ResultsFile parse_padded(const std::string& padded, std::size_t size,
-                         const std::filesystem::path& origin, RecordsKept kept) {
+                         const std::filesystem::path& origin, RecordsKept kept,
+                         CounterFilter keep_counter) {
   const std::string_view json_text(padded.data(), size);
   // nlohmann/json skips a UTF-8 byte order mark, simdjson refuses it.
   const std::size_t skip = json_text.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
   try {
-    return detail::read_results(padded.data() + skip, size - skip, origin, kept);
+    return detail::read_results(padded.data() + skip, size - skip, origin, kept, keep_counter);
   } catch (const detail::JsonRefused& refused) {
     diagnose(json_text, origin, refused);
   }
@@ -145,15 +146,16 @@ ResultsFile parse_padded(const std::string& padded, std::size_t size,
 }  // namespace
 
 ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin,
-                          RecordsKept kept) {
+                          RecordsKept kept, CounterFilter keep_counter) {
   std::string padded;
   padded.reserve(json_text.size() + detail::kJsonPadding);
   padded.append(json_text);
   padded.resize(json_text.size() + detail::kJsonPadding, ' ');
-  return parse_padded(padded, json_text.size(), origin, kept);
+  return parse_padded(padded, json_text.size(), origin, kept, keep_counter);
 }
 
-ResultsFile load_results_file(const std::filesystem::path& path, RecordsKept kept) {
+ResultsFile load_results_file(const std::filesystem::path& path, RecordsKept kept,
+                              CounterFilter keep_counter) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
     reject(path, "it is a directory (`history` reads directories of results files)");
@@ -182,7 +184,7 @@ ResultsFile load_results_file(const std::filesystem::path& path, RecordsKept kep
   }
   if (size == 0) reject(path, "it is empty");
   padded.resize(size + detail::kJsonPadding, ' ');
-  return parse_padded(padded, size, path, kept);
+  return parse_padded(padded, size, path, kept, keep_counter);
 }
 
 std::map<std::string, std::string> make_manifest(const DeviceInfo& device,

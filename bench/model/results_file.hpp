@@ -70,6 +70,11 @@ enum class RecordsKept {
   kSamples,
 };
 
+// Which user counters of a kept record a caller keeps (every one when null): fleet, reading a
+// thousand full runs, keeps the few its figures use rather than copying ~25 names per record.
+// Called with the counter's name as the file spells it and its value.
+using CounterFilter = bool (*)(std::string_view name, double value);
+
 // Throws UserError (exit 2) naming the file and the reason: unreadable, malformed or truncated
 // JSON, not a google/benchmark shape, an unknown gpubench schema version, a missing manifest key,
 // or a run without times or with a time unit other than ns/us/ms/s. The message quotes the file
@@ -78,9 +83,11 @@ enum class RecordsKept {
 // nesting deeper than 1,024 levels (google/benchmark writes neither). Fuzzed
 // (fuzz/fuzz_results_file.cpp).
 ResultsFile load_results_file(const std::filesystem::path& path,
-                              RecordsKept kept = RecordsKept::kAll);
+                              RecordsKept kept = RecordsKept::kAll,
+                              CounterFilter keep_counter = nullptr);
 ResultsFile parse_results(std::string_view json_text, const std::filesystem::path& origin,
-                          RecordsKept kept = RecordsKept::kAll);
+                          RecordsKept kept = RecordsKept::kAll,
+                          CounterFilter keep_counter = nullptr);
 
 // google/benchmark writes a non-finite double (the coefficient of variation of an all-zero counter,
 // for one) as a bare NaN / Infinity, which is not JSON. Replaces each such value outside strings

@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -164,22 +165,25 @@ Flag flag_of(dom::element value) {
   return {false, type_name(value)};
 }
 
-// (key, value) of one JSON object's members in file order; nullopt where the value is not kept.
-template <class Value>
-using KeyedValues = std::vector<std::pair<std::string_view, std::optional<Value>>>;
+// (key, value) of one JSON object's members in file order, the values not yet converted (most
+// records fleet and history read are dropped, most counters fleet reads are filtered out).
+using KeyedValues = std::vector<std::pair<std::string_view, dom::element>>;
 
 // The map nlohmann/json's DOM and the loader used to build: the last of duplicate keys counts, and
 // keys are escaped in sorted order, so of two keys that escape alike the one sorting last wins.
-template <class Value, class Map>
-void assign_in_key_order(KeyedValues<Value>& entries, Map& out) {
+// `value_of` converts a value (nullopt: not kept); `keep` decides on each key's final value.
+template <class Map, class ValueOf, class Keep>
+void assign_in_key_order(KeyedValues& entries, Map& out, ValueOf value_of, Keep keep) {
   const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
   // google/benchmark writes the counters sorted already.
   if (!std::is_sorted(entries.begin(), entries.end(), by_key)) {
     std::stable_sort(entries.begin(), entries.end(), by_key);
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    auto& [raw_key, value] = entries[i];
-    if (!value || (i + 1 < entries.size() && entries[i + 1].first == raw_key)) continue;
+    const auto& [raw_key, raw_value] = entries[i];
+    if (i + 1 < entries.size() && entries[i + 1].first == raw_key) continue;
+    auto value = value_of(raw_value);
+    if (!value || !keep(raw_key, *value)) continue;
     out.insert_or_assign(without_control_characters(raw_key), std::move(*value));
   }
 }
@@ -195,13 +199,13 @@ struct RunFields {
   Flag error_occurred;
   Flag skipped;
   std::optional<dom::element> reasons;
-  KeyedValues<double> counters;  // every other key; nullopt where the value is no number
+  KeyedValues counters;  // every other key
 
   std::string_view text_of(Field field) const { return text[text_index(field)]; }
   bool failed() const { return error_occurred.value || skipped.value; }
   // Ready for the next run, keeping the counters' storage.
   void reset() {
-    KeyedValues<double> storage = std::move(counters);
+    KeyedValues storage = std::move(counters);
     storage.clear();
     *this = RunFields{};
     counters = std::move(storage);
@@ -212,7 +216,7 @@ void read_field(RunFields& run, std::string_view key, dom::element value) {
   const Field field = field_of(key);
   switch (field) {
     case Field::kCounter:
-      run.counters.push_back({key, number_of(value)});
+      run.counters.emplace_back(key, value);
       return;
     case Field::kIgnored:
       return;
@@ -296,7 +300,7 @@ std::string text_or(std::string_view text, std::string_view fallback) {
   return without_control_characters(text.empty() ? fallback : text);
 }
 
-BenchmarkRecord make_record(RunFields& run) {
+BenchmarkRecord make_record(RunFields& run, CounterFilter keep_counter) {
   BenchmarkRecord record;
   record.name = without_control_characters(run.text_of(Field::kName));
   record.run_name = text_or(run.text_of(Field::kRunName), run.text_of(Field::kName));
@@ -312,8 +316,11 @@ BenchmarkRecord make_record(RunFields& run) {
   record.error_occurred = run.failed();
   record.error_message =
       text_or(run.text_of(Field::kErrorMessage), run.text_of(Field::kSkipMessage));
-  record.counters.reserve(run.counters.size());
-  assign_in_key_order(run.counters, record.counters);
+  if (keep_counter == nullptr) {
+    record.counters.reserve(run.counters.size());
+    keep_counter = [](std::string_view, double) { return true; };
+  }
+  assign_in_key_order(run.counters, record.counters, number_of, keep_counter);
   if (run.reasons) {
     record.reasons.emplace();
     for (const dom::element reason : array_in(*run.reasons)) {
@@ -353,7 +360,7 @@ class SampleRecords {
 };
 
 std::vector<BenchmarkRecord> read_runs(dom::array runs, const std::filesystem::path& origin,
-                                       RecordsKept kept) {
+                                       RecordsKept kept, CounterFilter keep_counter) {
   std::vector<BenchmarkRecord> records;
   records.reserve(runs.size());
   SampleRecords samples;
@@ -368,7 +375,8 @@ std::vector<BenchmarkRecord> read_runs(dom::array runs, const std::filesystem::p
     for (const dom::key_value_pair field : object)
       read_field(fields, field.key, field.value);
     check_run(fields, index++, origin);
-    if (kept == RecordsKept::kAll || samples.keep(fields)) records.push_back(make_record(fields));
+    if (kept == RecordsKept::kAll || samples.keep(fields))
+      records.push_back(make_record(fields, keep_counter));
   }
   return records;
 }
@@ -421,7 +429,7 @@ void reject(const std::filesystem::path& origin, std::string_view reason) {
 }
 
 ResultsFile read_results(const char* text, std::size_t size, const std::filesystem::path& origin,
-                         RecordsKept kept) {
+                         RecordsKept kept, CounterFilter keep_counter) {
   // One per thread, its buffers reused from file to file (history and fleet read in parallel).
   thread_local dom::parser parser;
   dom::element document;
@@ -443,12 +451,13 @@ ResultsFile read_results(const char* text, std::size_t size, const std::filesyst
   }
   ResultsFile results;
   results.path = origin;
-  KeyedValues<std::string> entries;
+  KeyedValues entries;
   for (const dom::key_value_pair field : object_in(*context))
-    entries.push_back({field.key, scalar_text(field.value)});
-  assign_in_key_order(entries, results.context);
+    entries.emplace_back(field.key, field.value);
+  assign_in_key_order(entries, results.context, scalar_text,
+                      [](std::string_view, const std::string&) { return true; });
   check_manifest(results, origin);
-  results.benchmarks = read_runs(array_in(*benchmarks), origin, kept);
+  results.benchmarks = read_runs(array_in(*benchmarks), origin, kept, keep_counter);
   return results;
 }
 

@@ -23,7 +23,7 @@ struct JsonRefused {
 
 // Throws JsonRefused, or UserError for a document of the wrong shape.
 ResultsFile read_results(const char* text, std::size_t size, const std::filesystem::path& origin,
-                         RecordsKept kept);
+                         RecordsKept kept, CounterFilter keep_counter);
 
 // "Cannot read results file PATH: REASON." as UserError (exit 2).
 [[noreturn]] void reject(const std::filesystem::path& origin, std::string_view reason);

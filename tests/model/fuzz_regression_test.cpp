@@ -44,6 +44,18 @@ TEST(FuzzFindings, ResultsFileInputsAreReadOrRefusedCleanly) {
   replay("results_file", testing::fuzz_results_file_input);
 }
 
+// A negative figure loads but extract_samples refuses it: the target let that refusal escape, and
+// the loading fleet uses (records and counters for the primary figure) must refuse it alike.
+TEST(FuzzFindings, ANegativeFigureIsRefusedAlikeByEveryLoading) {
+  for (const std::string counters : {R"("real_time": -1, "cpu_time": 1)",
+                                     R"("real_time": 1, "cpu_time": 1, "a_gbs": 2, "a_gbs": -2)",
+                                     R"("real_time": 1, "cpu_time": 1, "a_gbs": -2, "a_gbs": 2)"}) {
+    const std::string text =
+        R"({"context": {}, "benchmarks": [{"name": "x", "time_unit": "ns", )" + counters + "}]}";
+    EXPECT_NO_THROW(testing::fuzz_results_file_input(text)) << text;
+  }
+}
+
 TEST(FuzzFindings, SpecSheetInputsAreReadOrRefusedCleanly) {
   replay("spec_sheet", testing::fuzz_spec_sheet_input);
 }

@@ -1,8 +1,9 @@
 // The results loader parses with simdjson since fleet reads a thousand full runs; before, it built
 // an nlohmann/json DOM. The real runs load to exactly what the nlohmann loader made of them
-// (digests it computed), RecordsKept::kSamples changes nothing extract_samples sees, and the
-// corners where the two parsers differ behave as the loader always has (duplicate keys, a byte
-// order mark, -0, keys that escape alike) or are refused with a message saying why.
+// (digests it computed), RecordsKept::kSamples and the primary-figure counter filter change
+// nothing extract_samples sees, and the corners where the two parsers differ behave as the loader
+// always has (duplicate keys, a byte order mark, -0, keys that escape alike) or are refused with a
+// message saying why.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -137,6 +138,42 @@ TEST(ResultsReader, SamplesOnlyLoadingChangesNothingExtractSamplesSees) {
   ASSERT_EQ(kept.benchmarks.size(), 2u);
   EXPECT_EQ(kept.benchmarks[0].name, "a_mean");
   EXPECT_EQ(kept.benchmarks[1].name, "a");
+}
+
+std::size_t counter_count(const ResultsFile& file) {
+  std::size_t count = 0;
+  for (const auto& record : file.benchmarks)
+    count += record.counters.size();
+  return count;
+}
+
+// fleet (and history without --metric) keep only the counters the primary figure needs.
+TEST(ResultsReader, PrimaryFigureCountersChangeNothingThePrimarySelectorSees) {
+  const MetricSelector primary(std::nullopt);
+  for (const Golden& golden : kGolden) {
+    const fs::path path = in_repository(golden.path);
+    const ResultsFile samples = load_results_file(path, RecordsKept::kSamples);
+    const ResultsFile few = load_results_file(path, RecordsKept::kSamples, read_for_primary_figure);
+    EXPECT_EQ(few.benchmarks.size(), samples.benchmarks.size()) << golden.path;
+    EXPECT_LT(counter_count(few), counter_count(samples)) << golden.path;
+    EXPECT_EQ(samples_text(extract_samples(few, primary)),
+              samples_text(extract_samples(samples, primary)))
+        << golden.path;
+  }
+}
+
+TEST(ResultsReader, ACounterFilterDecidesOnEachKeysLastValue) {
+  const std::string text = R"({"context": {}, "benchmarks": [{"name": "a", "real_time": 1,
+      "cpu_time": 1, "time_unit": "ns", "tflops": 5, "fill_gbs": -1, "fill_gbs": 2,
+      "drain_gbs": 3, "drain_gbs": -4, "sm_clock_mhz": 1800, "bytes": 7}]})";
+  const ResultsFile file =
+      parse_results(text, "f.json", RecordsKept::kAll, read_for_primary_figure);
+  const CounterMap expected{{"drain_gbs", -4}, {"sm_clock_mhz", 1800}, {"tflops", 5}};
+  EXPECT_EQ(file.benchmarks.at(0).counters, expected);
+  // The negative value is kept so that extract_samples refuses it, as it does from a whole file.
+  const MetricSelector primary(std::nullopt);
+  EXPECT_THROW(extract_samples(file, primary), UserError);
+  EXPECT_THROW(extract_samples(parse_results(text, "all.json"), primary), UserError);
 }
 
 TEST(ResultsReader, DuplicateKeysKeepTheLastAsNlohmannDid) {

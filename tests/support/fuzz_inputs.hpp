@@ -5,6 +5,9 @@
 // is short and printable, names the input and never copies its bytes. A broken invariant throws
 // std::logic_error: a test failure in the tests, a crash (uncaught) under libFuzzer.
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +18,7 @@
 #include <utility>
 
 #include "analysis/compare.hpp"
+#include "analysis/compare_samples.hpp"
 #include "analysis/history.hpp"
 #include "analysis/report.hpp"
 #include "analysis/run_summary.hpp"
@@ -70,6 +74,25 @@ inline void require_analysis_message(std::string_view message) {
   require(problem.empty(), problem, message);
 }
 
+// What history and fleet take from a file with the primary-figure selector, or their refusal.
+inline std::string primary_samples_or_refusal(const ResultsFile& file) {
+  std::string out;
+  try {
+    for (const RunSamples& run : extract_samples(file, MetricSelector(std::nullopt))) {
+      out += fmt::format("{} {} {}", run.run_name, run.contended, run.failure.value_or("-"));
+      for (const auto& [metric, samples] : run.metrics) {
+        out += fmt::format(" {} {} {} {} {}", metric, samples.unit, samples.values,
+                           samples.sm_clock_mhz, samples.noise);
+      }
+      out += '\n';
+    }
+  } catch (const UserError& error) {
+    require_analysis_message(error.what());
+    return std::string("refused: ") + error.what();
+  }
+  return out;
+}
+
 // --- fuzz_results_file: a results file as report, compare and history read it, then what those
 // commands do with a file that loads.
 inline void fuzz_results_file_input(std::string_view text) {
@@ -82,7 +105,11 @@ inline void fuzz_results_file_input(std::string_view text) {
   }
   if (results) {
     (void)format_run_summary(*results);
-    (void)extract_samples(*results, MetricSelector(std::nullopt));
+    // fleet loads only the records and counters the primary figure needs: the same samples.
+    const ResultsFile few =
+        parse_results(text, kOrigin, RecordsKept::kSamples, read_for_primary_figure);
+    require(primary_samples_or_refusal(few) == primary_samples_or_refusal(*results),
+            "the primary-figure loading changed the samples", text);
     try {
       (void)build_report(*results, SpecDatabase::builtin(), "");
     } catch (const UserError& error) {

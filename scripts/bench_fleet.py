@@ -14,13 +14,12 @@ Usage: scripts/bench_fleet.py [--files N] [--runs R] [--keep DIR] PATH/TO/gpuben
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+from timed_runs import time_runs
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO, "tests", "fixtures", "runs", "h200-b376421", "full.json")
@@ -76,18 +75,11 @@ def main():
         total = generate(directory, args.files)
         os.sync()  # let the writes reach the disk first, so write-back does not share the timing
         pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-        seconds, cpu_seconds = [], []
-        for _ in range(args.runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            result = subprocess.run(pin + [args.gpubench, "fleet", directory],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            seconds.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu_seconds.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-            if result.returncode not in (0, 1):
-                print(result.stderr, file=sys.stderr)
-                return result.returncode
+        seconds, cpu_seconds, result = time_runs(pin + [args.gpubench, "fleet", directory],
+                                                 args.runs)
+        if result.returncode not in (0, 1):
+            print(result.stderr, file=sys.stderr)
+            return result.returncode
         flagged = sum(1 for line in result.stdout.splitlines() if "FLAGGED" in line)
         print(f"{args.files} files, {total / 1e6:.0f} MB, {'one CPU (taskset -c 0)' if pin else 'all CPUs'}: "
               f"gpubench fleet took {statistics.median(seconds):.2f} s wall clock, "

@@ -14,13 +14,12 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+
+from timed_runs import time_runs
 
 DRIVERS = ["535.104.05", "550.54.15", "560.35.03", "570.86.10", "580.95.05"]
 GPUS = ["Synthetic GPU A", "Synthetic GPU B"]
@@ -108,19 +107,10 @@ def main():
                 json.dump(make_run(gpu, driver, i, rng), out, indent=2)
             total += os.path.getsize(path)
         os.sync()  # let the writes reach the disk first, so write-back does not share the timing
-        seconds = []
-        cpu_seconds = []
-        for _ in range(args.runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            result = subprocess.run([args.gpubench, "history", directory],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            seconds.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu_seconds.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-            if result.returncode != 0:
-                print(result.stderr, file=sys.stderr)
-                return result.returncode
+        seconds, cpu_seconds, result = time_runs([args.gpubench, "history", directory], args.runs)
+        if result.returncode != 0:
+            print(result.stderr, file=sys.stderr)
+            return result.returncode
         print(f"{args.files} files, {total / 1e6:.0f} MB, {os.cpu_count()} CPUs: gpubench history "
               f"took {statistics.median(seconds):.2f} s wall clock, "
               f"{statistics.median(cpu_seconds):.2f} s CPU (medians of {args.runs} runs; "

@@ -72,7 +72,10 @@ GPUBENCH_HD constexpr std::uint64_t k_major_descriptor(std::uint32_t tile_addres
 // 128-byte row holds 64 consecutive N elements of one k; a panel is the tile's K rows of one
 // 64-wide N range, panels follow each other every `panel_bytes` (LBO: the stride between
 // 128-byte groups along N); 8-k atoms follow each other every 1024 bytes (SBO). A 16-deep K slice
-// (one f16 wgmma) is two atoms: slice k starts 2048 * k bytes in.
+// (one f16 wgmma) is two atoms: slice k starts 2048 * k bytes in. This is the PTX ISA's canonical
+// MN-major 128B-swizzle layout as CUTLASS's make_gmma_desc<Major::MN> reads it (in 16-byte units
+// ((8,n),(8,k)) : ((1,LBO),(8,SBO))): LBO steps along MN between 64-element groups, SBO along K
+// between 8-row groups -- the reverse of the roles they have in the interleaved layout.
 GPUBENCH_HD constexpr std::uint64_t mn_major_descriptor(std::uint32_t tile_address,
                                                         std::uint32_t panel_bytes, int k_slice) {
   return matrix_descriptor(

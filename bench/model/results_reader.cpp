@@ -324,7 +324,7 @@ BenchmarkRecord make_record(RunFields& run, CounterFilter keep_counter) {
   if (run.reasons) {
     record.reasons.emplace();
     for (const dom::element reason : array_in(*run.reasons)) {
-      record.reasons->emplace_back(reason.get_string().value_unsafe());
+      record.reasons->push_back(without_control_characters(reason.get_string().value_unsafe()));
     }
   }
   return record;

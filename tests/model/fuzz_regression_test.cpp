@@ -112,12 +112,14 @@ TEST(BadFileMessages, ControlCharactersInAFileNameAreEscaped) {
 
 TEST(BadFileMessages, TextKeptFromAFileHasNoControlCharacters) {
   const std::string text = R"({"context": {"host_name": "a\u001b[2Jb"}, "benchmarks": [
-      {"name": "x\u009b1", "real_time": 1, "cpu_time": 1, "time_unit": "ns", "n\u0007": 3}]})";
+      {"name": "x\u009b1", "real_time": 1, "cpu_time": 1, "time_unit": "ns", "n\u0007": 3,
+       "reasons": ["clock \u001b[31mlow"]}]})";
   const ResultsFile results = parse_results(text, "ok.json");
   EXPECT_EQ(results.context.at("host_name"), "a\\x1b[2Jb");
   ASSERT_EQ(results.benchmarks.size(), 1u);
   EXPECT_EQ(results.benchmarks[0].name, "x\\u009b1");
   EXPECT_EQ(results.benchmarks[0].counters.count("n\\x07"), 1u);
+  EXPECT_EQ(results.benchmarks[0].reasons, std::vector<std::string>{"clock \\x1b[31mlow"});
 }
 
 TEST(BadFileMessages, ForeignNumbersAndUnitsAreRefusedOrIgnored) {

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Prints, for a gpubench results file, each open issue's measurable target: the benchmark's median,
+the target, and whether it was met; a target no row of the file measures is listed as such (a
+card without that path, or a profile that does not run it). Run last by scripts/gpu-session.sh, so
+that the figures a GPU session exists for stand at the end of its output.
+
+Usage: scripts/issue_targets.py RESULTS.json [RESULTS.json ...]
+"""
+
+import json
+import re
+import sys
+
+# (issue, what, benchmark regex on run_name, counter, lowest value that meets the target)
+TARGETS = (
+    ("13.1", "wgmma peak, % of rate x measured clock", r"^compute/peak/wgmma_", "pct_of_clock_peak",
+     95.0),
+    ("13.2", "wgmma HGEMM / cuBLAS", r"^gemm/own/fp16_f32acc/(4096x4096x4096|8192x8192x8192)/",
+     "vs_cublas", 0.95),
+    ("13.3", "own SGEMM / cuBLAS", r"^gemm/own/fp32/4096x4096x4096/", "vs_cublas", 0.95),
+)
+# The wall-clock budget of each profile on an H200-class card, seconds (README, "Profiles").
+PROFILE_SECONDS = {"quick": 20.0, "full": 120.0}
+
+
+def medians(run):
+    """run_name -> the median aggregate (or the only iteration) of each benchmark that did not fail."""
+    found = {}
+    for record in run.get("benchmarks", []):
+        name = record.get("run_name", record.get("name", ""))
+        if record.get("error_occurred"):
+            found[name] = record
+        elif record.get("aggregate_name") == "median" or name not in found:
+            found[name] = record
+    return found
+
+
+def target_lines(run):
+    lines = []
+    rows = medians(run)
+    for issue, what, pattern, counter, lowest in TARGETS:
+        matched = [name for name in sorted(rows) if re.search(pattern, name)]
+        if not matched:
+            lines.append(f"{issue} {what}: no row in this run (>= {lowest:g} {counter} to measure)")
+        for name in matched:
+            record = rows[name]
+            if record.get("error_occurred"):
+                lines.append(f"{issue} {name}: FAILED ({record.get('error_message', '')})")
+                continue
+            value = record.get(counter)
+            if not isinstance(value, (int, float)):
+                lines.append(f"{issue} {name}: no {counter} recorded")
+                continue
+            verdict = "met" if value >= lowest else "MISSED"
+            label = f" [{record['label']}]" if record.get("label") else ""
+            lines.append(f"{issue} {name}: {counter} {value:.3g} (target >= {lowest:g}) "
+                         f"{verdict}{label}")
+    context = run.get("context", {})
+    profile = context.get("gpubench_profile")
+    wall = context.get("gpubench_run_wall_s")
+    if profile in PROFILE_SECONDS and wall is not None:
+        budget = PROFILE_SECONDS[profile]
+        verdict = "met" if float(wall) <= budget else "MISSED"
+        lines.append(f"{profile} profile: {float(wall):.1f} s (target <= {budget:g} s) {verdict}")
+    return lines
+
+
+def main(paths):
+    if not paths:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            run = json.load(handle)
+        context = run.get("context", {})
+        print(f"{path}: {context.get('gpu_name', 'unknown GPU')}, driver "
+              f"{context.get('driver_version', 'unknown')}")
+        for line in target_lines(run):
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

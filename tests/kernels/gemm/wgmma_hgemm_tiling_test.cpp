@@ -87,5 +87,99 @@ TEST(WgmmaHgemmTiling, DescriptorsPointAtTheirSlices) {
                                                    hopper::kBlockK * hopper::kBlockN));
 }
 
+// --- Two independent models of the hardware, written from the documentation rather than from the
+// kernel's offset functions: where TMA's 128B swizzle puts a box element, and which shared-memory
+// byte wgmma reads for an operand element given a descriptor (the PTX ISA's canonical layouts, as
+// CUTLASS's make_gmma_desc reads them, in bytes for 16-bit elements).
+
+struct DecodedDescriptor {
+  std::uint32_t start, lbo, sbo, layout;
+};
+DecodedDescriptor decode(std::uint64_t descriptor) {
+  return {static_cast<std::uint32_t>(descriptor & 0x3FFF) << 4,
+          static_cast<std::uint32_t>((descriptor >> 16) & 0x3FFF) << 4,
+          static_cast<std::uint32_t>((descriptor >> 32) & 0x3FFF) << 4,
+          static_cast<std::uint32_t>(descriptor >> 62)};
+}
+// The 128B swizzle of a linear shared-memory address: its 16-byte chunk XORed with its row within
+// an 8-row (1024-byte) group.
+std::uint32_t swizzle128(std::uint32_t linear) {
+  return linear ^ (((linear >> 7) & 7u) << 4);
+}
+
+// TMA (CU_TENSOR_MAP_SWIZZLE_128B) writes a box as rows of 128 bytes from a 1024-aligned base.
+std::uint32_t tma_written(std::uint32_t box_base, int row, int byte_in_row) {
+  return swizzle128(box_base + static_cast<std::uint32_t>(row * 128 + byte_in_row));
+}
+
+// K-major, 128B swizzle: ((8, m), (8, 2)) : ((128 B, SBO), (2 B, 16 B)) -- row mn of each 8-row
+// group 128 bytes apart, groups SBO apart, k contiguous; LBO unused.
+std::uint32_t wgmma_reads_k_major(std::uint64_t descriptor, int mn, int k) {
+  const DecodedDescriptor d = decode(descriptor);
+  EXPECT_EQ(d.layout, 1u);
+  return swizzle128(d.start + static_cast<std::uint32_t>(mn % 8) * 128 +
+                    static_cast<std::uint32_t>(mn / 8) * d.sbo + static_cast<std::uint32_t>(k) * 2);
+}
+
+// MN-major, 128B swizzle: ((64, n), (8, k)) : ((2 B, LBO), (128 B, SBO)) -- 64 consecutive mn in a
+// 128-byte row, 64-wide groups LBO apart; k rows 128 bytes apart, 8-row groups SBO apart.
+std::uint32_t wgmma_reads_mn_major(std::uint64_t descriptor, int k, int mn) {
+  const DecodedDescriptor d = decode(descriptor);
+  EXPECT_EQ(d.layout, 1u);
+  return swizzle128(d.start + static_cast<std::uint32_t>(mn % 64) * 2 +
+                    static_cast<std::uint32_t>(mn / 64) * d.lbo +
+                    static_cast<std::uint32_t>(k % 8) * 128 +
+                    static_cast<std::uint32_t>(k / 8) * d.sbo);
+}
+
+// Every element each wgmma of each stage reads is the one TMA wrote there: A rows of the consumer's
+// 64, B columns of all 256, for each 16-deep slice.
+TEST(WgmmaHgemmTiling, WgmmaReadsWhatTmaWrote) {
+  const std::uint32_t stages = 0x2400;  // 1024-aligned
+  for (int stage = 0; stage < hopper::kStages; ++stage) {
+    const std::uint32_t a_base = stages + hopper::a_stage_offset(stage);
+    for (int slice = 0; slice < hopper::kKSlices; ++slice) {
+      for (int consumer = 0; consumer < hopper::kConsumers; ++consumer) {
+        const std::uint64_t a = hopper::a_descriptor(stages, stage, consumer, slice);
+        for (int row = 0; row < wgmma::kWgmmaM; ++row) {
+          for (int k = 0; k < 16; ++k) {
+            const int block_row = consumer * wgmma::kWgmmaM + row;
+            ASSERT_EQ(wgmma_reads_k_major(a, row, k),
+                      tma_written(a_base, block_row, 2 * (16 * slice + k)))
+                << "A stage " << stage << " slice " << slice << " row " << block_row << " k " << k;
+          }
+        }
+      }
+      const std::uint64_t b = hopper::b_descriptor(stages, stage, slice);
+      for (int k = 0; k < 16; ++k) {
+        for (int n = 0; n < hopper::kBlockN; ++n) {
+          const std::uint32_t panel_base =
+              stages + hopper::b_panel_offset(stage, n / hopper::kPanelN);
+          ASSERT_EQ(wgmma_reads_mn_major(b, k, n),
+                    tma_written(panel_base, 16 * slice + k, 2 * (n % hopper::kPanelN)))
+              << "B stage " << stage << " slice " << slice << " k " << k << " n " << n;
+        }
+      }
+    }
+  }
+}
+
+// The same check must fail for the descriptor a reader is most tempted to write: LBO and SBO
+// swapped in the MN-major B.
+TEST(WgmmaHgemmTiling, SwappedLboAndSboReadOtherElements) {
+  const std::uint32_t stages = 0x2400;
+  const std::uint64_t right = hopper::b_descriptor(stages, 0, 0);
+  const DecodedDescriptor d = decode(right);
+  const std::uint64_t swapped =
+      wgmma::matrix_descriptor(d.start, d.sbo, d.lbo, wgmma::SmemLayout::kSwizzle128);
+  int differing = 0;
+  for (int k = 0; k < 16; ++k) {
+    for (int n = 0; n < hopper::kBlockN; ++n) {
+      differing += wgmma_reads_mn_major(swapped, k, n) != wgmma_reads_mn_major(right, k, n) ? 1 : 0;
+    }
+  }
+  EXPECT_GT(differing, 16 * hopper::kBlockN / 2);
+}
+
 }  // namespace
 }  // namespace gpubench

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/common/mma_layout.hpp"
+#include "support/wgmma_model.hpp"
 
 namespace gpubench {
 namespace {
@@ -75,6 +76,26 @@ TEST(WgmmaLayout, KMajorSlicesAdvanceThirtyTwoBytes) {
   EXPECT_EQ(base >> 62, 1u);
   for (int s = 1; s < 4; ++s) {
     EXPECT_EQ(wgmma::k_major_descriptor(0x2000, s), base + static_cast<std::uint64_t>(2 * s));
+  }
+}
+
+// What the compute suite's wgmma kernels store with k_major_offset is what wgmma reads through
+// k_major_descriptor, for 1-, 2- and 4-byte inputs (fp8/s8, f16/bf16, tf32): every row of the
+// m64 A and n256 B tiles and every k of each 32-byte slice.
+TEST(WgmmaLayout, KMajorDescriptorsReadWhatKMajorOffsetsStore) {
+  const std::uint32_t base = 0x6000;  // 1024-aligned
+  for (const int bytes : {1, 2, 4}) {
+    const int slice_k = wgmma::kKSliceBytes / bytes;
+    for (int slice = 0; slice < wgmma::kSwizzleRowBytes / wgmma::kKSliceBytes; ++slice) {
+      const std::uint64_t descriptor = wgmma::k_major_descriptor(base, slice);
+      for (int mn = 0; mn < 256; ++mn) {
+        for (int k = 0; k < slice_k; ++k) {
+          ASSERT_EQ(testing::wgmma_reads_k_major(descriptor, mn, k, bytes),
+                    base + wgmma::k_major_offset(mn, slice * slice_k + k, bytes))
+              << bytes << "-byte elements, slice " << slice << ", row " << mn << ", k " << k;
+        }
+      }
+    }
   }
 }
 

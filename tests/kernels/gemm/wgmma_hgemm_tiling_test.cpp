@@ -8,11 +8,16 @@
 #include <set>
 
 #include "kernels/common/wgmma_layout.hpp"
+#include "support/wgmma_model.hpp"
 
 namespace gpubench {
 namespace {
 
 namespace hopper = gemm::hopper;
+using testing::decode;
+using testing::tma_written;
+using testing::wgmma_reads_k_major;
+using testing::wgmma_reads_mn_major;
 
 TEST(WgmmaHgemmTiling, StagesFitAndStayAtomAligned) {
   EXPECT_EQ(hopper::kAStageBytes, 16 * 1024);
@@ -87,51 +92,6 @@ TEST(WgmmaHgemmTiling, DescriptorsPointAtTheirSlices) {
                                                    hopper::kBlockK * hopper::kBlockN));
 }
 
-// --- Two independent models of the hardware, written from the documentation rather than from the
-// kernel's offset functions: where TMA's 128B swizzle puts a box element, and which shared-memory
-// byte wgmma reads for an operand element given a descriptor (the PTX ISA's canonical layouts, as
-// CUTLASS's make_gmma_desc reads them, in bytes for 16-bit elements).
-
-struct DecodedDescriptor {
-  std::uint32_t start, lbo, sbo, layout;
-};
-DecodedDescriptor decode(std::uint64_t descriptor) {
-  return {static_cast<std::uint32_t>(descriptor & 0x3FFF) << 4,
-          static_cast<std::uint32_t>((descriptor >> 16) & 0x3FFF) << 4,
-          static_cast<std::uint32_t>((descriptor >> 32) & 0x3FFF) << 4,
-          static_cast<std::uint32_t>(descriptor >> 62)};
-}
-// The 128B swizzle of a linear shared-memory address: its 16-byte chunk XORed with its row within
-// an 8-row (1024-byte) group.
-std::uint32_t swizzle128(std::uint32_t linear) {
-  return linear ^ (((linear >> 7) & 7u) << 4);
-}
-
-// TMA (CU_TENSOR_MAP_SWIZZLE_128B) writes a box as rows of 128 bytes from a 1024-aligned base.
-std::uint32_t tma_written(std::uint32_t box_base, int row, int byte_in_row) {
-  return swizzle128(box_base + static_cast<std::uint32_t>(row * 128 + byte_in_row));
-}
-
-// K-major, 128B swizzle: ((8, m), (8, 2)) : ((128 B, SBO), (2 B, 16 B)) -- row mn of each 8-row
-// group 128 bytes apart, groups SBO apart, k contiguous; LBO unused.
-std::uint32_t wgmma_reads_k_major(std::uint64_t descriptor, int mn, int k) {
-  const DecodedDescriptor d = decode(descriptor);
-  EXPECT_EQ(d.layout, 1u);
-  return swizzle128(d.start + static_cast<std::uint32_t>(mn % 8) * 128 +
-                    static_cast<std::uint32_t>(mn / 8) * d.sbo + static_cast<std::uint32_t>(k) * 2);
-}
-
-// MN-major, 128B swizzle: ((64, n), (8, k)) : ((2 B, LBO), (128 B, SBO)) -- 64 consecutive mn in a
-// 128-byte row, 64-wide groups LBO apart; k rows 128 bytes apart, 8-row groups SBO apart.
-std::uint32_t wgmma_reads_mn_major(std::uint64_t descriptor, int k, int mn) {
-  const DecodedDescriptor d = decode(descriptor);
-  EXPECT_EQ(d.layout, 1u);
-  return swizzle128(d.start + static_cast<std::uint32_t>(mn % 64) * 2 +
-                    static_cast<std::uint32_t>(mn / 64) * d.lbo +
-                    static_cast<std::uint32_t>(k % 8) * 128 +
-                    static_cast<std::uint32_t>(k / 8) * d.sbo);
-}
-
 // Every element each wgmma of each stage reads is the one TMA wrote there: A rows of the consumer's
 // 64, B columns of all 256, for each 16-deep slice.
 TEST(WgmmaHgemmTiling, WgmmaReadsWhatTmaWrote) {
@@ -169,7 +129,7 @@ TEST(WgmmaHgemmTiling, WgmmaReadsWhatTmaWrote) {
 TEST(WgmmaHgemmTiling, SwappedLboAndSboReadOtherElements) {
   const std::uint32_t stages = 0x2400;
   const std::uint64_t right = hopper::b_descriptor(stages, 0, 0);
-  const DecodedDescriptor d = decode(right);
+  const testing::DecodedDescriptor d = decode(right);
   const std::uint64_t swapped =
       wgmma::matrix_descriptor(d.start, d.sbo, d.lbo, wgmma::SmemLayout::kSwizzle128);
   int differing = 0;

@@ -16,6 +16,8 @@ import re
 import sys
 from pathlib import Path
 
+from source_check import run_check
+
 SUFFIXES = {".cpp", ".hpp", ".cu", ".cuh", ".h", ".in"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 COMMON_FAMILY = "common"
@@ -101,15 +103,9 @@ def check(root):
 
 
 def main():
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
-    problems = check(root)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} include rule(s) broken.")
-        return 1
-    print("kernel families include only kernels/common/ and themselves; public headers need no CUDA")
-    return 0
+    return run_check(check, "include rule(s) broken.",
+                     "kernel families include only kernels/common/ and themselves; "
+                     "public headers need no CUDA")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from source_check import run_check
+
 MAX_FILE_LINES = 500
 MAX_FUNCTION_LINES = 80
 FOLDERS = ("bench", "kernels")
@@ -166,15 +168,8 @@ def check(root):
 
 
 def main():
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent)
-    problems = check(root)
-    for problem in problems:
-        print(problem)
-    if problems:
-        print(f"{len(problems)} size limit(s) broken: split the file or the function.")
-        return 1
-    print("every file and function in bench/ and kernels/ keeps the size limits")
-    return 0
+    return run_check(check, "size limit(s) broken: split the file or the function.",
+                     "every file and function in bench/ and kernels/ keeps the size limits")
 
 
 if __name__ == "__main__":

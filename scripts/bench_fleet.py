@@ -11,15 +11,13 @@ seconds. The scaled values are invented; only the shape of the files is a real r
 Usage: scripts/bench_fleet.py [--files N] [--runs R] [--keep DIR] PATH/TO/gpubench
 """
 
-import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 
-from timed_runs import time_runs
+from timed_runs import bench_arguments, describe, time_runs
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO, "tests", "fixtures", "runs", "h200-b376421", "full.json")
@@ -63,12 +61,7 @@ def generate(directory, files):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gpubench")
-    parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs (the median is reported)")
-    parser.add_argument("--keep", help="generate into this directory and keep it")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
 
     directory = args.keep or tempfile.mkdtemp(prefix="gpubench-fleet-bench-")
     try:
@@ -81,11 +74,10 @@ def main():
             print(result.stderr, file=sys.stderr)
             return result.returncode
         flagged = sum(1 for line in result.stdout.splitlines() if "FLAGGED" in line)
-        print(f"{args.files} files, {total / 1e6:.0f} MB, {'one CPU (taskset -c 0)' if pin else 'all CPUs'}: "
-              f"gpubench fleet took {statistics.median(seconds):.2f} s wall clock, "
-              f"{statistics.median(cpu_seconds):.2f} s CPU (medians of {args.runs} runs; "
-              f"wall: {', '.join(f'{s:.2f}' for s in seconds)}; files in the page cache); "
-              f"{flagged} nodes flagged (expected {len([i for i in range(args.files) if i % 100 == 37])})")
+        cpus = "one CPU (taskset -c 0)" if pin else "all CPUs"
+        expected = len([i for i in range(args.files) if i % 100 == 37])
+        print(f"{args.files} files, {total / 1e6:.0f} MB, {cpus}: gpubench fleet "
+              f"{describe(seconds, cpu_seconds)}; {flagged} nodes flagged (expected {expected})")
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)

@@ -10,16 +10,14 @@ files is invented; nothing here is a measurement of a GPU.
 Usage: scripts/bench_history.py [--files N] [--runs R] [--keep DIR] PATH/TO/gpubench
 """
 
-import argparse
 import json
 import os
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 
-from timed_runs import time_runs
+from timed_runs import bench_arguments, describe, time_runs
 
 DRIVERS = ["535.104.05", "550.54.15", "560.35.03", "570.86.10", "580.95.05"]
 GPUS = ["Synthetic GPU A", "Synthetic GPU B"]
@@ -87,12 +85,7 @@ def make_run(gpu, driver, index, rng):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gpubench")
-    parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs (the median is reported)")
-    parser.add_argument("--keep", help="generate into this directory and keep it")
-    args = parser.parse_args()
+    args = bench_arguments(__doc__)
 
     directory = args.keep or tempfile.mkdtemp(prefix="gpubench-history-bench-")
     try:
@@ -112,9 +105,7 @@ def main():
             print(result.stderr, file=sys.stderr)
             return result.returncode
         print(f"{args.files} files, {total / 1e6:.0f} MB, {os.cpu_count()} CPUs: gpubench history "
-              f"took {statistics.median(seconds):.2f} s wall clock, "
-              f"{statistics.median(cpu_seconds):.2f} s CPU (medians of {args.runs} runs; "
-              f"wall: {', '.join(f'{s:.2f}' for s in seconds)}; files in the page cache)")
+              f"{describe(seconds, cpu_seconds)}")
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)

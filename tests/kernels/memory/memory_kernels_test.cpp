@@ -16,6 +16,17 @@ using memory::StreamOp;
 
 constexpr std::size_t kElements = (std::size_t{1} << 20) + 4096;  // not a multiple of the grid
 
+// The sum of a kernel's per-block partial sums, added on the host.
+double sum_of_partials(const DeviceBuffer<double>& partials, int blocks) {
+  std::vector<double> host(static_cast<std::size_t>(blocks));
+  GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), partials.get(), host.size() * sizeof(double),
+                                 cudaMemcpyDeviceToHost));
+  double sum = 0;
+  for (double value : host)
+    sum += value;
+  return sum;
+}
+
 struct SmallStream {
   int blocks = static_cast<int>(memory::stream_blocks(StreamOp::kRead, kElements));
   DeviceBuffer<float> a{kElements}, b{kElements}, c{kElements};
@@ -32,15 +43,7 @@ struct SmallStream {
         cudaMemcpy(host.data(), buffer.get(), kElements * sizeof(float), cudaMemcpyDeviceToHost));
     return host;
   }
-  double reduction() {
-    std::vector<double> host(static_cast<std::size_t>(blocks));
-    GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), partials.get(), host.size() * sizeof(double),
-                                   cudaMemcpyDeviceToHost));
-    double sum = 0;
-    for (double value : host)
-      sum += value;
-    return sum;
-  }
+  double reduction() { return sum_of_partials(partials, blocks); }
   unsigned long long mismatches(StreamOp op, const DeviceBuffer<float>& output) {
     memory::launch_verify_stream_output(op, output.get(), kElements, check.get(), nullptr);
     unsigned long long host[2];
@@ -99,12 +102,7 @@ TEST(MemoryKernelsGpu, L2SweepSumsExactly) {
   DeviceBuffer<double> partials(static_cast<std::size_t>(blocks));
   memory::launch_l2_sweep_init(buffer.get(), floats, nullptr);
   memory::launch_l2_sweep_read(buffer.get(), floats, 5, partials.get(), blocks, nullptr);
-  std::vector<double> host(static_cast<std::size_t>(blocks));
-  GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), partials.get(), host.size() * sizeof(double),
-                                 cudaMemcpyDeviceToHost));
-  double sum = 0;
-  for (double value : host)
-    sum += value;
+  const double sum = sum_of_partials(partials, blocks);
   const std::size_t total = static_cast<std::size_t>(blocks) * memory::kStreamBlockThreads * 5;
   EXPECT_EQ(sum, memory::l2_sweep_expected_sum(floats / 4, total));
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the test files: temporary directories, running the gpubench binary, GPU presence.
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,11 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "device/device_probe.hpp"
 #include "gpubench/errors.hpp"
+#include "model/results_file.hpp"
 
 namespace gpubench::testing {
 
@@ -83,6 +86,21 @@ inline CommandResult run_gpubench(const std::string& args, const std::string& en
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
+}
+
+// `gpubench run --suite SUITE --quick` into a temporary file, loaded; nullopt, with a test failure
+// showing gpubench's output, when the run does not exit 0.
+inline std::optional<ResultsFile> run_quick_suite(const std::string& suite) {
+  TempDir dir;
+  const auto out = dir.path() / (suite + ".json");
+  const CommandResult result =
+      run_gpubench("run --suite " + suite + " --quick --out '" + out.string() + "'");
+  if (result.exit_code != 0) {
+    ADD_FAILURE() << "gpubench run --suite " << suite << " exited " << result.exit_code << "\n"
+                  << result.out << result.err;
+    return std::nullopt;
+  }
+  return load_results_file(out);
 }
 
 // Hides every GPU from a child process, so no-GPU behaviour is tested on any machine.

@@ -1,6 +1,8 @@
 // `gpubench run --suite compute` end to end. Skipped without a GPU.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/compute/wgmma_kernels.hpp"
 #include "model/results_file.hpp"
@@ -11,12 +13,9 @@ namespace {
 
 TEST(RunCommandGpu, QuickComputeSuiteWritesVerifiedFigures) {
   GPUBENCH_REQUIRE_GPU();
-  testing::TempDir dir;
-  const auto out = dir.path() / "compute.json";
-  const auto result =
-      testing::run_gpubench("run --suite compute --quick --out '" + out.string() + "'");
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  const ResultsFile results = load_results_file(out);
+  const std::optional<ResultsFile> run = testing::run_quick_suite("compute");
+  ASSERT_TRUE(run);
+  const ResultsFile& results = *run;
   bool saw_ffma = false, saw_mma = false;
   const bool hopper = current_device_sm() == 90;
   int wgmma_rows = 0;

@@ -2,6 +2,8 @@
 // verified against the FP64 reference, with its figures. Skipped without a GPU.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "analysis/kernel_inspection.hpp"
 #include "kernels/common/cuda_device.hpp"
 #include "model/results_file.hpp"
@@ -12,12 +14,9 @@ namespace {
 
 TEST(RunCommandGpu, QuickGemmSuiteVerifiesLibraryAndOwnKernels) {
   GPUBENCH_REQUIRE_GPU();
-  testing::TempDir dir;
-  const auto out = dir.path() / "gemm.json";
-  const auto result =
-      testing::run_gpubench("run --suite gemm --quick --out '" + out.string() + "'");
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  const ResultsFile results = load_results_file(out);
+  const std::optional<ResultsFile> run = testing::run_quick_suite("gemm");
+  ASSERT_TRUE(run);
+  const ResultsFile& results = *run;
   bool saw_cublas_fp16 = false, saw_own_hgemm = false, saw_own_sgemm = false;
   for (const BenchmarkRecord& record : results.benchmarks) {
     EXPECT_FALSE(record.error_occurred) << record.name << ": " << record.error_message;

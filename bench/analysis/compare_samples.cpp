@@ -15,6 +15,11 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// A value no metric may take: extract_samples refuses the file when a selected metric has one.
+bool refused_value(double value) {
+  return !std::isfinite(value) || value < 0;
+}
+
 std::optional<double> counter(const BenchmarkRecord& record, std::string_view name) {
   const auto it = record.counters.find(name);
   if (it == record.counters.end() || !std::isfinite(it->second)) return std::nullopt;
@@ -51,8 +56,9 @@ class SampleReader {
     add_value(run, context, "cpu_time", record.cpu_time, record.time_unit);
     for (const auto& [name, value] : record.counters) {
       // keep_primary drops all but a candidate; any other value is only looked at to refuse it.
-      const bool usable = std::isfinite(value) && value >= 0;
-      if (selector_.primary_only() && usable && !may_be_primary_figure(name)) continue;
+      if (selector_.primary_only() && !refused_value(value) && !may_be_primary_figure(name)) {
+        continue;
+      }
       add_value(run, context, name, value, "");
     }
   }
@@ -67,7 +73,7 @@ class SampleReader {
   void add_value(RunSamples& run, const Context& context, const std::string& metric, double value,
                  const std::string& unit) const {
     if (!selector_.selects(metric)) return;
-    if (!std::isfinite(value) || value < 0) {
+    if (refused_value(value)) {
       throw UserError(fmt::format(
           "Cannot use {}: benchmark \"{}\" has {} = {}, which is {}; rerun it or remove that "
           "entry.",
@@ -107,7 +113,7 @@ const BenchmarkRecord* aggregate_of(const std::vector<const BenchmarkRecord*>& a
 }  // namespace
 
 bool read_for_primary_figure(std::string_view counter_name, double value) {
-  if (!(value >= 0)) return true;  // negative: extract_samples refuses it, as from a whole file
+  if (refused_value(value)) return true;  // so that it is refused as from the whole file
   return may_be_primary_figure(counter_name) || counter_name == counters::kSmClockMhz ||
          counter_name == counters::kSamples || counter_name == counters::kNoisePct ||
          counter_name == counters::kContended;

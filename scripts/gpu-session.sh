@@ -4,8 +4,9 @@
 # every test (GPU ones included), compute-sanitizer's memcheck, racecheck, synccheck and initcheck
 # over the in-process GPU tests, and last the open issues' targets (scripts/issue_targets.py), so
 # that they end the output. Each step has a time limit, so one hang cannot cost the rest.
-# Writes six files (the device tool brings back at most eight): quick.json, full.json, runs.log,
-# full-summary.txt (medians of the full run), ctest.log, sanitizer.log.
+# Writes seven files (the device tool brings back at most eight): quick.json, full.json,
+# cluster2.json (the Hopper HGEMM's 13.2 rows with clusters of two, an experiment until timed),
+# runs.log, full-summary.txt (medians of the full run), ctest.log, sanitizer.log.
 # The tests that disassemble with cuobjdump, which GPU machines may lack, are left to CI.
 # Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR
 set -uo pipefail
@@ -23,6 +24,8 @@ run() {  # NAME SECONDS ARGS...: one gpubench run into $out/NAME.json, its log a
 }
 run quick 90 --quick
 run full 300 --full
+GPUBENCH_HOPPER_HGEMM_CLUSTER=2 run cluster2 120 --suite gemm \
+  --filter 'gemm/(cublas|own)/fp16_f32acc/(4096x4096x4096|8192x8192x8192)/'
 [ -f "$out/full.json" ] && python3 "$here/summarize_run.py" "$out/full.json" >"$out/full-summary.txt"
 (cd "$build" && timeout 240 ctest --output-on-failure -E '^(SassAudit\.KernelsMatchTheRuleTable(ForOwnGemm)?|KernelClasses\.EveryOwnGemmKernelInThisBinaryClassifies)$' 2>&1) >"$out/ctest.log"
 grep -E 'tests passed|\*\*\*Failed|Skipped' "$out/ctest.log"
@@ -41,6 +44,6 @@ if [ -x "$sanitizer" ]; then
 else
   echo "compute-sanitizer: not found; the four sanitizer tools were not run"
 fi
-for name in quick full; do
+for name in quick full cluster2; do
   [ -f "$out/$name.json" ] && python3 "$here/issue_targets.py" "$out/$name.json"
 done

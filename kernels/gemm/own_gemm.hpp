@@ -23,7 +23,8 @@ bool launch_own_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a
                       __half* c, cudaStream_t stream);
 
 // Which kernel launch_own_hgemm runs for these operands on a device of architecture `sm` (90 for
-// compute capability 9.0): "wgmma+tma", "mma.sync", or "" when it declines.
+// compute capability 9.0): "wgmma+tma" ("wgmma+tma cluster 2x1" with
+// GPUBENCH_HOPPER_HGEMM_CLUSTER=2), "mma.sync", or "" when it declines.
 const char* own_hgemm_kernel_name(int sm, int n, int k, const __half* a, const __half* b);
 
 }  // namespace gpubench::gemm

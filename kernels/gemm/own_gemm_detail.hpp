@@ -36,9 +36,16 @@ bool own_hgemm_vectorized(int n, int k, const __half* a, const __half* b);
 // 16-byte aligned), and its launcher, which runs it whatever launch_own_hgemm would pick and
 // throws std::invalid_argument where it does not apply. Its blocks are persistent (one per SM,
 // each looping over output tiles); max_blocks > 0 caps them, so tests can make every block run
-// several tiles on small shapes.
+// several tiles on small shapes (rounded down to whole clusters, at least one). cluster_m: blocks
+// per cluster, 1 or 2 (wgmma_hgemm_tiling.hpp); 0 takes hopper_hgemm_cluster_m().
 bool wgmma_hgemm_applies(int sm, int n, int k, const __half* a, const __half* b);
 void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
-                        __half* c, cudaStream_t stream, int max_blocks = 0);
+                        __half* c, cudaStream_t stream, int max_blocks = 0, int cluster_m = 0);
+
+// The Hopper HGEMM's cluster size where the caller names none: 1 (lone blocks), or 2 (pairs that
+// share B through TMA multicast) when GPUBENCH_HOPPER_HGEMM_CLUSTER=2. An experiment until a card
+// has timed both; throws std::invalid_argument for any other value of the variable.
+inline constexpr const char* kHopperClusterVariable = "GPUBENCH_HOPPER_HGEMM_CLUSTER";
+int hopper_hgemm_cluster_m();
 
 }  // namespace gpubench::gemm

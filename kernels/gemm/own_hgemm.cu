@@ -451,7 +451,9 @@ void launch_own_hgemm_with(HgemmConfig config, bool fp16_accumulate, int m, int 
 }
 
 const char* own_hgemm_kernel_name(int sm, int n, int k, const __half* a, const __half* b) {
-  if (wgmma_hgemm_applies(sm, n, k, a, b)) return "wgmma+tma";
+  if (wgmma_hgemm_applies(sm, n, k, a, b)) {
+    return hopper_hgemm_cluster_m() == 2 ? "wgmma+tma cluster 2x1" : "wgmma+tma";
+  }
   return hgemm_supported(sm) ? "mma.sync" : "";
 }
 

@@ -4,6 +4,8 @@
 // FP32 or FP16 accumulators (m64n256k16 wgmma, B read N-major through the transpose bit).
 //
 // Persistent blocks, one per SM, each loop over output tiles; the pipeline runs on across tiles.
+// Optionally (GPUBENCH_HOPPER_HGEMM_CLUSTER=2) blocks run in clusters of two on vertically adjacent
+// tiles and multicast B to each other, as cuBLAS's Hopper kernels do (wgmma_hgemm_tiling.hpp).
 // Pipeline: for k tile kt the producer waits until stage kt % kStages is free (its "empty" barrier:
 // one arrival per consumer warp), arms the stage's "full" barrier with the stage's byte count and
 // issues five TMA loads (one A box, four B panels); each consumer waits on "full", runs four
@@ -20,8 +22,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
@@ -75,6 +79,38 @@ __device__ __forceinline__ void tma_load_2d(std::uint32_t dst, const CUtensorMap
       "{%2, %3}], [%4];\n" ::"r"(dst),
       "l"(reinterpret_cast<std::uint64_t>(map)), "r"(at.inner), "r"(at.outer), "r"(bar)
       : "memory");
+}
+// The same box into the shared memory of every block of the cluster in `blocks` (bit r: rank r), at
+// the same offset, each block's barrier at `bar` completing the bytes that block received.
+__device__ __forceinline__ void tma_load_2d_multicast(std::uint32_t dst, const CUtensorMap* map,
+                                                      BoxOrigin at, std::uint32_t bar,
+                                                      std::uint16_t blocks) {
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::"
+      "cluster [%0], [%1, {%2, %3}], [%4], %5;\n" ::"r"(dst),
+      "l"(reinterpret_cast<std::uint64_t>(map)), "r"(at.inner), "r"(at.outer), "r"(bar), "h"(blocks)
+      : "memory");
+}
+// Arrives on the barrier at shared offset `bar` of block `rank` of this cluster (this block's
+// own included).
+__device__ __forceinline__ void barrier_arrive_in_block(std::uint32_t bar, std::uint32_t rank) {
+  asm volatile(
+      "{\n"
+      ".reg .b32 remote;\n"
+      "mapa.shared::cluster.u32 remote, %0, %1;\n"
+      "mbarrier.arrive.shared::cluster.b64 _, [remote];\n"
+      "}\n" ::"r"(bar),
+      "r"(rank)
+      : "memory");
+}
+__device__ __forceinline__ std::uint32_t cluster_rank() {
+  std::uint32_t rank = 0;
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(rank));
+  return rank;
+}
+// Every thread of every block of the cluster: a release-acquire barrier across the cluster.
+__device__ __forceinline__ void cluster_sync() {
+  asm volatile("barrier.cluster.arrive;\nbarrier.cluster.wait;\n" ::: "memory");
 }
 __device__ __forceinline__ void tma_prefetch_descriptor(const CUtensorMap* map) {
   asm volatile("prefetch.tensormap [%0];\n" ::"l"(reinterpret_cast<std::uint64_t>(map)) : "memory");
@@ -137,49 +173,91 @@ __device__ void store_tile(const Accumulators<Fp16Accumulate>& d, int row0, int 
 
 #if GPUBENCH_WGMMA_DEVICE
 
-// The block's shared memory: 1024-aligned stages, then the "full" and "empty" barriers.
+// The block's shared memory: 1024-aligned stages, then the "full" and "empty" barriers (at the
+// same offsets in every block of a cluster: the kernel and its shared memory are the same).
 struct Stages {
   std::uint32_t base;
   __device__ std::uint32_t full(int s) const { return base + barrier_offset(s); }
   __device__ std::uint32_t empty(int s) const { return base + barrier_offset(kStages + s); }
 };
 
+// Where a block of a cluster of ClusterM blocks is in the persistent schedule: clusters take work
+// units (cluster_tiles) unit, unit + clusters, ...; the block computes the tile of its rank.
+template <int ClusterM>
+struct Schedule {
+  int rank;
+  int tiles_m;
+  int tiles_n;
+  __device__ int first_unit() const { return static_cast<int>(blockIdx.x) / ClusterM; }
+  __device__ int unit_stride() const { return static_cast<int>(gridDim.x) / ClusterM; }
+  __device__ int units() const { return cluster_tiles(tiles_m, tiles_n, ClusterM); }
+  __device__ MatrixCoord tile(int unit) const {
+    return cluster_block_tile(unit, rank, tiles_m, tiles_n, ClusterM);
+  }
+};
+
+// Gives stage `s` back to the producers of every block of the cluster (they write into all of
+// them): one arrival per consumer warp on each block's "empty" barrier.
+template <int ClusterM>
+__device__ __forceinline__ void release_stage(const Stages& st, int s) {
+  if constexpr (ClusterM == 1) {
+    barrier_arrive(st.empty(s));
+  } else {
+#pragma unroll
+    for (int rank = 0; rank < ClusterM; ++rank) {
+      barrier_arrive_in_block(st.empty(s), static_cast<std::uint32_t>(rank));
+    }
+  }
+}
+
+// One stage's loads for this block's tile: its A box (unless the tile lies below the matrix) and
+// the B panels: all four, or with a cluster the ones this block multicasts to every block.
+template <int ClusterM>
+__device__ __forceinline__ void load_stage(const Stages& st, int s, const CUtensorMap* a_map,
+                                           const CUtensorMap* b_map, MatrixCoord tile, int kt,
+                                           int rank, bool loads_a) {
+  barrier_arrive_expect_tx(st.full(s), stage_transaction_bytes(loads_a));
+  if (loads_a) tma_load_2d(st.base + a_stage_offset(s), a_map, a_box(tile.row, kt), st.full(s));
+#pragma unroll
+  for (int p = 0; p < kPanels; ++p) {
+    if constexpr (ClusterM == 1) {
+      tma_load_2d(st.base + b_panel_offset(s, p), b_map, b_box(tile.col, kt, p), st.full(s));
+    } else if (panel_loader(p, ClusterM) == rank) {
+      tma_load_2d_multicast(st.base + b_panel_offset(s, p), b_map, b_box(tile.col, kt, p),
+                            st.full(s), static_cast<std::uint16_t>((1u << ClusterM) - 1u));
+    }
+  }
+}
+
 // The producer's one thread: every k tile of every tile this block owns, in the consumers' order.
 // `it` counts k tiles across tiles, so stage and phase carry on from one tile to the next and the
 // next tile's first stages load while the consumers store the last one.
-__device__ void produce(const Stages& st, const CUtensorMap* a_map, const CUtensorMap* b_map,
-                        int tiles_m, int tiles_n, int k_tiles) {
+template <int ClusterM>
+__device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
+                        const CUtensorMap* a_map, const CUtensorMap* b_map, int k_tiles) {
   tma_prefetch_descriptor(a_map);
   tma_prefetch_descriptor(b_map);
   int it = 0;
-  for (int t = static_cast<int>(blockIdx.x); t < tiles_m * tiles_n;
-       t += static_cast<int>(gridDim.x)) {
-    const MatrixCoord tile = block_tile(t, tiles_m, tiles_n, kBlockGroupM);
+  for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
+    const MatrixCoord tile = schedule.tile(unit);
     for (int kt = 0; kt < k_tiles; ++kt, ++it) {
       const int s = it % kStages;
       const int round = it / kStages;
       if (round > 0) barrier_wait(st.empty(s), static_cast<std::uint32_t>((round - 1) & 1));
-      barrier_arrive_expect_tx(st.full(s), stage_transaction_bytes());
-      tma_load_2d(st.base + a_stage_offset(s), a_map, a_box(tile.row, kt), st.full(s));
-#pragma unroll
-      for (int p = 0; p < kPanels; ++p) {
-        tma_load_2d(st.base + b_panel_offset(s, p), b_map, b_box(tile.col, kt, p), st.full(s));
-      }
+      load_stage<ClusterM>(st, s, a_map, b_map, tile, kt, schedule.rank,
+                           tile.row < schedule.tiles_m);
     }
   }
 }
 
 // A consumer warpgroup: 64 rows of each of the block's tiles.
-template <bool Fp16Accumulate>
-__device__ void consume(const Stages& st, int consumer, int m, int n, int k_tiles, __half* c,
-                        bool pair_store) {
-  const int tiles_m = ceil_div(m, kBlockM);
-  const int tiles_n = ceil_div(n, kBlockN);
+template <bool Fp16Accumulate, int ClusterM>
+__device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, int consumer, int m,
+                        int n, int k_tiles, __half* c, bool pair_store) {
   const bool leader = threadIdx.x % 32 == 0;  // arrives on "empty" for its warp
   int it = 0;
-  for (int t = static_cast<int>(blockIdx.x); t < tiles_m * tiles_n;
-       t += static_cast<int>(gridDim.x)) {
-    const MatrixCoord tile = block_tile(t, tiles_m, tiles_n, kBlockGroupM);
+  for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
+    const MatrixCoord tile = schedule.tile(unit);
     Accumulators<Fp16Accumulate> d;
 #pragma unroll
     for (auto& v : d.v)
@@ -197,10 +275,11 @@ __device__ void consume(const Stages& st, int consumer, int m, int n, int k_tile
       // One group stays in flight: k tile kt - 1's wgmma are done, so its stage goes back to the
       // producer while k tile kt's run.
       wgmma::wait_group<1>();
-      if (kt > 0 && leader) barrier_arrive(st.empty((it - 1) % kStages));
+      if (kt > 0 && leader) release_stage<ClusterM>(st, (it - 1) % kStages);
     }
     wgmma::wait_group<0>();
-    if (leader) barrier_arrive(st.empty((it - 1) % kStages));
+    if (leader) release_stage<ClusterM>(st, (it - 1) % kStages);
+    if (tile.row >= schedule.tiles_m) continue;  // below the matrix: loaded B for the cluster only
     store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
                pair_store);
   }
@@ -208,8 +287,9 @@ __device__ void consume(const Stages& st, int consumer, int m, int n, int k_tile
 
 #endif  // GPUBENCH_WGMMA_DEVICE
 
-// Persistent: a block runs tiles blockIdx.x, blockIdx.x + gridDim.x, ... of the rasterized grid.
-template <bool Fp16Accumulate>
+// Persistent: a cluster of ClusterM blocks (1: a lone block) runs work units first_unit(),
+// first_unit() + unit_stride(), ... of the rasterized grid.
+template <bool Fp16Accumulate, int ClusterM>
 __global__ void __launch_bounds__(kThreads, 1)
     wgmma_hgemm_kernel(const __grid_constant__ CUtensorMap a_map,
                        const __grid_constant__ CUtensorMap b_map, int m, int n, int k,
@@ -222,19 +302,26 @@ __global__ void __launch_bounds__(kThreads, 1)
   if (threadIdx.x == 0) {
     for (int s = 0; s < kStages; ++s) {
       barrier_init(st.full(s), 1);
-      barrier_init(st.empty(s), kConsumers * (wgmma::kWarpgroupThreads / 32));
+      barrier_init(st.empty(s), empty_arrivals(ClusterM));
     }
     barrier_init_fence();
   }
-  __syncthreads();
+  // Every block's barriers are initialized before any block's loads or arrivals reach them.
+  if constexpr (ClusterM == 1) {
+    __syncthreads();
+  } else {
+    cluster_sync();
+  }
+  const Schedule<ClusterM> schedule{ClusterM == 1 ? 0 : static_cast<int>(cluster_rank()),
+                                    ceil_div(m, kBlockM), ceil_div(n, kBlockN)};
   const int k_tiles = ceil_div(k, kBlockK);
   if (warpgroup == 0) {  // the producer: one thread issues every load
-    if (threadIdx.x == 0) {
-      produce(st, &a_map, &b_map, ceil_div(m, kBlockM), ceil_div(n, kBlockN), k_tiles);
-    }
-    return;
+    if (threadIdx.x == 0) produce<ClusterM>(st, schedule, &a_map, &b_map, k_tiles);
+  } else {
+    consume<Fp16Accumulate, ClusterM>(st, schedule, warpgroup - 1, m, n, k_tiles, c, pair_store);
   }
-  consume<Fp16Accumulate>(st, warpgroup - 1, m, n, k_tiles, c, pair_store);
+  // No block leaves while another block of its cluster may still arrive on its barriers.
+  if constexpr (ClusterM > 1) cluster_sync();
 #else
   (void)a_map;
   (void)b_map;
@@ -292,27 +379,65 @@ bool aligned16(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
 }
 
-template <bool Fp16Accumulate>
+// How many clusters of the kernel's launch `config` fit on the device at once (one block per SM:
+// its shared memory allows no second).
+template <typename Kernel>
+long long resident_clusters(Kernel kernel, cudaLaunchConfig_t config, int cluster_m) {
+  if (cluster_m == 1) {
+    int device = 0;
+    int sms = 0;
+    GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+    GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    return sms;
+  }
+  config.gridDim = dim3(static_cast<unsigned>(cluster_m));
+  int clusters = 0;
+  GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&clusters, kernel, &config));
+  if (clusters < 1) {
+    throw std::runtime_error("own HGEMM (Hopper): a cluster of " + std::to_string(cluster_m) +
+                             " blocks does not fit this GPU; unset GPUBENCH_HOPPER_HGEMM_CLUSTER");
+  }
+  return clusters;
+}
+
+template <bool Fp16Accumulate, int ClusterM>
 void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, int max_blocks,
             cudaStream_t stream) {
-  const long long tiles = static_cast<long long>(ceil_div(m, kBlockM)) * ceil_div(n, kBlockN);
-  if (tiles > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
-  int device = 0;
-  int sms = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  // One block per SM (its shared memory allows no second), each looping over tiles.
-  long long blocks = std::min<long long>(tiles, sms);
-  if (max_blocks > 0) blocks = std::min<long long>(blocks, max_blocks);
-  const CUtensorMap a_map = tensor_map(a, m, k, kBlockM, kBlockK);
-  const CUtensorMap b_map = tensor_map(b, k, n, kBlockK, kPanelN);
-  const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate>;
+  const long long units = cluster_tiles(ceil_div(m, kBlockM), ceil_div(n, kBlockN), ClusterM);
+  if (units * ClusterM > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
+  const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate, ClusterM>;
   GPUBENCH_CUDA_CHECK(
       cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+  cudaLaunchAttribute cluster{};
+  cluster.id = cudaLaunchAttributeClusterDimension;
+  cluster.val.clusterDim.x = ClusterM;
+  cluster.val.clusterDim.y = 1;
+  cluster.val.clusterDim.z = 1;
+  cudaLaunchConfig_t config{};
+  config.blockDim = dim3(kThreads);
+  config.dynamicSmemBytes = kSmemBytes;
+  config.stream = stream;
+  config.attrs = &cluster;
+  config.numAttrs = ClusterM > 1 ? 1 : 0;
+  // Persistent: as many clusters as are resident at once, each looping over work units.
+  long long clusters = std::min(units, resident_clusters(kernel, config, ClusterM));
+  if (max_blocks > 0) clusters = std::min<long long>(clusters, std::max(1, max_blocks / ClusterM));
+  config.gridDim = dim3(static_cast<unsigned>(clusters * ClusterM));
+  const CUtensorMap a_map = tensor_map(a, m, k, kBlockM, kBlockK);
+  const CUtensorMap b_map = tensor_map(b, k, n, kBlockK, kPanelN);
   const bool pair_store = reinterpret_cast<std::uintptr_t>(c) % 4 == 0;
-  kernel<<<static_cast<unsigned>(blocks), kThreads, kSmemBytes, stream>>>(a_map, b_map, m, n, k, c,
-                                                                          pair_store);
+  GPUBENCH_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, a_map, b_map, m, n, k, c, pair_store));
   GPUBENCH_CHECK_LAUNCH();
+}
+
+template <bool Fp16Accumulate>
+void launch_clustered(int cluster_m, int m, int n, int k, const __half* a, const __half* b,
+                      __half* c, int max_blocks, cudaStream_t stream) {
+  if (cluster_m == 2) {
+    launch<Fp16Accumulate, 2>(m, n, k, a, b, c, max_blocks, stream);
+  } else {
+    launch<Fp16Accumulate, 1>(m, n, k, a, b, c, max_blocks, stream);
+  }
 }
 
 }  // namespace
@@ -323,7 +448,7 @@ bool wgmma_hgemm_applies(int sm, int n, int k, const __half* a, const __half* b)
 }
 
 void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half* a, const __half* b,
-                        __half* c, cudaStream_t stream, int max_blocks) {
+                        __half* c, cudaStream_t stream, int max_blocks, int cluster_m) {
   if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("own HGEMM: m, n and k must be >= 1");
   if (a == nullptr || b == nullptr || c == nullptr) {
     throw std::invalid_argument("own HGEMM: null matrix pointer");
@@ -333,11 +458,23 @@ void launch_wgmma_hgemm(bool fp16_accumulate, int m, int n, int k, const __half*
         "own HGEMM (wgmma + TMA) needs compute capability 9.0, a build with sm_90a kernels, n and "
         "k multiples of 8 and 16-byte-aligned A and B");
   }
-  if (fp16_accumulate) {
-    launch<true>(m, n, k, a, b, c, max_blocks, stream);
-  } else {
-    launch<false>(m, n, k, a, b, c, max_blocks, stream);
+  if (cluster_m == 0) cluster_m = hopper_hgemm_cluster_m();
+  if (cluster_m < 1 || cluster_m > kMaxClusterM) {
+    throw std::invalid_argument("own HGEMM (Hopper): clusters of 1 or 2 blocks only");
   }
+  if (fp16_accumulate) {
+    launch_clustered<true>(cluster_m, m, n, k, a, b, c, max_blocks, stream);
+  } else {
+    launch_clustered<false>(cluster_m, m, n, k, a, b, c, max_blocks, stream);
+  }
+}
+
+int hopper_hgemm_cluster_m() {
+  const char* chosen = std::getenv(kHopperClusterVariable);
+  if (chosen == nullptr || *chosen == '\0' || std::string_view(chosen) == "1") return 1;
+  if (std::string_view(chosen) == "2") return 2;
+  throw std::invalid_argument(std::string(kHopperClusterVariable) +
+                              " must be 1 or 2 (or unset, for 1)");
 }
 
 }  // namespace gpubench::gemm

@@ -18,6 +18,7 @@
 
 #include "kernels/common/host_device.hpp"
 #include "kernels/common/wgmma_layout.hpp"
+#include "kernels/gemm/gemm_tiling.hpp"
 
 namespace gpubench::gemm::hopper {
 
@@ -50,9 +51,42 @@ GPUBENCH_HD constexpr std::uint32_t barrier_offset(int index) {  // full: 0..S-1
   return static_cast<std::uint32_t>(kStages * kStageBytes + 8 * index);
 }
 
-// Bytes one stage's loads deliver (the transaction count its "full" barrier expects).
-GPUBENCH_HD constexpr std::uint32_t stage_transaction_bytes() {
-  return static_cast<std::uint32_t>(kStageBytes);
+// Bytes one stage's loads deliver into a block (the transaction count its "full" barrier
+// expects): every B panel, and its A box unless the block's tile lies below the matrix (the
+// second block of a cluster on the last, odd tile row), where A is not loaded at all.
+GPUBENCH_HD constexpr std::uint32_t stage_transaction_bytes(bool loads_a = true) {
+  return static_cast<std::uint32_t>(loads_a ? kStageBytes : kBStageBytes);
+}
+
+// --- Clusters. With clusters of two blocks (GPUBENCH_HOPPER_HGEMM_CLUSTER=2), the two blocks
+// compute vertically adjacent tiles (tile rows 2i and 2i + 1 of one tile column), which read the
+// same B: each block loads half of the B panels and TMA multicasts them into both blocks' shared
+// memory, so L2 delivers 32 KiB per block and stage instead of 48. A stage is reused only when the
+// consumers of both blocks have released it, so every consumer warp arrives on the "empty"
+// barriers of every block in its cluster.
+inline constexpr int kMaxClusterM = 2;
+
+// The block that loads (and multicasts) B panel `panel` in a cluster of `cluster_m` blocks.
+GPUBENCH_HD constexpr int panel_loader(int panel, int cluster_m) {
+  return panel / (kPanels / cluster_m);
+}
+// Arrivals an "empty" barrier waits for: one per consumer warp of every block in the cluster.
+GPUBENCH_HD constexpr int empty_arrivals(int cluster_m) {
+  return cluster_m * kConsumers * (wgmma::kWarpgroupThreads / 32);
+}
+// Work units of a cluster: groups of cluster_m vertically adjacent tiles, one per tile column.
+GPUBENCH_HD constexpr int cluster_tiles(int tiles_m, int tiles_n, int cluster_m) {
+  return (tiles_m / cluster_m + (tiles_m % cluster_m != 0 ? 1 : 0)) * tiles_n;
+}
+// The output tile block `rank` of a cluster computes for work unit `unit`, rasterized like the
+// other GEMMs (block_tile: down a group of kBlockGroupM tile rows, then right). Its row may be
+// tiles_m (below the matrix) when tiles_m is odd: that block loads its B panels for its partner
+// and stores nothing.
+GPUBENCH_HD constexpr MatrixCoord cluster_block_tile(int unit, int rank, int tiles_m, int tiles_n,
+                                                     int cluster_m) {
+  const int unit_rows = tiles_m / cluster_m + (tiles_m % cluster_m != 0 ? 1 : 0);
+  const MatrixCoord group = block_tile(unit, unit_rows, tiles_n, kBlockGroupM / cluster_m);
+  return {group.row * cluster_m + rank, group.col};
 }
 
 // TMA box origins, innermost coordinate first (TMA's order): A box {k0, m0}; B panel p {n0, k0}.

@@ -155,13 +155,24 @@ const std::vector<SassRule>& own_gemm_rule_table() {
 // s8) and in the hottest loop at least 35% of the instructions (16 GMMA among UMOV descriptor
 // moves, with nvcc 13.0: 38% with FP32 accumulators, more with FP16; a serialized loop, with a
 // WARPGROUP.DEPBAR after every GMMA, falls below). The HGEMM: HGMMA (B transposed), TMA loads
-// (UTMALDG) and mbarrier waits (SYNCS), FP32 / FP16 accumulate as asked.
+// (UTMALDG) and mbarrier waits (SYNCS), FP32 / FP16 accumulate as asked; its clusters of two
+// (second template argument 2) multicast B (UTMALDG.2D.MULTICAST), arrive on the other block's
+// barriers (SYNCS.ARRIVE.TRANS64.RED) and synchronize the cluster (UCGABAR), lone blocks none of
+// it.
 const std::vector<SassRule>& hopper_rule_table() {
   const auto peak = [](int op, const char* gmma) {
     return SassRule{
         .kernel_pattern = "wgmma_throughput_kernelILNS0_9ComputeOpE" + std::to_string(op) + "E",
         .must_contain = {gmma, "WARPGROUP.ARRIVE"},
         .min_fraction_in_loop = 0.35};
+  };
+  const auto cluster = [](int fp16_accumulate, int cluster_m) {
+    const std::vector<std::string> cluster_code = {"UTMALDG.2D.MULTICAST",
+                                                   "SYNCS.ARRIVE.TRANS64.RED", "UCGABAR_WAIT"};
+    return SassRule{.kernel_pattern = "wgmma_hgemm_kernelILb" + std::to_string(fp16_accumulate) +
+                                      "ELi" + std::to_string(cluster_m) + "E",
+                    .must_contain = cluster_m == 2 ? cluster_code : std::vector<std::string>{},
+                    .must_not_contain = cluster_m == 2 ? std::vector<std::string>{} : cluster_code};
   };
   static const std::vector<SassRule> rules = {
       peak(5, "HGMMA.64x256x16.F16"),
@@ -181,6 +192,10 @@ const std::vector<SassRule>& hopper_rule_table() {
        .must_contain = {"HGMMA.64x256x16.F16", "UTMALDG.2D", "SYNCS.PHASECHK.TRANS64.TRYWAIT",
                         "SYNCS.ARRIVE.TRANS64"},
        .must_not_contain = {"HGMMA.64x256x16.F32", "LDGSTS", "HMMA"}},
+      cluster(0, 1),
+      cluster(0, 2),
+      cluster(1, 1),
+      cluster(1, 2),
   };
   return rules;
 }

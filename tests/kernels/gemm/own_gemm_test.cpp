@@ -11,10 +11,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/common/cuda_check.hpp"
@@ -356,15 +358,19 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate) {
       int max_blocks;
       const char* name;
     };
-    for (const Variant v : {Variant{0, 0, ""}, Variant{1, 0, " (C misaligned)"},
-                            Variant{0, 3, " (3 persistent blocks)"}}) {
-      Output<__half> out(reference.size(), v.misalign);
-      launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr,
-                         v.max_blocks);
-      GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
-      const std::string where = what + v.name;
-      expect_close(to_double(out.result_checking_guards(where)), reference, s.k, kHgemmTolerance,
-                   fp16_accumulate ? 0.05 : 0.01, where);
+    // Lone blocks and clusters of two (B multicast; an odd tile-row count leaves a block below
+    // the matrix). With clusters, "3 persistent blocks" is one cluster of two.
+    for (const int cluster_m : {1, 2}) {
+      for (const Variant v : {Variant{0, 0, ""}, Variant{1, 0, " (C misaligned)"},
+                              Variant{0, 3, " (3 persistent blocks)"}}) {
+        Output<__half> out(reference.size(), v.misalign);
+        launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(),
+                           nullptr, v.max_blocks, cluster_m);
+        GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
+        const std::string where = what + v.name + " cluster " + std::to_string(cluster_m);
+        expect_close(to_double(out.result_checking_guards(where)), reference, s.k, kHgemmTolerance,
+                     fp16_accumulate ? 0.05 : 0.01, where);
+      }
     }
   }
 }
@@ -405,10 +411,11 @@ TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
   DeviceBuffer<__half> b_dev(b.size());
   a_dev.upload(a, 0);
   b_dev.upload(b, 0);
-  for (const bool fp16_accumulate : {false, true}) {
+  for (const auto& [fp16_accumulate, cluster_m] :
+       std::vector<std::pair<bool, int>>{{false, 1}, {true, 1}, {false, 2}, {true, 2}}) {
     Output<__half> out(elements(s.m, s.n), 0);
     launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr,
-                       fp16_accumulate ? 2 : 0);
+                       fp16_accumulate ? 2 : 0, cluster_m);
     GPUBENCH_CUDA_CHECK(cudaDeviceSynchronize());
     const auto c = to_double(out.result_checking_guards("structured"));
     int wrong = 0;
@@ -418,12 +425,48 @@ TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
         const double got = c[static_cast<std::size_t>(i) * s.n + j];
         if (got != expected) {
           ++wrong;
-          ADD_FAILURE() << (fp16_accumulate ? "FP16" : "FP32") << " accumulate: C[" << i << "]["
-                        << j << "] = " << got << ", expected " << expected;
+          ADD_FAILURE() << (fp16_accumulate ? "FP16" : "FP32") << " accumulate, cluster "
+                        << cluster_m << ": C[" << i << "][" << j << "] = " << got << ", expected "
+                        << expected;
         }
       }
     }
   }
+}
+
+// The cluster size comes from GPUBENCH_HOPPER_HGEMM_CLUSTER: unset, empty or 1 is 1, 2 is 2 (and
+// the kernel's label says so on Hopper), anything else is refused with the variable's name.
+TEST(OwnHgemmHopper, ClusterSizeComesFromTheEnvironment) {
+  const char* saved = std::getenv(kHopperClusterVariable);
+  const std::string restore = saved != nullptr ? saved : "";
+  const auto set = [](const char* value) {
+    if (value == nullptr) {
+      ::unsetenv(kHopperClusterVariable);
+    } else {
+      ::setenv(kHopperClusterVariable, value, 1);
+    }
+  };
+  set(nullptr);
+  EXPECT_EQ(hopper_hgemm_cluster_m(), 1);
+  set("");
+  EXPECT_EQ(hopper_hgemm_cluster_m(), 1);
+  set("1");
+  EXPECT_EQ(hopper_hgemm_cluster_m(), 1);
+  set("2");
+  EXPECT_EQ(hopper_hgemm_cluster_m(), 2);
+  alignas(16) static __half h[16];
+  EXPECT_STREQ(own_hgemm_kernel_name(90, 8, 16, h, h),
+               compute::wgmma_kernels_built() ? "wgmma+tma cluster 2x1" : "mma.sync");
+  for (const char* wrong : {"4", "2x1", " 2", "yes"}) {
+    set(wrong);
+    try {
+      hopper_hgemm_cluster_m();
+      ADD_FAILURE() << "accepted " << wrong;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(kHopperClusterVariable), std::string::npos);
+    }
+  }
+  set(saved != nullptr ? restore.c_str() : nullptr);
 }
 
 // Launches go on the given stream, asynchronously: results appear after synchronizing it.

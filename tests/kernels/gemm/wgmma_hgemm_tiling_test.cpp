@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "kernels/common/wgmma_layout.hpp"
 #include "support/wgmma_model.hpp"
@@ -139,6 +141,72 @@ TEST(WgmmaHgemmTiling, SwappedLboAndSboReadOtherElements) {
     }
   }
   EXPECT_GT(differing, 16 * hopper::kBlockN / 2);
+}
+
+// Clusters: the blocks of every cluster together compute each tile of the grid exactly once, the
+// two blocks of a cluster on vertically adjacent tiles of one column (so they read the same B);
+// only the second block of a cluster on an odd last tile row falls below the matrix.
+TEST(WgmmaHgemmTiling, ClustersCoverTheTileGridOnce) {
+  for (const int cluster_m : {1, 2}) {
+    for (const auto& [tiles_m, tiles_n] :
+         std::vector<std::pair<int, int>>{{1, 1}, {3, 5}, {8, 3}, {17, 4}, {32, 16}}) {
+      std::set<std::pair<int, int>> computed;
+      int below = 0;
+      const int units = hopper::cluster_tiles(tiles_m, tiles_n, cluster_m);
+      EXPECT_EQ(units * cluster_m, (tiles_m + cluster_m - 1) / cluster_m * cluster_m * tiles_n);
+      for (int unit = 0; unit < units; ++unit) {
+        const gemm::MatrixCoord first =
+            hopper::cluster_block_tile(unit, 0, tiles_m, tiles_n, cluster_m);
+        EXPECT_EQ(first.row % cluster_m, 0);
+        for (int rank = 0; rank < cluster_m; ++rank) {
+          const gemm::MatrixCoord tile =
+              hopper::cluster_block_tile(unit, rank, tiles_m, tiles_n, cluster_m);
+          EXPECT_EQ(tile.row, first.row + rank);
+          EXPECT_EQ(tile.col, first.col);
+          ASSERT_GE(tile.col, 0);
+          ASSERT_LT(tile.col, tiles_n);
+          if (tile.row >= tiles_m) {
+            ++below;
+            EXPECT_EQ(rank, cluster_m - 1);
+            EXPECT_EQ(tile.row, tiles_m);
+          } else {
+            EXPECT_TRUE(computed.insert({tile.row, tile.col}).second)
+                << "tile " << tile.row << "," << tile.col << " computed twice";
+          }
+        }
+      }
+      EXPECT_EQ(static_cast<int>(computed.size()), tiles_m * tiles_n);
+      EXPECT_EQ(below, cluster_m == 2 && tiles_m % 2 == 1 ? tiles_n : 0);
+    }
+  }
+  // One block per cluster: the schedule of the other GEMMs.
+  const gemm::MatrixCoord lone = hopper::cluster_block_tile(37, 0, 20, 9, 1);
+  const gemm::MatrixCoord plain = gemm::block_tile(37, 20, 9, gemm::kBlockGroupM);
+  EXPECT_EQ(lone.row, plain.row);
+  EXPECT_EQ(lone.col, plain.col);
+}
+
+// Every B panel is loaded by exactly one block of a cluster, each block loading as many; every
+// block's "full" barrier expects what lands in it (its A, when loaded, and all four panels), and
+// every "empty" barrier one arrival per consumer warp of the cluster.
+TEST(WgmmaHgemmTiling, ClusterBlocksShareTheBPanels) {
+  for (const int cluster_m : {1, 2}) {
+    std::vector<int> panels_per_block(static_cast<std::size_t>(cluster_m), 0);
+    for (int p = 0; p < hopper::kPanels; ++p) {
+      const int loader = hopper::panel_loader(p, cluster_m);
+      ASSERT_GE(loader, 0);
+      ASSERT_LT(loader, cluster_m);
+      ++panels_per_block[static_cast<std::size_t>(loader)];
+    }
+    for (const int count : panels_per_block)
+      EXPECT_EQ(count, hopper::kPanels / cluster_m);
+    EXPECT_EQ(hopper::empty_arrivals(cluster_m), cluster_m * 8);
+  }
+  EXPECT_EQ(
+      hopper::stage_transaction_bytes(true),
+      static_cast<std::uint32_t>(hopper::kAStageBytes + hopper::kPanels * hopper::kPanelBytes));
+  EXPECT_EQ(hopper::stage_transaction_bytes(false),
+            static_cast<std::uint32_t>(hopper::kPanels * hopper::kPanelBytes));
 }
 
 }  // namespace

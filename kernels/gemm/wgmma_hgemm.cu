@@ -29,6 +29,7 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/device_timer.cuh"
 #include "kernels/common/wgmma.cuh"
 #include "kernels/gemm/gemm_tiling.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
@@ -59,17 +60,30 @@ __device__ __forceinline__ void barrier_arrive_expect_tx(std::uint32_t bar, std:
   asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
                : "memory");
 }
-// Returns once the barrier's phase of parity `parity` has completed.
-__device__ __forceinline__ void barrier_wait(std::uint32_t bar, std::uint32_t parity) {
+// Whether the barrier's phase of parity `parity` has completed (waiting a while in hardware first).
+__device__ __forceinline__ bool barrier_try_wait(std::uint32_t bar, std::uint32_t parity) {
+  std::uint32_t done = 0;
   asm volatile(
       "{\n"
       ".reg .pred done;\n"
-      "WAIT:\n"
-      "mbarrier.try_wait.parity.shared::cta.b64 done, [%0], %1;\n"
-      "@!done bra WAIT;\n"
-      "}\n" ::"r"(bar),
-      "r"(parity)
+      "mbarrier.try_wait.parity.shared::cta.b64 done, [%1], %2;\n"
+      "selp.u32 %0, 1, 0, done;\n"
+      "}\n"
+      : "=r"(done)
+      : "r"(bar), "r"(parity)
       : "memory");
+  return done != 0;
+}
+// Returns once the barrier's phase of parity `parity` has completed. A pipeline whose loads or
+// releases never arrive is a bug: after kStallLimitNs the kernel traps (the launch fails with an
+// error) instead of hanging the benchmark, the tests and a GPU session's time.
+inline constexpr unsigned long long kStallLimitNs = 10'000'000'000ull;
+__device__ __forceinline__ void barrier_wait(std::uint32_t bar, std::uint32_t parity) {
+  if (barrier_try_wait(bar, parity)) return;
+  const unsigned long long start = common::global_timer_ns();
+  while (!barrier_try_wait(bar, parity)) {
+    if (common::global_timer_ns() - start > kStallLimitNs) __trap();
+  }
 }
 // One 2D TMA box into shared memory, completing `bar`'s transaction bytes.
 __device__ __forceinline__ void tma_load_2d(std::uint32_t dst, const CUtensorMap* map, BoxOrigin at,

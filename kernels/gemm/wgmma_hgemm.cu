@@ -61,27 +61,38 @@ __device__ __forceinline__ void barrier_arrive_expect_tx(std::uint32_t bar, std:
                : "memory");
 }
 // Whether the barrier's phase of parity `parity` has completed (waiting a while in hardware first).
+// ClusterScope: the arrivals come from other blocks of the cluster too (acquire at cluster scope).
+template <bool ClusterScope>
 __device__ __forceinline__ bool barrier_try_wait(std::uint32_t bar, std::uint32_t parity) {
   std::uint32_t done = 0;
-  asm volatile(
-      "{\n"
-      ".reg .pred done;\n"
-      "mbarrier.try_wait.parity.shared::cta.b64 done, [%1], %2;\n"
-      "selp.u32 %0, 1, 0, done;\n"
-      "}\n"
-      : "=r"(done)
-      : "r"(bar), "r"(parity)
-      : "memory");
+  if constexpr (ClusterScope) {
+    asm volatile(
+        "{\n.reg .pred done;\n"
+        "mbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 done, [%1], %2;\n"
+        "selp.u32 %0, 1, 0, done;\n}\n"
+        : "=r"(done)
+        : "r"(bar), "r"(parity)
+        : "memory");
+  } else {
+    asm volatile(
+        "{\n.reg .pred done;\n"
+        "mbarrier.try_wait.parity.shared::cta.b64 done, [%1], %2;\n"
+        "selp.u32 %0, 1, 0, done;\n}\n"
+        : "=r"(done)
+        : "r"(bar), "r"(parity)
+        : "memory");
+  }
   return done != 0;
 }
 // Returns once the barrier's phase of parity `parity` has completed. A pipeline whose loads or
 // releases never arrive is a bug: after kStallLimitNs the kernel traps (the launch fails with an
 // error) instead of hanging the benchmark, the tests and a GPU session's time.
 inline constexpr unsigned long long kStallLimitNs = 10'000'000'000ull;
+template <bool ClusterScope = false>
 __device__ __forceinline__ void barrier_wait(std::uint32_t bar, std::uint32_t parity) {
-  if (barrier_try_wait(bar, parity)) return;
+  if (barrier_try_wait<ClusterScope>(bar, parity)) return;
   const unsigned long long start = common::global_timer_ns();
-  while (!barrier_try_wait(bar, parity)) {
+  while (!barrier_try_wait<ClusterScope>(bar, parity)) {
     if (common::global_timer_ns() - start > kStallLimitNs) __trap();
   }
 }
@@ -112,7 +123,7 @@ __device__ __forceinline__ void barrier_arrive_in_block(std::uint32_t bar, std::
       "{\n"
       ".reg .b32 remote;\n"
       "mapa.shared::cluster.u32 remote, %0, %1;\n"
-      "mbarrier.arrive.shared::cluster.b64 _, [remote];\n"
+      "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [remote];\n"
       "}\n" ::"r"(bar),
       "r"(rank)
       : "memory");
@@ -257,7 +268,9 @@ __device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
     for (int kt = 0; kt < k_tiles; ++kt, ++it) {
       const int s = it % kStages;
       const int round = it / kStages;
-      if (round > 0) barrier_wait(st.empty(s), static_cast<std::uint32_t>((round - 1) & 1));
+      if (round > 0) {
+        barrier_wait<(ClusterM > 1)>(st.empty(s), static_cast<std::uint32_t>((round - 1) & 1));
+      }
       load_stage<ClusterM>(st, s, a_map, b_map, tile, kt, schedule.rank,
                            tile.row < schedule.tiles_m);
     }
@@ -272,6 +285,9 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
   int it = 0;
   for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
     const MatrixCoord tile = schedule.tile(unit);
+    // Below the matrix (the second block of a cluster on an odd last tile row), the block only
+    // passes its stages on: its A was not loaded and nothing is stored.
+    const bool computes = ClusterM == 1 || tile.row < schedule.tiles_m;
     Accumulators<Fp16Accumulate> d;
 #pragma unroll
     for (auto& v : d.v)
@@ -280,12 +296,14 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
     for (int kt = 0; kt < k_tiles; ++kt, ++it) {
       const int s = it % kStages;
       barrier_wait(st.full(s), static_cast<std::uint32_t>((it / kStages) & 1));
-      wgmma::fence();
+      if (computes) {
+        wgmma::fence();
 #pragma unroll
-      for (int slice = 0; slice < kKSlices; ++slice) {
-        mma_stage(d, a_descriptor(st.base, s, consumer, slice), b_descriptor(st.base, s, slice));
+        for (int slice = 0; slice < kKSlices; ++slice) {
+          mma_stage(d, a_descriptor(st.base, s, consumer, slice), b_descriptor(st.base, s, slice));
+        }
+        wgmma::commit_group();
       }
-      wgmma::commit_group();
       // One group stays in flight: k tile kt - 1's wgmma are done, so its stage goes back to the
       // producer while k tile kt's run.
       wgmma::wait_group<1>();
@@ -293,7 +311,7 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
     }
     wgmma::wait_group<0>();
     if (leader) release_stage<ClusterM>(st, (it - 1) % kStages);
-    if (tile.row >= schedule.tiles_m) continue;  // below the matrix: loaded B for the cluster only
+    if (!computes) continue;
     store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
                pair_store);
   }
@@ -417,7 +435,8 @@ long long resident_clusters(Kernel kernel, cudaLaunchConfig_t config, int cluste
 template <bool Fp16Accumulate, int ClusterM>
 void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, int max_blocks,
             cudaStream_t stream) {
-  const long long units = cluster_tiles(ceil_div(m, kBlockM), ceil_div(n, kBlockN), ClusterM);
+  const long long units =
+      static_cast<long long>(ceil_div(ceil_div(m, kBlockM), ClusterM)) * ceil_div(n, kBlockN);
   if (units * ClusterM > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
   const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate, ClusterM>;
   GPUBENCH_CUDA_CHECK(

@@ -400,31 +400,31 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate, int cluster_m) {
 bool hopper_hgemm_here() {
   return compute::wgmma_kernels_built() && current_device_sm() == 90;
 }
+// Skips the test unless a 9.0 device is present and the build has the sm_90a kernels.
+#define REQUIRE_HOPPER_HGEMM() \
+  GPUBENCH_REQUIRE_GPU();      \
+  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels"
 
 // Lone blocks (OwnHgemmHopper, the default) and clusters of two (OwnHgemmHopperClusters, an
 // experiment: B multicast, and an odd tile-row count leaves a block below the matrix) are separate
 // suites, so a GPU session can check the default kernel on its own first.
 TEST(OwnHgemmHopper, Fp32AccumulateMatchesTheFp64Reference) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(false, 1);
 }
 
 TEST(OwnHgemmHopper, Fp16AccumulateMatchesTheFp64Reference) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(true, 1);
 }
 
 TEST(OwnHgemmHopperClusters, Fp32AccumulateMatchesTheFp64Reference) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(false, 2);
 }
 
 TEST(OwnHgemmHopperClusters, Fp16AccumulateMatchesTheFp64Reference) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(true, 2);
 }
 
@@ -469,14 +469,12 @@ void check_structured_product(int cluster_m) {
 }
 
 TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   check_structured_product(1);
 }
 
 TEST(OwnHgemmHopperClusters, StructuredInputsGiveExactResults) {
-  GPUBENCH_REQUIRE_GPU();
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels";
+  REQUIRE_HOPPER_HGEMM();
   check_structured_product(2);
 }
 

@@ -7,11 +7,12 @@
 // Persistent blocks, one per SM, each loop over output tiles; the pipeline runs on across tiles.
 // Optionally (GPUBENCH_HOPPER_HGEMM_CLUSTER=2) blocks run in clusters of two on vertically adjacent
 // tiles and multicast B to each other, as cuBLAS's Hopper kernels do (wgmma_hgemm_tiling.hpp).
-// Pipeline: for k tile kt the producer waits until stage kt % kStages is free (its "empty" barrier:
-// one arrival per consumer warp), arms the stage's "full" barrier with the stage's byte count and
-// issues five TMA loads (one A box, four B panels); each consumer waits on "full", runs four
-// wgmma over the stage and, once the previous tile's wgmma have finished, releases that tile's
-// stage (one wgmma group stays in flight across k tiles).
+// Pipeline (stage_of, full_parity, empty_parity in wgmma_hgemm_tiling.hpp): for each k tile the
+// producer waits until its stage is free (the stage's "empty" barrier: one arrival per consumer
+// warp of every block in the cluster), arms the stage's "full" barrier with the bytes that will
+// land in this block and issues the TMA loads (the A box, the B panels); each consumer waits on
+// "full", runs four wgmma over the stage and, once the previous k tile's wgmma have finished,
+// releases that k tile's stage (one wgmma group stays in flight across k tiles).
 //
 // The host side builds the two tensor maps with cuTensorMapEncodeTiled, fetched from the driver at
 // run time through the CUDA runtime (the binary does not link libcuda).
@@ -160,22 +161,19 @@ __device__ __forceinline__ void load_stage(const Stages& st, int s, const CUtens
 }
 
 // The producer's one thread: every k tile of every tile this block owns, in the consumers' order.
-// `it` counts k tiles across tiles, so stage and phase carry on from one tile to the next and the
+// `load` counts k tiles across tiles, so stage and phase carry on from one tile to the next and the
 // next tile's first stages load while the consumers store the last one.
 template <int ClusterM>
 __device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
                         const CUtensorMap* a_map, const CUtensorMap* b_map, int k_tiles) {
   tma_prefetch_descriptor(a_map);
   tma_prefetch_descriptor(b_map);
-  int it = 0;
+  int load = 0;
   for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
     const MatrixCoord tile = schedule.tile(unit);
-    for (int kt = 0; kt < k_tiles; ++kt, ++it) {
-      const int s = it % kStages;
-      const int round = it / kStages;
-      if (round > 0) {
-        barrier_wait<(ClusterM > 1)>(st.empty(s), static_cast<std::uint32_t>((round - 1) & 1));
-      }
+    for (int kt = 0; kt < k_tiles; ++kt, ++load) {
+      const int s = stage_of(load);
+      if (waits_for_empty(load)) barrier_wait<(ClusterM > 1)>(st.empty(s), empty_parity(load));
       load_stage<ClusterM>(st, s, a_map, b_map, tile, kt, schedule.rank,
                            tile.row < schedule.tiles_m);
     }
@@ -187,7 +185,7 @@ template <bool Fp16Accumulate, int ClusterM>
 __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, int consumer, int m,
                         int n, int k_tiles, __half* c, bool pair_store) {
   const bool leader = threadIdx.x % 32 == 0;  // arrives on "empty" for its warp
-  int it = 0;
+  int load = 0;
   for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
     const MatrixCoord tile = schedule.tile(unit);
     // Below the matrix (the second block of a cluster on an odd last tile row), the block only
@@ -198,9 +196,9 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
     for (auto& v : d.v)
       v = 0;
 #pragma unroll 1
-    for (int kt = 0; kt < k_tiles; ++kt, ++it) {
-      const int s = it % kStages;
-      barrier_wait(st.full(s), static_cast<std::uint32_t>((it / kStages) & 1));
+    for (int kt = 0; kt < k_tiles; ++kt, ++load) {
+      const int s = stage_of(load);
+      barrier_wait(st.full(s), full_parity(load));
       if (computes) {
         wgmma::fence();
 #pragma unroll
@@ -212,10 +210,10 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
       // One group stays in flight: k tile kt - 1's wgmma are done, so its stage goes back to the
       // producer while k tile kt's run.
       wgmma::wait_group<1>();
-      if (kt > 0 && leader) release_stage<ClusterM>(st, (it - 1) % kStages);
+      if (kt > 0 && leader) release_stage<ClusterM>(st, stage_of(load - 1));
     }
     wgmma::wait_group<0>();
-    if (leader) release_stage<ClusterM>(st, (it - 1) % kStages);
+    if (leader) release_stage<ClusterM>(st, stage_of(load - 1));
     if (!computes) continue;
     store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
                pair_store);

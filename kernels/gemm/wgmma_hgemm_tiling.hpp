@@ -58,6 +58,23 @@ GPUBENCH_HD constexpr std::uint32_t stage_transaction_bytes(bool loads_a = true)
   return static_cast<std::uint32_t>(loads_a ? kStageBytes : kBStageBytes);
 }
 
+// --- The pipeline's bookkeeping. Producer and consumers count k tiles across all the tiles a
+// block computes (`load`); load i goes through stage i % kStages in that stage's round
+// i / kStages. Round r's "full" phase has parity r & 1; before round r >= 1 the producer waits for
+// the "empty" phase of round r - 1, which the consumers complete by releasing that round.
+GPUBENCH_HD constexpr int stage_of(int load) {
+  return load % kStages;
+}
+GPUBENCH_HD constexpr std::uint32_t full_parity(int load) {
+  return static_cast<std::uint32_t>((load / kStages) & 1);
+}
+GPUBENCH_HD constexpr bool waits_for_empty(int load) {
+  return load >= kStages;
+}
+GPUBENCH_HD constexpr std::uint32_t empty_parity(int load) {
+  return static_cast<std::uint32_t>((load / kStages - 1) & 1);
+}
+
 // --- Clusters. With clusters of two blocks (GPUBENCH_HOPPER_HGEMM_CLUSTER=2), the two blocks
 // compute vertically adjacent tiles (tile rows 2i and 2i + 1 of one tile column), which read the
 // same B: each block loads half of the B panels and TMA multicasts them into both blocks' shared
@@ -76,7 +93,7 @@ GPUBENCH_HD constexpr int empty_arrivals(int cluster_m) {
 }
 // Work units of a cluster: groups of cluster_m vertically adjacent tiles, one per tile column.
 GPUBENCH_HD constexpr int cluster_tiles(int tiles_m, int tiles_n, int cluster_m) {
-  return (tiles_m / cluster_m + (tiles_m % cluster_m != 0 ? 1 : 0)) * tiles_n;
+  return ceil_div(tiles_m, cluster_m) * tiles_n;
 }
 // The output tile block `rank` of a cluster computes for work unit `unit`, rasterized like the
 // other GEMMs (block_tile: down a group of kBlockGroupM tile rows, then right). Its row may be
@@ -84,8 +101,8 @@ GPUBENCH_HD constexpr int cluster_tiles(int tiles_m, int tiles_n, int cluster_m)
 // and stores nothing.
 GPUBENCH_HD constexpr MatrixCoord cluster_block_tile(int unit, int rank, int tiles_m, int tiles_n,
                                                      int cluster_m) {
-  const int unit_rows = tiles_m / cluster_m + (tiles_m % cluster_m != 0 ? 1 : 0);
-  const MatrixCoord group = block_tile(unit, unit_rows, tiles_n, kBlockGroupM / cluster_m);
+  const MatrixCoord group =
+      block_tile(unit, ceil_div(tiles_m, cluster_m), tiles_n, kBlockGroupM / cluster_m);
   return {group.row * cluster_m + rank, group.col};
 }
 

@@ -7,8 +7,6 @@
 #include <random>
 #include <vector>
 
-#include "kernels/gemm/wgmma_hgemm_tiling.hpp"
-
 namespace gpubench::testing {
 namespace {
 
@@ -42,12 +40,16 @@ struct Barrier {
   bool balanced() const { return pending == expected && tx == 0; }
 };
 
-struct Tag {  // which load filled a region: work unit and k tile
+// Which load filled a region: work unit, k tile, and the tile row (A) or column (B) it was for, so
+// that a block sharing another tile column's B, or a later unit's data, is a stale read.
+struct Tag {
   int unit = -1;
   int kt = -1;
+  int coord = -1;
   bool operator==(const Tag&) const = default;
 };
 constexpr int kARegion = -1;  // regions: kARegion, or B panel 0..kPanels-1
+constexpr int kWarpsPerConsumer = wgmma::kWarpgroupThreads / 32;
 
 struct Transfer {
   int block;
@@ -59,7 +61,8 @@ struct Transfer {
 
 struct Read {
   int stage;
-  Tag tag;
+  Tag a;  // what the block's A region must hold
+  Tag b;  // what every B panel must hold
   bool computes;
 };
 
@@ -98,7 +101,6 @@ class Model {
   HopperPipelineOutcome run(unsigned seed) {
     std::mt19937 random(seed);
     while (true) {
-      ++outcome_.steps;
       if (!in_flight_.empty() && (random() % 2 == 0 || !step_any_actor(random))) {
         const std::size_t pick = random() % in_flight_.size();
         deliver(in_flight_[pick]);
@@ -129,7 +131,7 @@ class Model {
   int rank(int block) const { return block % p_.cluster_m; }
   int units() const { return hopper::cluster_tiles(g_.tiles_m, g_.tiles_n, p_.cluster_m); }
   gemm::MatrixCoord tile(const Actor& a) const {
-    return hopper::cluster_block_tile(a.unit, rank(a.block), g_.tiles_m, g_.tiles_n, p_.cluster_m);
+    return p_.tile(a.unit, rank(a.block), g_.tiles_m, g_.tiles_n);
   }
   void problem(const std::string& what) {
     if (outcome_.first_problem.empty()) outcome_.first_problem = what;
@@ -156,18 +158,23 @@ class Model {
   }
 
   bool produce(Actor& a) {
-    const int s = a.it % hopper::kStages;
-    const int round = a.it / hopper::kStages;
-    if (round > 0 && !empty_[index(a.block, s)].passed((round - 1) & 1)) return false;
-    const bool loads_a = tile(a).row < g_.tiles_m;
-    const Tag t{a.unit, a.kt};
+    const int s = hopper::stage_of(a.it);
+    if (hopper::waits_for_empty(a.it) &&
+        !empty_[index(a.block, s)].passed(static_cast<int>(hopper::empty_parity(a.it)))) {
+      return false;
+    }
+    const gemm::MatrixCoord at = tile(a);
+    const bool loads_a = at.row < g_.tiles_m;
     full_[index(a.block, s)].arrive_expect_tx(p_.expected(loads_a));
-    if (loads_a) in_flight_.push_back({a.block, s, kARegion, t, hopper::kAStageBytes});
+    if (loads_a) {
+      in_flight_.push_back({a.block, s, kARegion, {a.unit, a.kt, at.row}, hopper::kAStageBytes});
+    }
     const int first_block = a.block - rank(a.block);
     for (int panel = 0; panel < hopper::kPanels; ++panel) {
       if (p_.panel_loader(panel) != rank(a.block)) continue;
       for (int r = 0; r < p_.cluster_m; ++r) {  // the multicast: one landing per block
-        in_flight_.push_back({first_block + r, s, panel, t, hopper::kPanelBytes});
+        in_flight_.push_back(
+            {first_block + r, s, panel, {a.unit, a.kt, at.col}, hopper::kPanelBytes});
       }
     }
     advance_producer(a);
@@ -184,12 +191,14 @@ class Model {
     if (!read.computes) return;
     for (int region = kARegion; region < hopper::kPanels; ++region) {
       const Tag found = tag(block, read.stage, region);
-      if (found == read.tag) continue;
+      const Tag wanted = region == kARegion ? read.a : read.b;
+      if (found == wanted) continue;
       ++outcome_.stale_reads;
-      problem(fmt::format(
-          "block {} {} stage {} region {}: holds unit {} k tile {}, wanted unit {} "
-          "k tile {}",
-          block, when, read.stage, region, found.unit, found.kt, read.tag.unit, read.tag.kt));
+      problem(
+          fmt::format("block {} {} stage {} region {}: holds unit {} k tile {} of row/column "
+                      "{}, wanted unit {} k tile {} of {}",
+                      block, when, read.stage, region, found.unit, found.kt, found.coord,
+                      wanted.unit, wanted.kt, wanted.coord));
     }
   }
 
@@ -198,7 +207,7 @@ class Model {
     const int targets = p_.release_in_every_block ? p_.cluster_m : 1;
     for (int r = 0; r < targets; ++r) {
       const int target = p_.release_in_every_block ? first_block + r : block;
-      for (int warp = 0; warp < 4; ++warp)
+      for (int warp = 0; warp < kWarpsPerConsumer; ++warp)
         empty_[index(target, stage)].arrive();
     }
   }
@@ -221,9 +230,13 @@ class Model {
       a.done = a.unit >= units();
       return true;
     }
-    const int s = a.it % hopper::kStages;
-    if (!full_[index(a.block, s)].passed((a.it / hopper::kStages) & 1)) return false;
-    const Read now{s, {a.unit, a.kt}, p_.cluster_m == 1 || tile(a).row < g_.tiles_m};
+    const int s = hopper::stage_of(a.it);
+    if (!full_[index(a.block, s)].passed(static_cast<int>(hopper::full_parity(a.it)))) return false;
+    const gemm::MatrixCoord at = tile(a);
+    const Read now{s,
+                   {a.unit, a.kt, at.row},
+                   {a.unit, a.kt, at.col},
+                   p_.cluster_m == 1 || at.row < g_.tiles_m};
     check(a.block, now, "when its wgmma start");
     if (a.reading) finish(a, "when its wgmma finish");
     a.reading = now;
@@ -251,6 +264,9 @@ HopperProtocol hopper_protocol(int cluster_m) {
   protocol.empty_arrivals = hopper::empty_arrivals(cluster_m);
   protocol.expected = [](bool loads_a) { return hopper::stage_transaction_bytes(loads_a); };
   protocol.panel_loader = [cluster_m](int panel) { return hopper::panel_loader(panel, cluster_m); };
+  protocol.tile = [cluster_m](int unit, int rank, int tiles_m, int tiles_n) {
+    return hopper::cluster_block_tile(unit, rank, tiles_m, tiles_n, cluster_m);
+  };
   return protocol;
 }
 

@@ -4,24 +4,30 @@
 // transaction count that may go below zero when bytes land before the producer announced them, a
 // phase that completes when both reach zero, try_wait.parity seeing only the parity), TMA loads
 // that land later, one destination block at a time and in any order, and the kernel's producer and
-// consumer warpgroups as step functions run under a random interleaving. Its protocol constants
-// come from the kernel's geometry (wgmma_hgemm_tiling.hpp) unless a test swaps one for a wrong
-// value, so a wrong byte count, arrival count, panel split or schedule shows up as a deadlock or as
-// a consumer that reads a stage not holding its k tile.
+// consumer warpgroups as step functions run under a random interleaving (each step a stretch of
+// the kernel between two barrier waits; a warpgroup's four warp arrivals are one step). Its stage
+// and parity bookkeeping, schedule and protocol constants are the kernel's own
+// (wgmma_hgemm_tiling.hpp) unless a test swaps a constant for a wrong value, so a wrong byte count,
+// arrival count, panel split, parity or schedule shows up as a deadlock or as a consumer that reads
+// a stage not holding its k tile of its tile row and column.
 
 #include <cstdint>
 #include <functional>
 #include <string>
+
+#include "kernels/gemm/wgmma_hgemm_tiling.hpp"
 
 namespace gpubench::testing {
 
 // What the blocks agree on; the defaults are the kernel's (hopper_protocol in the .cpp).
 struct HopperProtocol {
   int cluster_m = 1;
-  int empty_arrivals = 8;                               // per "empty" barrier phase
+  int empty_arrivals = 0;                               // per "empty" barrier phase
   std::function<std::uint32_t(bool loads_a)> expected;  // bytes a "full" barrier expects
   std::function<int(int panel)> panel_loader;           // which rank loads (multicasts) a B panel
   bool release_in_every_block = true;                   // consumers arrive on every block's "empty"
+  // The tile block `rank` of a cluster computes in work unit `unit` (cluster_block_tile).
+  std::function<gemm::MatrixCoord(int unit, int rank, int tiles_m, int tiles_n)> tile;
 };
 HopperProtocol hopper_protocol(int cluster_m);
 
@@ -36,7 +42,6 @@ struct HopperPipelineOutcome {
   bool deadlock = false;
   int stale_reads = 0;  // a consumer's stage held another k tile's data, or changed mid-read
   int unbalanced_barriers = 0;  // barriers left mid-phase at the end (bytes or arrivals to spare)
-  int steps = 0;
   std::string first_problem;
 };
 

@@ -160,8 +160,9 @@ const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
   return found->second;
 }
 
-// Which own kernel a row ran ("kernel wgmma+tma" on Hopper, "kernel mma.sync" elsewhere for the
-// HGEMM; the autotuned tile, e.g. "sgemm tile 128x128x8", for the SGEMM); empty for the other rows.
+// Which own kernel a row ran ("kernel wgmma+tma" on Hopper, "kernel wgmma+tma cluster 2x1" with
+// GPUBENCH_HOPPER_HGEMM_CLUSTER=2, "kernel mma.sync" elsewhere for the HGEMM; the autotuned tile,
+// e.g. "sgemm tile 128x128x8", for the SGEMM); empty for the other rows.
 std::string own_kernel_note(SuiteContext& context, const GemmRow& row, const GemmShape& shape,
                             GemmBuffers& buffers) {
   if (row.implementation != Implementation::kOwn) return "";

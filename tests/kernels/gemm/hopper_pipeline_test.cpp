@@ -26,7 +26,8 @@ const std::vector<HopperGrid>& grids() {
       {1, 1, 1, 1},  // one tile, one k tile
       {3, 2, 5, 1},  // odd tile rows, more k tiles than stages, one cluster loops over all
       {3, 2, 5, 2}, {5, 3, 9, 2},
-      {4, 4, 2, 3}, {2, 1, 3, 3},  // more clusters than work units: some blocks have nothing to do
+      {4, 4, 2, 3},  // fewer k tiles than stages; units not a multiple of the clusters
+      {2, 1, 3, 3},  // more clusters than work units: some blocks have nothing to do
   };
   return all;
 }
@@ -105,6 +106,18 @@ TEST(HopperPipelineModel, ExpectingTooFewBytesReadsAStageBeforeItIsFull) {
     EXPECT_GT(found.stale, 0) << cluster_m;
     EXPECT_GT(found.unbalanced, 0) << cluster_m;
   }
+}
+
+// The two blocks of a cluster on different tile columns: each computes with B panels of the
+// other's column.
+TEST(HopperPipelineModel, PartnersOnDifferentColumnsReadTheWrongB) {
+  HopperProtocol wrong = hopper_protocol(2);
+  wrong.tile = [](int unit, int rank, int tiles_m, int tiles_n) {
+    gemm::MatrixCoord tile = gemm::hopper::cluster_block_tile(unit, rank, tiles_m, tiles_n, 2);
+    if (rank == 1) tile.col = (tile.col + 1) % tiles_n;
+    return tile;
+  };
+  EXPECT_GT(failures_of(wrong).stale, 0);
 }
 
 // A B panel nobody loads: the stage never fills.

@@ -401,9 +401,11 @@ bool hopper_hgemm_here() {
   return compute::wgmma_kernels_built() && current_device_sm() == 90;
 }
 // Skips the test unless a 9.0 device is present and the build has the sm_90a kernels.
-#define REQUIRE_HOPPER_HGEMM() \
-  GPUBENCH_REQUIRE_GPU();      \
-  if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels"
+#define REQUIRE_HOPPER_HGEMM()                                                                   \
+  do {                                                                                           \
+    GPUBENCH_REQUIRE_GPU();                                                                      \
+    if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels"; \
+  } while (0)
 
 // Lone blocks (OwnHgemmHopper, the default) and clusters of two (OwnHgemmHopperClusters, an
 // experiment: B multicast, and an odd tile-row count leaves a block below the matrix) are separate

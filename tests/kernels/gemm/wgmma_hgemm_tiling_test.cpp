@@ -186,6 +186,24 @@ TEST(WgmmaHgemmTiling, ClustersCoverTheTileGridOnce) {
   EXPECT_EQ(lone.col, plain.col);
 }
 
+// Load i (k tiles counted across a block's tiles) uses stage i % 4 in round i / 4: its "full"
+// phase has the round's parity, and from round 1 on the producer first waits for the "empty" phase
+// of the round before.
+TEST(WgmmaHgemmTiling, PipelineBookkeepingFollowsTheRounds) {
+  ASSERT_EQ(hopper::kStages, 4);
+  const int stages[] = {0, 1, 2, 3, 0, 1, 2, 3, 0};
+  const std::uint32_t full[] = {0, 0, 0, 0, 1, 1, 1, 1, 0};
+  for (int load = 0; load < 9; ++load) {
+    EXPECT_EQ(hopper::stage_of(load), stages[load]) << load;
+    EXPECT_EQ(hopper::full_parity(load), full[load]) << load;
+    EXPECT_EQ(hopper::waits_for_empty(load), load >= 4) << load;
+  }
+  EXPECT_EQ(hopper::empty_parity(4), 0u);  // round 1 waits for round 0's release
+  EXPECT_EQ(hopper::empty_parity(7), 0u);
+  EXPECT_EQ(hopper::empty_parity(8), 1u);
+  EXPECT_EQ(hopper::empty_parity(12), 0u);
+}
+
 // Every B panel is loaded by exactly one block of a cluster, each block loading as many; every
 // block's "full" barrier expects what lands in it (its A, when loaded, and all four panels), and
 // every "empty" barrier one arrival per consumer warp of the cluster.

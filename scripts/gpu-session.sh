@@ -70,7 +70,7 @@ checks() {
     grep -E 'tests passed|\*\*\*Failed|\*\*\*Timeout' "$out/tests.log"
   else
     timeout 240 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="-$not_here" >"$out/tests.log" 2>&1
-    echo "gpubench_tests (no ctest here): exit $? ($(grep -E 'PASSED|FAILED' "$out/tests.log" | head -n 2 | tr '\n' ' '))"
+    echo "gpubench_tests (no ctest here): exit $? ($(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/tests.log" | tr '\n' ' '))"
   fi
   # Left out of the sanitizers: the tests that run the gpubench binary (covered above, and slow
   # under the sanitizer) and CUPTI's (CUPTI and the sanitizer cannot both instrument one process).

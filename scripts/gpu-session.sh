@@ -4,7 +4,7 @@
 #   figures: the GPU tests of Hopper's own kernels (a family that fails them is left out of the
 #            runs), a quick and a full run of every suite (their wall time has targets too), on
 #            compute capability 9.0 the HGEMM's clusters of two on the FP16 4096^3 and 8192^3 rows
-#            (an experiment until timed), then the open issues' targets (scripts/issue_targets.py);
+#            (an experiment until timed), then the GPU-only issue targets (scripts/issue_targets.py);
 #   checks:  every test but the SASS audits (cuobjdump is CI's), and compute-sanitizer's memcheck,
 #            racecheck, synccheck and initcheck over the tests that launch kernels in-process.
 # Typically about 250 s and 200 s on an H200; every step has a time limit, so one hang cannot cost

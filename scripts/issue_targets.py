@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Prints, for a gpubench results file, each open issue's measurable target: the benchmark's median,
-the target, and whether it was met; a target no row of the file measures is listed as such (a
-card without that path, or a profile that does not run it). Run last by scripts/gpu-session.sh, so
-that the figures a GPU session exists for stand at the end of its output.
+"""Prints, for a gpubench results file, each issue target that only a GPU can measure (issue 13's,
+still unmeasured): the benchmark's median, the target, and whether it was met; a target no row of
+the file measures is listed as such (a card without that path, or a profile that does not run
+it). Run by scripts/gpu-session.sh right after its runs.
 
 Usage: scripts/issue_targets.py RESULTS.json [RESULTS.json ...]
 """

@@ -215,8 +215,8 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
     wgmma::wait_group<0>();
     if (leader) release_stage<ClusterM>(st, stage_of(load - 1));
     if (!computes) continue;
-    store_tile(d, tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN, m, n, c,
-               pair_store);
+    const MatrixCoord origin = output_origin(tile, consumer);
+    store_tile(d, origin.row, origin.col, m, n, c, pair_store);
   }
 }
 

@@ -118,6 +118,12 @@ GPUBENCH_HD constexpr BoxOrigin b_box(int block_col, int k_tile, int panel) {
   return {block_col * kBlockN + panel * kPanelN, k_tile * kBlockK};
 }
 
+// The first row and column of C that consumer `consumer` stores for output tile `tile` (its 64 rows
+// of the tile, all 256 columns).
+GPUBENCH_HD constexpr MatrixCoord output_origin(MatrixCoord tile, int consumer) {
+  return {tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN};
+}
+
 // wgmma descriptors of K slice `slice` (16 deep) of a stage, for consumer `consumer` (rows
 // 64 * consumer .. + 63 of the block's A), given the 1024-aligned shared address of the stages.
 GPUBENCH_HD constexpr std::uint64_t a_descriptor(std::uint32_t stages_address, int stage,

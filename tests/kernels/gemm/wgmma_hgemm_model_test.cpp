@@ -1,0 +1,181 @@
+// The Hopper HGEMM (kernels/gemm/wgmma_hgemm.cu) computed on the CPU from its own index math, with
+// the hardware played by the documentation-based models of tests/support/wgmma_model.hpp: TMA
+// writes each box (zeros outside the matrix) where its 128B swizzle puts it, wgmma reads through
+// the kernel's descriptors, each thread stores the accumulator elements its fragment holds. On
+// shapes with tails in m, n and k, lone blocks and clusters of two, the product must be exact.
+// What no GPU here can show, this shows for the kernel's arithmetic: boxes, stages, descriptors,
+// schedule and epilogue together give C = A * B.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernels/common/wgmma_layout.hpp"
+#include "kernels/gemm/wgmma_hgemm_tiling.hpp"
+#include "support/gemm_reference.hpp"
+#include "support/wgmma_model.hpp"
+
+namespace gpubench {
+namespace {
+
+namespace hopper = gemm::hopper;
+using gemm::MatrixCoord;
+
+constexpr std::uint32_t kStagesAddress = 0x400;  // 1024-aligned, as the kernel aligns them
+
+struct Problem {
+  int m, n, k;
+  std::vector<double> a, b;  // row-major, small integers (exact in FP16 and FP32)
+};
+
+// One block's shared memory, one value per 2-byte element address; NaN where nothing was written.
+struct SharedMemory {
+  std::vector<double> halves =
+      std::vector<double>((kStagesAddress + hopper::kStages * hopper::kStageBytes) / 2,
+                          std::numeric_limits<double>::quiet_NaN());
+  double& at(std::uint32_t address) { return halves.at(address / 2); }
+};
+
+// TMA: a rows x cols box of `matrix` (row-major, `height` x `width`) whose first element is at
+// (outer, inner), into shared memory from `box_base`, zeros outside the matrix.
+void tma_box(SharedMemory& smem, std::uint32_t box_base, const std::vector<double>& matrix,
+             int height, int width, hopper::BoxOrigin at, int rows, int cols) {
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const int row = at.outer + r, col = at.inner + c;
+      const bool inside = row < height && col < width;
+      smem.at(testing::tma_written(box_base, r, 2 * c)) =
+          inside ? matrix[static_cast<std::size_t>(row) * width + col] : 0.0;
+    }
+  }
+}
+
+// The stage's loads for one block: its A box unless below the matrix, and every B panel, each
+// from the tile column of the block that loads (multicasts) it.
+void load_stage(SharedMemory& smem, const Problem& p, int stage, int kt, MatrixCoord tile,
+                const std::vector<MatrixCoord>& cluster_tiles, int cluster_m, int tiles_m) {
+  if (tile.row < tiles_m) {
+    tma_box(smem, kStagesAddress + hopper::a_stage_offset(stage), p.a, p.m, p.k,
+            hopper::a_box(tile.row, kt), hopper::kBlockM, hopper::kBlockK);
+  }
+  for (int panel = 0; panel < hopper::kPanels; ++panel) {
+    const MatrixCoord loader =
+        cluster_tiles[static_cast<std::size_t>(hopper::panel_loader(panel, cluster_m))];
+    tma_box(smem, kStagesAddress + hopper::b_panel_offset(stage, panel), p.b, p.k, p.n,
+            hopper::b_box(loader.col, kt, panel), hopper::kBlockK, hopper::kPanelN);
+  }
+}
+
+// One consumer's wgmma over a stage: acc (64 x 256) += A rows x B, slice by slice.
+void multiply_stage(SharedMemory& smem, int stage, int consumer, std::vector<double>& acc) {
+  for (int slice = 0; slice < hopper::kKSlices; ++slice) {
+    const std::uint64_t a = hopper::a_descriptor(kStagesAddress, stage, consumer, slice);
+    const std::uint64_t b = hopper::b_descriptor(kStagesAddress, stage, slice);
+    std::vector<double> b_slice(16 * hopper::kBlockN);
+    for (int k = 0; k < 16; ++k) {
+      for (int n = 0; n < hopper::kBlockN; ++n)
+        b_slice[k * hopper::kBlockN + n] = smem.at(testing::wgmma_reads_mn_major(b, k, n));
+    }
+    for (int row = 0; row < wgmma::kWgmmaM; ++row) {
+      for (int k = 0; k < 16; ++k) {
+        const double a_value = smem.at(testing::wgmma_reads_k_major(a, row, k));
+        for (int n = 0; n < hopper::kBlockN; ++n)
+          acc[row * hopper::kBlockN + n] += a_value * b_slice[k * hopper::kBlockN + n];
+      }
+    }
+  }
+}
+
+// The epilogue as store_tile runs it: thread t's accumulator elements i, i + 1 (adjacent columns)
+// to C where inside the matrix.
+void store_tile(const std::vector<double>& acc, MatrixCoord origin, const Problem& p,
+                std::vector<double>& c, std::vector<int>& writes) {
+  for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
+    for (int i = 0; i < 128; i += 2) {
+      const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
+      const int row = origin.row + at.row, col = origin.col + at.col;
+      const int valid = gemm::valid_elements(row, col, p.m, p.n, 2);
+      for (int e = 0; e < valid; ++e) {
+        const std::size_t out = static_cast<std::size_t>(row) * p.n + col + e;
+        c[out] = acc[at.row * hopper::kBlockN + at.col + e];
+        ++writes[out];
+      }
+    }
+  }
+}
+
+// Every cluster's every work unit, block by block, in the kernel's order.
+std::vector<double> model_hgemm(const Problem& p, int cluster_m, std::vector<int>& writes) {
+  const int tiles_m = gemm::ceil_div(p.m, hopper::kBlockM);
+  const int tiles_n = gemm::ceil_div(p.n, hopper::kBlockN);
+  const int k_tiles = gemm::ceil_div(p.k, hopper::kBlockK);
+  std::vector<double> c(static_cast<std::size_t>(p.m) * p.n, std::nan(""));
+  writes.assign(c.size(), 0);
+  for (int unit = 0; unit < hopper::cluster_tiles(tiles_m, tiles_n, cluster_m); ++unit) {
+    std::vector<MatrixCoord> cluster;
+    for (int rank = 0; rank < cluster_m; ++rank)
+      cluster.push_back(hopper::cluster_block_tile(unit, rank, tiles_m, tiles_n, cluster_m));
+    for (int rank = 0; rank < cluster_m; ++rank) {
+      const MatrixCoord tile = cluster[static_cast<std::size_t>(rank)];
+      SharedMemory smem;
+      std::vector<std::vector<double>> acc(
+          hopper::kConsumers, std::vector<double>(wgmma::kWgmmaM * hopper::kBlockN, 0.0));
+      for (int kt = 0; kt < k_tiles; ++kt) {
+        const int stage = hopper::stage_of(kt);
+        load_stage(smem, p, stage, kt, tile, cluster, cluster_m, tiles_m);
+        if (tile.row >= tiles_m) continue;
+        for (int consumer = 0; consumer < hopper::kConsumers; ++consumer)
+          multiply_stage(smem, stage, consumer, acc[static_cast<std::size_t>(consumer)]);
+      }
+      if (tile.row >= tiles_m) continue;
+      for (int consumer = 0; consumer < hopper::kConsumers; ++consumer) {
+        store_tile(acc[static_cast<std::size_t>(consumer)], hopper::output_origin(tile, consumer),
+                   p, c, writes);
+      }
+    }
+  }
+  return c;
+}
+
+std::vector<double> small_integers(int rows, int cols, unsigned seed) {
+  std::vector<double> v(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  unsigned state = seed * 2654435761u + 12345u;
+  for (double& x : v) {
+    state = state * 1664525u + 1013904223u;
+    x = static_cast<double>(static_cast<int>((state >> 16) % 7u) - 3);
+  }
+  return v;
+}
+
+TEST(WgmmaHgemmModel, ComputesTheProductExactlyOnShapesWithTails) {
+  struct Shape {
+    int m, n, k;
+  };
+  // One element; tails in m, n and k; more k tiles than stages; odd and even tile rows.
+  for (const Shape s : {Shape{1, 8, 8}, Shape{129, 264, 72}, Shape{200, 136, 24},
+                        Shape{300, 520, 328}, Shape{384, 256, 64}}) {
+    const Problem p{s.m, s.n, s.k, small_integers(s.m, s.k, static_cast<unsigned>(s.m)),
+                    small_integers(s.k, s.n, static_cast<unsigned>(s.n))};
+    const std::vector<double> expected = gemm::testing::reference_gemm(s.m, s.n, s.k, p.a, p.b);
+    for (const int cluster_m : {1, 2}) {
+      std::vector<int> writes;
+      const std::vector<double> c = model_hgemm(p, cluster_m, writes);
+      const std::string what = std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
+                               std::to_string(s.k) + ", clusters of " + std::to_string(cluster_m);
+      int wrong = 0;
+      for (std::size_t i = 0; i < c.size() && wrong < 5; ++i) {
+        if (c[i] == expected[i] && writes[i] == 1) continue;
+        ++wrong;
+        ADD_FAILURE() << what << ": C[" << i / static_cast<std::size_t>(s.n) << "]["
+                      << i % static_cast<std::size_t>(s.n) << "] = " << c[i] << ", expected "
+                      << expected[i] << ", stored " << writes[i] << " times";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -29,6 +29,18 @@ std::vector<double> reference_gemm(int m, int n, int k, const std::vector<A>& a,
   return c;
 }
 
+// A rows x cols matrix of small integers (-3..3) from `seed`: every product and sum of a GEMM's
+// size is exact in FP16 inputs and in double, so a CPU model of a kernel must match exactly.
+inline std::vector<double> integer_matrix(int rows, int cols, int seed) {
+  std::vector<double> v(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
+  unsigned state = static_cast<unsigned>(seed) * 2654435761u + 12345u;
+  for (double& x : v) {
+    state = state * 1664525u + 1013904223u;
+    x = static_cast<double>(static_cast<int>((state >> 16) % 7u) - 3);
+  }
+  return v;
+}
+
 // ||c - reference||_F / ||reference||_F (the absolute error when the reference is all zeros). A
 // NaN anywhere in c gives NaN, which fails every "error < tolerance" check.
 template <typename T>

@@ -22,6 +22,7 @@ namespace gpubench::gemm {
 namespace {
 
 using mma::MmaShape;
+using testing::integer_matrix;
 using testing::reference_gemm;
 using testing::relative_frobenius_error;
 
@@ -473,17 +474,6 @@ TEST(GemmTiling, SgemmSharedAccessesAreConflictFree) {
 }
 
 // --- CPU models of the kernels, from the same index math, against the reference.
-
-// Small integers: every product and sum is exact in double, so the model must match exactly.
-std::vector<double> integer_matrix(int rows, int cols, int seed) {
-  std::vector<double> v(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  unsigned state = static_cast<unsigned>(seed) * 2654435761u + 12345u;
-  for (double& x : v) {
-    state = state * 1664525u + 1013904223u;
-    x = static_cast<double>(static_cast<int>((state >> 16) % 7u) - 3);
-  }
-  return v;
-}
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

@@ -140,16 +140,6 @@ std::vector<double> model_hgemm(const Problem& p, int cluster_m, std::vector<int
   return c;
 }
 
-std::vector<double> small_integers(int rows, int cols, unsigned seed) {
-  std::vector<double> v(static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols));
-  unsigned state = seed * 2654435761u + 12345u;
-  for (double& x : v) {
-    state = state * 1664525u + 1013904223u;
-    x = static_cast<double>(static_cast<int>((state >> 16) % 7u) - 3);
-  }
-  return v;
-}
-
 TEST(WgmmaHgemmModel, ComputesTheProductExactlyOnShapesWithTails) {
   struct Shape {
     int m, n, k;
@@ -157,8 +147,8 @@ TEST(WgmmaHgemmModel, ComputesTheProductExactlyOnShapesWithTails) {
   // One element; tails in m, n and k; more k tiles than stages; odd and even tile rows.
   for (const Shape s : {Shape{1, 8, 8}, Shape{129, 264, 72}, Shape{200, 136, 24},
                         Shape{300, 520, 328}, Shape{384, 256, 64}}) {
-    const Problem p{s.m, s.n, s.k, small_integers(s.m, s.k, static_cast<unsigned>(s.m)),
-                    small_integers(s.k, s.n, static_cast<unsigned>(s.n))};
+    const Problem p{s.m, s.n, s.k, gemm::testing::integer_matrix(s.m, s.k, s.m),
+                    gemm::testing::integer_matrix(s.k, s.n, s.n)};
     const std::vector<double> expected = gemm::testing::reference_gemm(s.m, s.n, s.k, p.a, p.b);
     for (const int cluster_m : {1, 2}) {
       std::vector<int> writes;

@@ -346,8 +346,9 @@ long long prepared_resident_clusters(Kernel kernel, cudaLaunchConfig_t config, i
 template <bool Fp16Accumulate, int ClusterM>
 void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, int max_blocks,
             cudaStream_t stream) {
-  const long long units =
-      static_cast<long long>(ceil_div(ceil_div(m, kBlockM), ClusterM)) * ceil_div(n, kBlockN);
+  // cluster_tiles over one tile column, times the columns: in 64 bits, before the size check.
+  const long long units = static_cast<long long>(cluster_tiles(ceil_div(m, kBlockM), 1, ClusterM)) *
+                          ceil_div(n, kBlockN);
   if (units * ClusterM > 0x7fffffffLL) throw std::invalid_argument("own HGEMM: matrix too large");
   const auto kernel = wgmma_hgemm_kernel<Fp16Accumulate, ClusterM>;
   cudaLaunchAttribute cluster{};

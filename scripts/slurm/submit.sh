@@ -7,6 +7,7 @@
 # Environment: GPUBENCH (default: this checkout's build/gpubench if built, else gpubench on PATH),
 # GPUBENCH_RESULTS_ROOT (default ./results/fleet), GPUBENCH_DEVICES, GPUBENCH_RUN_ARGS (see
 # gpubench.sbatch), GPUBENCH_FLEET_HOLD=1 to submit the fleet step held (scontrol release ID).
+# Run it as yourself, not root: the jobs run as the submitting user, and their results are theirs.
 # Prints "array=ID fleet=ID dir=PATH". Exit codes: 0 submitted, 2 bad usage or sbatch refused.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

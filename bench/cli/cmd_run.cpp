@@ -37,6 +37,7 @@
 #include "model/spec_database.hpp"
 #include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
+#include "platform/host_name.hpp"
 
 namespace gpubench::cli {
 namespace {
@@ -48,12 +49,6 @@ std::string utc_timestamp() {
   char text[32];
   std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
   return text;
-}
-
-std::string host_name() {
-  char name[256] = {};
-  if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "host";
-  return name;
 }
 
 // Keeps only characters safe in a path component.
@@ -117,6 +112,7 @@ struct RunCommandOptions {
   std::string out;
   std::string out_suffix;         // appended to the default file name ("-gpu1")
   std::string results_path_file;  // where to write the published results file's path
+  std::string host_name;          // platform/host_name.hpp's, decided before anything runs
   std::optional<std::int64_t> bytes;
   bool no_inspect = false;
   std::string filter;  // --filter: a regular expression over benchmark names
@@ -152,8 +148,8 @@ RunSetup set_up(const RunCommandOptions& options) {
 }
 
 std::filesystem::path results_target(const RunCommandOptions& options, const RunSetup& setup) {
-  const std::string file_name =
-      fmt::format("{}-{}{}.json", utc_timestamp(), path_safe(host_name()), options.out_suffix);
+  const std::string file_name = fmt::format("{}-{}{}.json", utc_timestamp(),
+                                            path_safe(options.host_name), options.out_suffix);
   if (!options.out.empty()) {
     // A directory (existing, or named with a trailing slash) gets the default file name.
     if (std::filesystem::is_directory(options.out) || options.out.ends_with('/')) {
@@ -277,9 +273,11 @@ bool warn_contended(const ResultsFile& results, bool strict) {
   return true;
 }
 
-// Non-finite statistics as null, the run's wall time (only known now) joins the manifest, and
-// each figure gets its reasons.
-void complete_results_file(const std::filesystem::path& path, double run_wall_s) {
+// Non-finite statistics as null, the run's wall time (only known now) joins the manifest, the host
+// name google/benchmark recorded (the system's) becomes the chosen one, and each figure gets its
+// reasons.
+void complete_results_file(const std::filesystem::path& path, double run_wall_s,
+                           const std::string& host) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -293,6 +291,7 @@ void complete_results_file(const std::filesystem::path& path, double run_wall_s)
   // The quick <= 20 s and full <= 120 s targets are read from it.
   auto file = nlohmann::ordered_json::parse(json_text);
   file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
+  file["context"]["host_name"] = host;
   add_reasons(file, parse_results(json_text, path));
   write_file_atomically(path, file.dump(2));
 }
@@ -345,7 +344,7 @@ ExitCode run(const RunCommandOptions& options) {
                benchmarks_run.finished, benchmarks_run.selected);
     return ExitCode::kInterrupted;
   }
-  complete_results_file(temporary.path(), benchmarks_run.wall_s);
+  complete_results_file(temporary.path(), benchmarks_run.wall_s, options.host_name);
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
   if (!options.results_path_file.empty()) {
@@ -373,7 +372,8 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                       "Spec id to compare with (default: the card's counterpart)");
   command->add_option("--out", options->out,
                       "Results file, or a directory for it (default "
-                      "results/runs/<spec>/<driver>/<UTC>-<host>.json)");
+                      "results/runs/<spec>/<driver>/<UTC>-<host>.json; <host>, also recorded in "
+                      "the file: $GPUBENCH_HOST_NAME if set, else the system's host name)");
   // Set by run_on_devices for each GPU's run; not for people.
   command->add_option("--out-suffix", options->out_suffix)->group("");
   command->add_option("--results-path-file", options->results_path_file)->group("");
@@ -389,6 +389,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   command->add_flag("--strict", options->strict,
                     "Exit 1 when any figure was measured while the GPU was shared (contended)");
   command->callback([options, &result] {
+    options->host_name = host_name();  // a bad GPUBENCH_HOST_NAME fails before any GPU is touched
     result = names_one_device(options->device)
                  ? run(*options)
                  : run_on_devices(parse_device_list(options->device, visible_device_count()),

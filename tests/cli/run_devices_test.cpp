@@ -52,11 +52,25 @@ TEST(RunDevices, WithoutAGpuEveryDeviceListSaysSoAndExits2) {
   }
 }
 
+// The Kubernetes Job's pod is named after itself, so the node's name comes in GPUBENCH_HOST_NAME;
+// a value that is no host name fails before any GPU is looked at, for one GPU and for several.
+TEST(RunDevices, ABadHostNameVariableIsRefusedBeforeTheGpu) {
+  for (const char* devices : {"0", "all"}) {
+    const auto result = run_gpubench(fmt::format("run --quick --device {}", devices),
+                                     "GPUBENCH_HOST_NAME='node 1/..' CUDA_VISIBLE_DEVICES=");
+    EXPECT_EQ(result.exit_code, 2) << devices << ": " << result.err;
+    EXPECT_NE(result.err.find("GPUBENCH_HOST_NAME=\"node 1/..\" is not a host name"),
+              std::string::npos)
+        << result.err;
+  }
+}
+
 TEST(RunDevicesGpu, OneResultsFilePerGpuAndOneSummary) {
   GPUBENCH_REQUIRE_GPU();
   TempDir dir;
   const auto result = run_gpubench(
-      fmt::format("run --quick --suite memory --device all --out '{}'", dir.path().string()));
+      fmt::format("run --quick --suite memory --device all --out '{}'", dir.path().string()),
+      "GPUBENCH_HOST_NAME=node-from-downward-api");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("One row per GPU"), std::string::npos) << result.out;
   std::size_t files = 0;
@@ -66,7 +80,10 @@ TEST(RunDevicesGpu, OneResultsFilePerGpuAndOneSummary) {
     ASSERT_TRUE(index.has_value());
     EXPECT_NE(entry.path().filename().string().find("-gpu" + *index + ".json"), std::string::npos);
     EXPECT_TRUE(file.context_value("gpu_uuid").value_or("").starts_with("GPU-"));
-    EXPECT_TRUE(file.context_value("host_name").has_value());
+    // Every GPU's child run records the node's name, in the file and in its name.
+    EXPECT_EQ(file.context_value("host_name").value_or(""), "node-from-downward-api");
+    EXPECT_NE(entry.path().filename().string().find("-node-from-downward-api-gpu"),
+              std::string::npos);
     ++files;
   }
   EXPECT_GE(files, 1u);

@@ -190,6 +190,39 @@ TEST(Fleet, GroupsByModelAndProfileAndKeepsTheNewestRunOfANode) {
   }
 }
 
+// One pod (or Slurm task) with every GPU of an 8-GPU server: `gpubench run --device all` writes one
+// file per GPU, all with the node's host name; each GPU is a node of its own, judged against the
+// other seven, and the node's status file (exit 0) does not list it as failed.
+TEST(Fleet, EachGpuOfAMultiGpuNodeIsJudgedOnItsOwn) {
+  TempDir dir;
+  std::vector<std::filesystem::path> files;
+  for (int gpu = 0; gpu < 8; ++gpu) {
+    NodeEdit edit{"l4-server", std::to_string(gpu)};
+    if (gpu == 5) {
+      edit.slow_regex = kStream;
+      edit.slow_factor = 1.10;
+    }
+    files.push_back(write_fleet_node(h200_run(gpu % 2 == 0 ? "quick1.json" : "quick2.json"),
+                                     dir.path() / fmt::format("run-gpu{}.json", gpu), edit));
+  }
+  const auto status = write_node_status(dir.path(), "l4-server", 0, "");
+  const Fleet fleet = build_fleet(files, {status}, {});
+  ASSERT_EQ(fleet.groups.size(), 1u);
+  const FleetGroup& group = fleet.groups[0];
+  ASSERT_EQ(group.nodes.size(), 8u);
+  EXPECT_TRUE(group.superseded.empty());
+  for (int gpu = 0; gpu < 8; ++gpu)
+    EXPECT_EQ(node_label(group.nodes[gpu]), fmt::format("l4-server/gpu{}", gpu));
+  EXPECT_TRUE(fleet.failed_nodes.empty());
+  std::set<std::string> flagged_gpus;
+  for (const FleetSeries& series : group.series) {
+    for (const NodeFigure& figure : series.figures) {
+      if (figure.flagged) flagged_gpus.insert(node_label(group.nodes[figure.node]));
+    }
+  }
+  EXPECT_EQ(flagged_gpus, std::set<std::string>{"l4-server/gpu5"});
+}
+
 TEST(Fleet, BenchmarkRegexAndOptionsAreChecked) {
   TempDir dir;
   FleetOptions options;

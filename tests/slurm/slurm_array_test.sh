@@ -73,11 +73,13 @@ if ! id -u "$user" >/dev/null 2>&1; then
   created_user=1
 fi
 [ "$(id -u "$user")" -ne 0 ] || fail "$user is root"
-as_user() { runuser -u "$user" -- env PATH="$PATH" SLURM_CONF="$SLURM_CONF" "$@"; }
+as_user() { runuser -u "$user" -- env PATH="$PATH" SLURM_CONF="${SLURM_CONF:-}" "$@"; }
 mkdir -p "$tmp/bin" "$tmp/fixtures"
 install -m 755 "$gpubench" "$tmp/bin/gpubench"
 cp -r "$repo/scripts/slurm" "$tmp/slurm" && chmod -R a+rX "$tmp/slurm"
 install -m 644 "$repo/tests/fixtures/runs/h200-b376421/quick"[12].json "$tmp/fixtures/"
+as_user "$tmp/bin/gpubench" --help >/dev/null 2>&1 ||
+  fail "$user cannot run gpubench: its shared libraries must be readable by every user"
 
 # MUNGE with its own key and socket, so a system munged (if any) is left alone.
 dd if=/dev/urandom of="$tmp/munge.key" bs=1024 count=1 status=none

@@ -3,11 +3,15 @@
 // between two sets of repetitions of one benchmark larger than the threshold and than the noise?
 //
 // Noise rule (both sides recorded by gpubench's timing loop, which writes `samples` and, from 3
-// samples on, `noise_pct` with every repetition; at least kMinRepetitions a side). The noise of a
-// side is the larger of
-//   - the largest relative IQR of one repetition's kept samples (noise_pct / 100), and
+// samples on, `noise_pct` with every repetition; at least kMinRepetitions a side). The noise is the
+// compared metric's own. The noise of a side is the larger of
+//   - the largest relative IQR of one repetition's kept samples (noise_pct / 100), for a metric
+//     computed from those samples (the time, and rates over it); 0 for one the kernel measures
+//     itself (latency_cycles), whose repetitions are its only samples
+//     (noise_follows_timed_samples in compare_metrics.hpp), and
 //   - the spread of the repetitions themselves: (max - min) / median for up to 5 repetitions,
 //     2 x their relative IQR beyond (an outlier repetition does not set the scale of a large pool).
+// So a figure that does not vary from repetition to repetition is judged by the threshold alone.
 // The two sides' noises add in quadrature (u). A change is FASTER or SLOWER when |change| is above
 // the threshold and above kNoiseMultiple x u; SAME when |change| is within the threshold and
 // kNoiseMultiple x u is too, so a change of the threshold would have been seen; UNSURE otherwise.

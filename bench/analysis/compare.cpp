@@ -253,6 +253,18 @@ bool Comparison::has_regression() const {
   return count(Verdict::kSlower) > 0 || count(Verdict::kError) > 0;
 }
 
+Resolution Comparison::resolution() const {
+  std::vector<std::optional<double>> rows;
+  for (const auto& benchmark : benchmarks) {
+    if (benchmark.metrics.empty()) continue;
+    std::vector<const Judgement*> judgements;
+    for (const auto& metric : benchmark.metrics)
+      judgements.push_back(&metric.judgement);
+    rows.push_back(row_detectable_change(judgements));
+  }
+  return resolution_of(rows, options.threshold);
+}
+
 Comparison compare_runs(const ResultsFile& base, const ResultsFile& candidate,
                         const CompareOptions& options) {
   validate_rule(options.rule());

@@ -88,6 +88,26 @@ Judgement judge(const Repetitions& base, const Repetitions& candidate, Direction
 Judgement judge(std::span<const double> base, std::span<const double> candidate,
                 Direction direction, const VerdictRule& rule);
 
+// What a set of verdicts is worth: how many rows (benchmarks, or history series at one driver step)
+// could resolve a change of `change` (the threshold: their smallest detectable change is within
+// it, so a change that large would have been called), and the median smallest detectable change.
+// A row judged by the rank rule has no detectable change and resolves nothing.
+struct Resolution {
+  double change = 0;
+  std::size_t rows = 0;
+  std::size_t resolving = 0;
+  std::optional<double> median_detectable_change;  // over the rows that have one
+  double share() const {
+    return rows == 0 ? 0.0 : static_cast<double>(resolving) / static_cast<double>(rows);
+  }
+};
+// One entry per row: the largest detectable change of its metrics, nullopt where one has none.
+Resolution resolution_of(std::span<const std::optional<double>> detectable_changes, double change);
+// The row's entry for resolution_of from its metrics' judgements.
+std::optional<double> row_detectable_change(std::span<const Judgement* const> judgements);
+// "45 of 79 rows (57%) can resolve a 3.0% change; median smallest detectable change 3.8%".
+std::string describe_resolution(const Resolution& resolution, std::string_view rows_word);
+
 // The verdict of a benchmark from its metrics' verdicts: ERROR over SLOWER over FASTER over
 // UNSURE over SAME.
 Verdict combined_verdict(std::span<const Verdict> verdicts);

@@ -58,7 +58,8 @@ std::vector<ManifestDifference> manifest_differences(const ResultsFile& base,
   std::vector<std::string> keys;
   for (const auto key : kManifestKeys)
     keys.emplace_back(key);
-  keys.insert(keys.end(), {"gpubench_profile", "gpubench_suites"});
+  // gpubench_timing: a diagnostic run (no L2 flush, batched launches) is no figure of record.
+  keys.insert(keys.end(), {"gpubench_profile", "gpubench_suites", "gpubench_timing"});
   // Clock, power and similar device conditions, when a run records them in its context.
   std::set<std::string> conditions;
   for (const auto* file : {&base, &candidate}) {

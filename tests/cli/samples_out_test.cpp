@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
+#include "analysis/compare.hpp"
 #include "analysis/compare_metrics.hpp"
 #include "model/results_file.hpp"
 #include "model/sample_log.hpp"
@@ -31,6 +33,23 @@ TEST(SamplesOut, BadOptionsExit2BeforeAnyGpuWork) {
   EXPECT_EQ(several.exit_code, 2) << several.out << several.err;
   EXPECT_NE(several.err.find("--samples-out takes a run on one GPU"), std::string::npos)
       << several.err;
+}
+
+TEST(SamplesOut, CompareListsDiagnosticTimingAmongWhatDiffers) {
+  // quick1 as of record against itself marked as a run without the L2 flush.
+  std::ifstream in(std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421" /
+                   "quick1.json");
+  auto file = nlohmann::json::parse(in);
+  const ResultsFile record = parse_results(file.dump(), "record.json");
+  file["context"]["gpubench_timing"] = "diagnostic: L2 not flushed (--no-l2-flush)";
+  const ResultsFile diagnostic = parse_results(file.dump(), "noflush.json");
+  const Comparison comparison = compare_runs(record, diagnostic, {});
+  const auto& differences = comparison.manifest_differences;
+  const auto timing = std::find_if(differences.begin(), differences.end(),
+                                   [](const auto& d) { return d.key == "gpubench_timing"; });
+  ASSERT_NE(timing, differences.end());
+  EXPECT_FALSE(timing->base);
+  EXPECT_EQ(timing->candidate, "diagnostic: L2 not flushed (--no-l2-flush)");
 }
 
 TEST(SamplesOutGpu, TheSideFileHoldsTheSamplesBehindEachMedian) {

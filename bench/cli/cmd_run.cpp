@@ -438,6 +438,12 @@ void add_run_command(CLI::App& app, ExitCode& result) {
     if (!options->samples_out.empty() && !names_one_device(options->device)) {
       throw UserError("--samples-out takes a run on one GPU; give --device a single ordinal.");
     }
+    // Refused before any GPU time is spent: the side file is written when the run ends.
+    if (const auto folder = std::filesystem::path(options->samples_out).parent_path();
+        !folder.empty() && !std::filesystem::is_directory(folder)) {
+      throw UserError(fmt::format("--samples-out {}: the folder {} does not exist.",
+                                  options->samples_out, folder.string()));
+    }
     result = names_one_device(options->device)
                  ? run(*options)
                  : run_on_devices(parse_device_list(options->device, visible_device_count()),

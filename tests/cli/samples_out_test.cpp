@@ -33,6 +33,11 @@ TEST(SamplesOut, BadOptionsExit2BeforeAnyGpuWork) {
   EXPECT_EQ(several.exit_code, 2) << several.out << several.err;
   EXPECT_NE(several.err.find("--samples-out takes a run on one GPU"), std::string::npos)
       << several.err;
+  const auto nowhere = testing::run_gpubench("run --samples-out /nonexistent/folder/samples.json",
+                                             testing::kNoGpuEnv);
+  EXPECT_EQ(nowhere.exit_code, 2) << nowhere.out << nowhere.err;
+  EXPECT_NE(nowhere.err.find("the folder /nonexistent/folder does not exist"), std::string::npos)
+      << nowhere.err;
 }
 
 TEST(SamplesOut, CompareListsDiagnosticTimingAmongWhatDiffers) {

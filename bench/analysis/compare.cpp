@@ -58,7 +58,8 @@ std::vector<ManifestDifference> manifest_differences(const ResultsFile& base,
   std::vector<std::string> keys;
   for (const auto key : kManifestKeys)
     keys.emplace_back(key);
-  keys.insert(keys.end(), {"gpubench_profile", "gpubench_suites"});
+  // gpubench_timing: a diagnostic run (no L2 flush, batched launches) is no figure of record.
+  keys.insert(keys.end(), {"gpubench_profile", "gpubench_suites", "gpubench_timing"});
   // Clock, power and similar device conditions, when a run records them in its context.
   std::set<std::string> conditions;
   for (const auto* file : {&base, &candidate}) {
@@ -251,6 +252,18 @@ std::vector<const BenchmarkComparison*> Comparison::contended() const {
 
 bool Comparison::has_regression() const {
   return count(Verdict::kSlower) > 0 || count(Verdict::kError) > 0;
+}
+
+Resolution Comparison::resolution() const {
+  std::vector<std::optional<double>> rows;
+  for (const auto& benchmark : benchmarks) {
+    if (benchmark.metrics.empty()) continue;
+    std::vector<const Judgement*> judgements;
+    for (const auto& metric : benchmark.metrics)
+      judgements.push_back(&metric.judgement);
+    rows.push_back(row_detectable_change(judgements));
+  }
+  return resolution_of(rows, options.threshold);
 }
 
 Comparison compare_runs(const ResultsFile& base, const ResultsFile& candidate,

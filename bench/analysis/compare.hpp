@@ -95,6 +95,9 @@ struct Comparison {
   std::vector<const BenchmarkComparison*> contended() const;
   // At least one SLOWER or ERROR: `gpubench compare` exits 1.
   bool has_regression() const;
+  // How many compared benchmarks could resolve a change of the threshold (a benchmark resolves
+  // it when each of its metrics does; a failed one is no row).
+  Resolution resolution() const;
 };
 
 // Throws UserError for options out of range, files with no benchmark in common (an empty new run

@@ -99,6 +99,15 @@ bool may_be_primary_figure(std::string_view counter_name) {
          kPrimaryFigures.end();
 }
 
+bool noise_follows_timed_samples(std::string_view metric) {
+  // Measured on the device by the kernel (compute_suite's and memory_suite's latency rows), or by
+  // the host around the repetition: not a function of the timed samples.
+  constexpr std::array<std::string_view, 3> kOwnMeasurements = {counters::kLatencyCycles,
+                                                                counters::kLatencyNs, "cpu_time"};
+  return std::find(kOwnMeasurements.begin(), kOwnMeasurements.end(), metric) ==
+         kOwnMeasurements.end();
+}
+
 MetricSelector::MetricSelector(const std::optional<std::string>& regex, bool all_metrics)
     : all_metrics_(all_metrics) {
   if (regex) regex_ = compile_user_regex(*regex, "--metric");

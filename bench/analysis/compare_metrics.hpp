@@ -23,6 +23,18 @@ std::string primary_metric(const std::vector<std::string>& metrics_present);
 // Whether a counter can be a primary figure (one of the names above; real_time is no counter).
 bool may_be_primary_figure(std::string_view counter_name);
 
+// Whether a metric is computed from the median of the timing loop's samples, so that the relative
+// IQR of those samples (noise_pct) is its own noise inside a repetition: real_time (the median
+// itself), latency_us (the median again) and every rate or ratio over it (bandwidth_gbs, tflops,
+// tops, ops_per_s, pct_of_spec, vs_counterpart, ...). Work / time maps the samples' quartiles onto
+// its own (1/x is monotone), so its relative IQR equals the time's to within r^2/4 (r = 5%: 0.06%
+// of r). false for figures the kernel measures itself with the device's clocks (latency_cycles,
+// the pointer chase's latency_ns; one value per repetition, not a median of the timed samples) and
+// for cpu_time (the host's time around the whole repetition): the spread of their repetitions is
+// all that is known of their noise. An unknown metric counts as timed (the larger noise: never a
+// false SLOWER for lack of a name here).
+bool noise_follows_timed_samples(std::string_view metric);
+
 // Chooses the metrics compared. With a regex: every metric with a direction whose name it matches
 // (std::regex_search, ECMAScript). With all_metrics: real_time and every counter with a direction
 // (the primary figure plus its restatements such as pct_of_spec and vs_counterpart). Otherwise

@@ -85,7 +85,10 @@ class SampleReader {
     if (samples.unit != unit) value *= time_unit_factor(unit, samples.unit);
     samples.values.push_back(value);
     samples.sm_clock_mhz.push_back(context.clock_mhz);
-    samples.noise.push_back(context.noise);
+    // The timed samples' noise is this metric's own only when it is computed from them; a figure
+    // the kernel measures itself is judged by the spread of its repetitions alone (noise 0 here).
+    samples.noise.push_back(
+        std::isnan(context.noise) || noise_follows_timed_samples(metric) ? context.noise : 0.0);
   }
 
   const ResultsFile& file_;

@@ -19,8 +19,10 @@ struct MetricSamples {
   std::string unit;                  // time unit for real_time/cpu_time, "" for counters
   std::vector<double> values;        // one per repetition
   std::vector<double> sm_clock_mhz;  // parallel to values; NaN where the record has no clock
-  // Parallel to values: the relative IQR of the repetition's samples (noise_pct / 100); 0 where
-  // the repetition records fewer than 3 samples (no noise_pct); NaN where it records no samples.
+  // Parallel to values: the relative IQR of the repetition's timed samples (noise_pct / 100) for
+  // a metric computed from them (noise_follows_timed_samples); 0 where the repetition records
+  // fewer than 3 samples (no noise_pct) or the metric is measured otherwise (its repetitions are
+  // then its only samples); NaN where the repetition records no samples.
   std::vector<double> noise;
 
   // What the verdict needs: the values, and the largest recorded noise when every repetition

@@ -119,6 +119,22 @@ HistorySeries series_of(SeriesBuilder& builder, const HistoryOptions& options) {
   return series;
 }
 
+// Per driver step (each pair of columns some series steps between), the resolution of its steps.
+std::vector<StepResolution> step_resolutions(const std::vector<HistorySeries>& series,
+                                             double threshold) {
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::optional<double>>> by_step;
+  for (const HistorySeries& one : series) {
+    for (const HistoryStep& step : one.steps) {
+      by_step[{step.from, step.to}].push_back(step.judgement.detectable_change);
+    }
+  }
+  std::vector<StepResolution> result;
+  for (const auto& [columns, detectable] : by_step) {
+    result.push_back({columns.first, columns.second, resolution_of(detectable, threshold)});
+  }
+  return result;
+}
+
 HistoryGroup build_group(const std::string& gpu_name, std::vector<const FileSummary*> files,
                          const HistoryOptions& options, History& history) {
   HistoryGroup group;
@@ -137,6 +153,7 @@ HistoryGroup build_group(const std::string& gpu_name, std::vector<const FileSumm
   }
   for (SeriesBuilder& builder : pools.builders())
     group.series.push_back(series_of(builder, options));
+  group.step_resolutions = step_resolutions(group.series, options.threshold);
   return group;
 }
 

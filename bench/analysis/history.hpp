@@ -80,10 +80,19 @@ struct HistorySeries {
   std::vector<HistoryStep> steps;                   // between neighbouring present points
 };
 
+// What the verdicts of one driver step are worth: of the series with a step from `from` to `to`,
+// how many could resolve a change of the threshold (analysis/verdict.hpp).
+struct StepResolution {
+  std::size_t from = 0;  // column indexes into HistoryGroup::drivers
+  std::size_t to = 0;
+  Resolution resolution;
+};
+
 struct HistoryGroup {
   std::string gpu_name;
-  std::vector<DriverColumn> drivers;  // by driver version
-  std::vector<HistorySeries> series;  // in the order the benchmarks first appear
+  std::vector<DriverColumn> drivers;             // by driver version
+  std::vector<HistorySeries> series;             // in the order the benchmarks first appear
+  std::vector<StepResolution> step_resolutions;  // by from, then to
 };
 
 // A benchmark of one file measured while the GPU was shared.

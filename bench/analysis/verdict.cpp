@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "analysis/compare_format.hpp"
 #include "model/statistics.hpp"
@@ -161,6 +162,41 @@ Judgement judge(std::span<const double> base, std::span<const double> candidate,
                 Direction direction, const VerdictRule& rule) {
   return judge(Repetitions{base, std::nullopt}, Repetitions{candidate, std::nullopt}, direction,
                rule);
+}
+
+Resolution resolution_of(std::span<const std::optional<double>> detectable_changes, double change) {
+  Resolution result;
+  result.change = change;
+  result.rows = detectable_changes.size();
+  std::vector<double> known;
+  for (const auto& detectable : detectable_changes) {
+    if (!detectable) continue;
+    known.push_back(*detectable);
+    if (*detectable <= change) ++result.resolving;
+  }
+  if (!known.empty()) result.median_detectable_change = stats::median(known);
+  return result;
+}
+
+std::optional<double> row_detectable_change(std::span<const Judgement* const> judgements) {
+  if (judgements.empty()) return std::nullopt;
+  double largest = 0;
+  for (const Judgement* judgement : judgements) {
+    if (!judgement->detectable_change) return std::nullopt;
+    largest = std::max(largest, *judgement->detectable_change);
+  }
+  return largest;
+}
+
+std::string describe_resolution(const Resolution& resolution, std::string_view rows_word) {
+  std::string text =
+      fmt::format("{} of {} {} ({:.0f}%) can resolve a {} change", resolution.resolving,
+                  resolution.rows, rows_word, resolution.share() * 100, percent(resolution.change));
+  if (resolution.median_detectable_change) {
+    text += fmt::format("; median smallest detectable change {}",
+                        percent(*resolution.median_detectable_change));
+  }
+  return text;
 }
 
 Verdict combined_verdict(std::span<const Verdict> verdicts) {

@@ -3,11 +3,15 @@
 // between two sets of repetitions of one benchmark larger than the threshold and than the noise?
 //
 // Noise rule (both sides recorded by gpubench's timing loop, which writes `samples` and, from 3
-// samples on, `noise_pct` with every repetition; at least kMinRepetitions a side). The noise of a
-// side is the larger of
-//   - the largest relative IQR of one repetition's kept samples (noise_pct / 100), and
+// samples on, `noise_pct` with every repetition; at least kMinRepetitions a side). The noise is the
+// compared metric's own. The noise of a side is the larger of
+//   - the largest relative IQR of one repetition's kept samples (noise_pct / 100), for a metric
+//     computed from those samples (the time, and rates over it); 0 for one the kernel measures
+//     itself (latency_cycles), whose repetitions are its only samples
+//     (noise_follows_timed_samples in compare_metrics.hpp), and
 //   - the spread of the repetitions themselves: (max - min) / median for up to 5 repetitions,
 //     2 x their relative IQR beyond (an outlier repetition does not set the scale of a large pool).
+// So a figure that does not vary from repetition to repetition is judged by the threshold alone.
 // The two sides' noises add in quadrature (u). A change is FASTER or SLOWER when |change| is above
 // the threshold and above kNoiseMultiple x u; SAME when |change| is within the threshold and
 // kNoiseMultiple x u is too, so a change of the threshold would have been seen; UNSURE otherwise.
@@ -83,6 +87,26 @@ Judgement judge(const Repetitions& base, const Repetitions& candidate, Direction
 // The rank rule alone, for values without recorded noise.
 Judgement judge(std::span<const double> base, std::span<const double> candidate,
                 Direction direction, const VerdictRule& rule);
+
+// What a set of verdicts is worth: how many rows (benchmarks, or history series at one driver step)
+// could resolve a change of `change` (the threshold: their smallest detectable change is within
+// it, so a change that large would have been called), and the median smallest detectable change.
+// A row judged by the rank rule has no detectable change and resolves nothing.
+struct Resolution {
+  double change = 0;
+  std::size_t rows = 0;
+  std::size_t resolving = 0;
+  std::optional<double> median_detectable_change;  // over the rows that have one
+  double share() const {
+    return rows == 0 ? 0.0 : static_cast<double>(resolving) / static_cast<double>(rows);
+  }
+};
+// One entry per row: the largest detectable change of its metrics, nullopt where one has none.
+Resolution resolution_of(std::span<const std::optional<double>> detectable_changes, double change);
+// The row's entry for resolution_of from its metrics' judgements.
+std::optional<double> row_detectable_change(std::span<const Judgement* const> judgements);
+// "45 of 79 rows (57%) can resolve a 3.0% change; median smallest detectable change 3.8%".
+std::string describe_resolution(const Resolution& resolution, std::string_view rows_word);
 
 // The verdict of a benchmark from its metrics' verdicts: ERROR over SLOWER over FASTER over
 // UNSURE over SAME.

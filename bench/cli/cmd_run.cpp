@@ -34,6 +34,7 @@
 #include "kernels/common/cuda_check.hpp"
 #include "model/profile.hpp"
 #include "model/results_file.hpp"
+#include "model/sample_log.hpp"
 #include "model/spec_database.hpp"
 #include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
@@ -118,7 +119,30 @@ struct RunCommandOptions {
   std::string filter;  // --filter: a regular expression over benchmark names
   bool verbose = false;
   bool strict = false;
+  // Issue 27's diagnostics: every sample into a side file, and timing other than the figures of
+  // record (no L2 flush, batches of launches), which the results file names in gpubench_timing.
+  std::string samples_out;
+  bool no_l2_flush = false;
+  int batch = 1;
 };
+
+// The timing conditions when they are not the default (the results file's gpubench_timing, which
+// compare lists among what differs); empty for the figures of record.
+std::string timing_conditions(const RunCommandOptions& options) {
+  std::vector<std::string> parts;
+  if (options.no_l2_flush) {
+    parts.emplace_back("L2 not flushed before timed launches (--no-l2-flush)");
+  }
+  if (options.batch > 1) {
+    parts.push_back(fmt::format("{} back-to-back launches per sample (--batch){}", options.batch,
+                                options.no_l2_flush ? "" : ", L2 flushed before the first only"));
+  }
+  if (parts.empty()) return "";
+  std::string text = "diagnostic, not comparable with cold single launches: ";
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    text += (i == 0 ? "" : "; ") + parts[i];
+  return text;
+}
 
 // The device, its documented sheet and the counterpart's, and the run's profile: everything the
 // suites need, decided before anything is registered.
@@ -177,6 +201,9 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   benchmark::AddCustomContext("gpubench_suites", options.suites);
   if (!options.filter.empty()) benchmark::AddCustomContext("gpubench_filter", options.filter);
   benchmark::AddCustomContext("gpubench_profile", std::string(context.options().profile.name));
+  if (const std::string timing = timing_conditions(options); !timing.empty()) {
+    benchmark::AddCustomContext("gpubench_timing", timing);
+  }
   benchmark::AddCustomContext("gpubench_kernel_inspection",
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
   const StoppingRule& stopping = context.options().profile.stopping;
@@ -319,10 +346,14 @@ ExitCode run(const RunCommandOptions& options) {
   const std::vector<const Suite*> suites = parse_suite_list(options.suites);
   const RunSetup setup = set_up(options);
   const Profile& profile = options.quick ? quick_profile() : full_profile();
+  SampleLog sample_log;
   SuiteContext context(setup.probed.devices.front(), setup.match.sheet, setup.counterpart,
                        RunOptions{.profile = profile,
                                   .stream_array_bytes = options.bytes,
-                                  .inspect_kernels = !options.no_inspect});
+                                  .inspect_kernels = !options.no_inspect,
+                                  .sample_log = options.samples_out.empty() ? nullptr : &sample_log,
+                                  .flush_l2 = !options.no_l2_flush,
+                                  .launches_per_sample = options.batch});
   for (const Suite* suite : suites)
     suite->register_benchmarks(context);
   const std::vector<std::string> names = select_benchmarks(options.filter);
@@ -347,6 +378,10 @@ ExitCode run(const RunCommandOptions& options) {
   complete_results_file(temporary.path(), benchmarks_run.wall_s, options.host_name);
   const ResultsFile results = load_results_file(temporary.path());
   temporary.publish_as(target);
+  if (!options.samples_out.empty()) {
+    write_file_atomically(options.samples_out, sample_log.to_json());
+    fmt::print("Per-sample values of {} repetitions: {}\n", sample_log.size(), options.samples_out);
+  }
   if (!options.results_path_file.empty()) {
     write_file_atomically(options.results_path_file, target.string());
   }
@@ -388,8 +423,28 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                     "Also print google/benchmark's context and result tables");
   command->add_flag("--strict", options->strict,
                     "Exit 1 when any figure was measured while the GPU was shared (contended)");
+  command->add_option("--samples-out", options->samples_out,
+                      "Also write every timed sample of every repetition to this JSON file (a "
+                      "side file; the results file keeps one median per repetition)");
+  command->add_flag("--no-l2-flush", options->no_l2_flush,
+                    "Diagnostic: do not flush L2 before timed launches (figures may be faster "
+                    "than a cold launch; the results file says so)");
+  command
+      ->add_option("--batch", options->batch,
+                   "Diagnostic: time N back-to-back launches per sample (default 1; the "
+                   "results file says so)")
+      ->check(CLI::Range(1, 1000));
   command->callback([options, &result] {
     options->host_name = host_name();  // a bad GPUBENCH_HOST_NAME fails before any GPU is touched
+    if (!options->samples_out.empty() && !names_one_device(options->device)) {
+      throw UserError("--samples-out takes a run on one GPU; give --device a single ordinal.");
+    }
+    // Refused before any GPU time is spent: the side file is written when the run ends.
+    if (const auto folder = std::filesystem::path(options->samples_out).parent_path();
+        !folder.empty() && !std::filesystem::is_directory(folder)) {
+      throw UserError(fmt::format("--samples-out {}: the folder {} does not exist.",
+                                  options->samples_out, folder.string()));
+    }
     result = names_one_device(options->device)
                  ? run(*options)
                  : run_on_devices(parse_device_list(options->device, visible_device_count()),

@@ -8,12 +8,19 @@ namespace gpubench {
 namespace {
 
 thread_local int g_repetition = 0;
+thread_local std::string g_benchmark_name;
 
-// Sets current_repetition() while one repetition's body runs.
+// Sets current_repetition() and current_benchmark_name() while one repetition's body runs.
 class RepetitionScope {
  public:
-  explicit RepetitionScope(int repetition) { g_repetition = repetition; }
-  ~RepetitionScope() { g_repetition = 0; }
+  RepetitionScope(int repetition, const std::string& name) {
+    g_repetition = repetition;
+    g_benchmark_name = name;
+  }
+  ~RepetitionScope() {
+    g_repetition = 0;
+    g_benchmark_name.clear();
+  }
   RepetitionScope(const RepetitionScope&) = delete;
   RepetitionScope& operator=(const RepetitionScope&) = delete;
 };
@@ -24,13 +31,17 @@ int current_repetition() {
   return g_repetition;
 }
 
+const std::string& current_benchmark_name() {
+  return g_benchmark_name;
+}
+
 void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
                               BenchmarkBody body) {
   auto repetitions = std::make_shared<int>(0);  // bodies run so far: one per repetition
   benchmark::RegisterBenchmark(
       name.c_str(),
       [name, body = std::move(body), repetitions](benchmark::State& state) {
-        const RepetitionScope scope((*repetitions)++);
+        const RepetitionScope scope((*repetitions)++, name);
         run_guarded(state, name, [&] { body(state); });
       })
       ->UseManualTime()

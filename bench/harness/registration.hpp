@@ -29,6 +29,9 @@ void register_timed_benchmark(const std::string& name, benchmark::TimeUnit unit,
 // only: google/benchmark runs a benchmark's repetitions back to back, so each later one starts
 // right after the same launches on the same buffers.
 int current_repetition();
+// The running benchmark's name as registered (the results file's run_name adds "/manual_time");
+// empty outside one. The per-sample side file (--samples-out) labels its samples with it.
+const std::string& current_benchmark_name();
 
 // benchmark::Initialize with every flag gpubench or its tests may set first reset to the library's
 // default, then `flags` (google/benchmark style, without the program name). The library keeps its

@@ -16,6 +16,7 @@
 #include "kernels/probe/clock_probe.hpp"
 #include "model/device_info.hpp"
 #include "model/profile.hpp"
+#include "model/sample_log.hpp"
 #include "model/sample_series.hpp"
 #include "model/spec_database.hpp"
 #include "model/telemetry.hpp"
@@ -26,6 +27,14 @@ struct RunOptions {
   Profile profile = quick_profile();               // repetitions, sampling budget, sizes
   std::optional<std::int64_t> stream_array_bytes;  // --bytes
   bool inspect_kernels = true;  // CUPTI's look at each GEMM's kernels (off: --no-inspect)
+  // Where the timing loop records every sample (--samples-out); null records none.
+  SampleLog* sample_log = nullptr;
+  // Diagnostic timing (issue 27's GPU step; the results file says so in gpubench_timing): false
+  // skips the L2 flush before timed launches (--no-l2-flush), so a figure can be faster than one
+  // cold launch; launches_per_sample > 1 times that many back-to-back launches per sample
+  // (--batch N), the flush (if any) before the first only.
+  bool flush_l2 = true;
+  int launches_per_sample = 1;
 };
 
 class SuiteContext {

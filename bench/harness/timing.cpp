@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "gpubench/counters.hpp"
@@ -22,7 +23,25 @@ namespace {
 struct SampleLoop {
   StoppingRule stopping;
   std::optional<double> reference_clock_mhz;  // none: no sample is judged throttled
+  SampleLog* log = nullptr;                   // --samples-out: every sample recorded there
+  int launches_per_sample = 1;
 };
+
+// Adds one repetition's samples to the --samples-out side file.
+void record_samples(const SampleLoop& loop, const SampleSeries& series,
+                    std::span<const TelemetrySample> readings) {
+  SampledRepetition repetition{current_benchmark_name() + "/manual_time",
+                               current_repetition(),
+                               loop.launches_per_sample,
+                               {},
+                               {}};
+  const std::vector<bool> throttled = series.throttled(readings);
+  for (std::size_t i = 0; i < series.samples().size(); ++i) {
+    repetition.seconds.push_back(series.samples()[i].seconds);
+    if (throttled[i]) repetition.throttled.push_back(i);
+  }
+  loop.log->add(std::move(repetition));
+}
 
 // What the loop saw: the kept samples' summary and when gpubench had work in flight, which the
 // contention check compares with the GPU's utilization.
@@ -50,7 +69,9 @@ SampledLoop sample_until_stable(benchmark::State& state, const SampleLoop& loop,
                  sampler.readings());
       if (series.should_stop(end_s - loop_begin_s) || interrupted()) break;
     }
-    sampled.summary = series.summarize(sampler.readings(/*take_one_now=*/true));
+    const std::vector<TelemetrySample> readings = sampler.readings(/*take_one_now=*/true);
+    sampled.summary = series.summarize(readings);
+    if (loop.log) record_samples(loop, series, readings);
     state.SetIterationTime(sampled.summary.median_seconds);
   }
   return sampled;
@@ -101,19 +122,23 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   OwnedEvent start;
   OwnedEvent stop;
   const auto reference = context.throttle_reference_clock();
+  const RunOptions& run = context.options();
   const SampleLoop loop{
-      .stopping = context.options().profile.stopping,
-      .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt};
+      .stopping = run.profile.stopping,
+      .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt,
+      .log = run.sample_log,
+      .launches_per_sample = std::max(1, run.launches_per_sample)};
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
-    if (policy.flush_l2) context.flush_l2();
+    if (policy.flush_l2 && run.flush_l2) context.flush_l2();
     GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    enqueue(stream);
+    for (int i = 0; i < loop.launches_per_sample; ++i)
+      enqueue(stream);
     GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
     GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
     float milliseconds = 0;
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-    return milliseconds / 1e3;
+    return milliseconds / 1e3 / loop.launches_per_sample;
   });
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);

@@ -87,20 +87,29 @@ std::optional<StopReason> SampleSeries::should_stop(double elapsed_s) {
   return reason_;
 }
 
+std::vector<bool> SampleSeries::throttled(std::span<const TelemetrySample> readings) const {
+  std::vector<bool> flags;
+  flags.reserve(samples_.size());
+  for (const TimedSample& sample : samples_) {
+    flags.push_back(
+        max_clock_mhz_ &&
+        clock_throttled(readings, sample.begin_s, sample.end_s, threshold_mhz()).value_or(false));
+  }
+  return flags;
+}
+
 SampleSummary SampleSeries::summarize(std::span<const TelemetrySample> readings) const {
   if (samples_.empty()) throw std::logic_error("SampleSeries::summarize: no samples");
   SampleSummary summary;
   std::vector<double> kept_seconds;
   std::vector<double> all_seconds;
-  for (const TimedSample& sample : samples_) {
-    all_seconds.push_back(sample.seconds);
-    const bool throttled =
-        max_clock_mhz_ &&
-        clock_throttled(readings, sample.begin_s, sample.end_s, threshold_mhz()).value_or(false);
-    if (throttled) {
+  const std::vector<bool> dropped = throttled(readings);
+  for (std::size_t i = 0; i < samples_.size(); ++i) {
+    all_seconds.push_back(samples_[i].seconds);
+    if (dropped[i]) {
       ++summary.throttled;
     } else {
-      kept_seconds.push_back(sample.seconds);
+      kept_seconds.push_back(samples_[i].seconds);
     }
   }
   if (kept_seconds.empty()) {

@@ -79,6 +79,9 @@ class SampleSeries {
   SampleSummary summarize(std::span<const TelemetrySample> readings) const;
 
   std::size_t size() const { return samples_.size(); }
+  // Every sample in the order taken, and (parallel) whether summarize drops it as throttled.
+  const std::vector<TimedSample>& samples() const { return samples_; }
+  std::vector<bool> throttled(std::span<const TelemetrySample> readings) const;
 
  private:
   double threshold_mhz() const;

@@ -92,6 +92,23 @@ std::vector<std::vector<std::string>> table_rows(const Comparison& comparison, b
   return rows;
 }
 
+// The verdict counts, and what share of the rows could resolve a change of the threshold.
+ordered_json summary_json(const Comparison& comparison) {
+  ordered_json summary;
+  for (const Verdict v :
+       {Verdict::kSlower, Verdict::kFaster, Verdict::kSame, Verdict::kUnsure, Verdict::kError}) {
+    summary[std::string(to_string(v))] = comparison.count(v);
+  }
+  const Resolution resolution = comparison.resolution();
+  summary["resolution"] = {
+      {"change", resolution.change},
+      {"rows", resolution.rows},
+      {"resolving", resolution.resolving},
+      {"share", resolution.share()},
+      {"median_detectable_change", optional_json(resolution.median_detectable_change)}};
+  return summary;
+}
+
 }  // namespace
 
 std::string format_comparison_table(const Comparison& comparison) {
@@ -115,14 +132,17 @@ std::string format_comparison_table(const Comparison& comparison) {
   out += fmt::format(
       "\n{} benchmarks compared: {} SLOWER, {} FASTER, {} SAME, {} UNSURE, {} ERROR; {} only in "
       "base, {} only in new. A change counts when it exceeds {} and {:g}x the noise (noise: the "
-      "larger of the samples' relative IQR and the repetitions' spread, the two runs combined); "
-      "files without per-repetition samples need p < {} (Mann-Whitney U) instead.\n",
+      "metric's own, the larger of the timed samples' relative IQR for figures computed from them "
+      "and the repetitions' spread, the two runs combined); files without per-repetition samples "
+      "need p < {} (Mann-Whitney U) instead.\n",
       comparison.benchmarks.size(), comparison.count(Verdict::kSlower),
       comparison.count(Verdict::kFaster), comparison.count(Verdict::kSame),
       comparison.count(Verdict::kUnsure), comparison.count(Verdict::kError),
       comparison.only_in_base.size(), comparison.only_in_candidate.size(),
       format_percent(comparison.options.threshold, false), kNoiseMultiple,
       comparison.options.alpha);
+  out +=
+      fmt::format("Resolution: {}.\n", describe_resolution(comparison.resolution(), "benchmarks"));
   return out;
 }
 
@@ -197,12 +217,7 @@ std::string comparison_to_json(const Comparison& comparison) {
     not_compared.push_back({{"name", name}, {"reason", reason}});
   }
   out["not_compared"] = std::move(not_compared);
-  ordered_json summary;
-  for (const Verdict v :
-       {Verdict::kSlower, Verdict::kFaster, Verdict::kSame, Verdict::kUnsure, Verdict::kError}) {
-    summary[std::string(to_string(v))] = comparison.count(v);
-  }
-  out["summary"] = std::move(summary);
+  out["summary"] = summary_json(comparison);
   out["regression"] = comparison.has_regression();
   return out.dump(2) + "\n";
 }

@@ -118,6 +118,11 @@ std::string format_history_table(const History& history) {
     }
     out += format_text_table(
         header, rows, [](std::size_t) { return false; }, "  ");
+    for (const StepResolution& step : group.step_resolutions) {
+      out += fmt::format("  driver {} -> {}: {}.\n", group.drivers[step.from].driver_version,
+                         group.drivers[step.to].driver_version,
+                         describe_resolution(step.resolution, "series"));
+    }
     out += "\n";
   }
   out += fmt::format(
@@ -168,9 +173,23 @@ std::string history_to_json(const History& history) {
     ordered_json series_list = ordered_json::array();
     for (const HistorySeries& series : group.series)
       series_list.push_back(series_to_json(group, series));
+    ordered_json resolutions = ordered_json::array();
+    for (const StepResolution& step : group.step_resolutions) {
+      const Resolution& r = step.resolution;
+      resolutions.push_back({{"from", group.drivers[step.from].driver_version},
+                             {"to", group.drivers[step.to].driver_version},
+                             {"change", r.change},
+                             {"rows", r.rows},
+                             {"resolving", r.resolving},
+                             {"share", r.share()},
+                             {"median_detectable_change",
+                              r.median_detectable_change ? json_number(*r.median_detectable_change)
+                                                         : ordered_json(nullptr)}});
+    }
     groups.push_back({{"gpu_name", group.gpu_name},
                       {"drivers", std::move(drivers)},
-                      {"series", std::move(series_list)}});
+                      {"series", std::move(series_list)},
+                      {"step_resolutions", std::move(resolutions)}});
   }
   out["groups"] = std::move(groups);
   return out.dump(2) + "\n";

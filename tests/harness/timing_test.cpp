@@ -87,6 +87,25 @@ TEST(Timing, EachBodyKnowsItsRepetition) {
   EXPECT_EQ(current_repetition(), 0) << "outside a benchmark";
 }
 
+// The per-sample side file labels each repetition's samples with the running benchmark's name.
+TEST(Timing, EachBodyKnowsItsBenchmarkName) {
+  testing::ClearRegistrationsAtExit clear;
+  std::vector<std::string> seen;
+  for (const char* name : {"timing_name/a", "timing_name/b"}) {
+    register_timed_benchmark(name, benchmark::kMicrosecond, [&seen](benchmark::State& state) {
+      seen.push_back(current_benchmark_name());
+      for (auto _ : state)
+        state.SetIterationTime(1e-6);
+    });
+  }
+  initialize_benchmark({"--benchmark_repetitions=2", kOneIterationPerRepetitionFlag});
+  testing::RunCollector collector;
+  benchmark::RunSpecifiedBenchmarks(&collector);
+  EXPECT_EQ(seen, (std::vector<std::string>{"timing_name/a", "timing_name/a", "timing_name/b",
+                                            "timing_name/b"}));
+  EXPECT_EQ(current_benchmark_name(), "") << "outside a benchmark";
+}
+
 // The one-process failure of issue 11: a test that ran with --benchmark_repetitions=3 made the
 // next test's two benchmarks report 14 runs. Flags are reset on every initialization.
 TEST(Timing, FlagsOfAnEarlierInitializationDoNotLeak) {

@@ -8,9 +8,11 @@
 
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
+#include "kernels/common/once_per_key.hpp"
 #include "kernels/common/wgmma.cuh"
 #include "kernels/compute/compute_dispatch.hpp"
 #include "kernels/compute/wgmma_kernels.hpp"
@@ -176,12 +178,24 @@ void dispatch(ComputeOp op, F&& f) {
 // The tiles plus the slack that aligning them to 1024 bytes may take.
 constexpr int kDynamicSmemBytes = wgmma_smem_bytes() + wgmma::kSwizzleAtomBytes;
 
-// The kernel for `op`, allowed its dynamic shared memory.
+// Which kernels have been allowed their dynamic shared memory, by device and kernel: the
+// attribute stays set, so it is set once rather than on every timed launch.
+common::OncePerKey<std::pair<int, const void*>, bool>& prepared_kernels() {
+  static common::OncePerKey<std::pair<int, const void*>, bool> prepared(64);
+  return prepared;
+}
+
+// The kernel for `op`, allowed its dynamic shared memory on the current device.
 template <ComputeOp Op>
 auto prepared_kernel() {
   const auto kernel = wgmma_throughput_kernel<Op>;
-  GPUBENCH_CUDA_CHECK(
-      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kDynamicSmemBytes));
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  prepared_kernels().get({device, reinterpret_cast<const void*>(kernel)}, [&] {
+    GPUBENCH_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                             kDynamicSmemBytes));
+    return true;
+  });
   return kernel;
 }
 

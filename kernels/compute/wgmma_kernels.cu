@@ -90,7 +90,7 @@ __device__ void fill_tiles(unsigned char* smem, std::uint32_t seed, std::uint32_
 }
 
 template <ComputeOp Op>
-__global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
+__global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
     wgmma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
                             common::ClockSample* clock) {
 #if GPUBENCH_WGMMA_DEVICE
@@ -105,9 +105,6 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
   wgmma::fence_proxy_async_shared();
   __syncthreads();
 
-  const bool timer = block == 0 && thread == 0;
-  const unsigned long long ns_start = timer ? common::global_timer_ns() : 0;
-  const long long cycles_start = clock64();
   typename Acc::T d[Acc::kWords];
 #pragma unroll
   for (int w = 0; w < Acc::kWords; ++w) {
@@ -118,6 +115,12 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
       d[w] = bits;
     }
   }
+  // The accumulators are set before the clock starts: the timer reads are volatile asm, which keeps
+  // them after this fence, and the fence reads every accumulator.
+  wgmma::fence_operands(d);
+  const bool timer = block == 0 && thread == 0;
+  const unsigned long long ns_start = timer ? common::global_timer_ns() : 0;
+  const long long cycles_start = clock64();
   const std::uint64_t a0 = wgmma::k_major_descriptor(base, 0);
   const std::uint64_t b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(false), 0);
   const std::uint64_t negative_b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(true), 0);
@@ -143,6 +146,8 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
   }
   wgmma::commit_group();
   wgmma::wait_group<0>();
+  // The accumulators leave the chain as they entered it, in the registers wgmma wrote.
+  wgmma::fence_operands(d);
   std::uint32_t* mine = out + (static_cast<std::size_t>(block) * wgmma::kWarpgroupThreads +
                                static_cast<std::size_t>(thread)) *
                                   Acc::kWords;
@@ -177,6 +182,10 @@ void dispatch(ComputeOp op, F&& f) {
 
 // The tiles plus the slack that aligning them to 1024 bytes may take.
 constexpr int kDynamicSmemBytes = wgmma_smem_bytes() + wgmma::kSwizzleAtomBytes;
+// Compute capability 9.0 (CUDA C++ Programming Guide, "Technical Specifications per Compute
+// Capability"): 228 KB of shared memory per SM, of which the system reserves 1 KB per block.
+static_assert(kWgmmaBlocksPerSm * (kDynamicSmemBytes + 1024) <= 228 * 1024,
+              "the peak kernels' blocks per SM must fit Hopper's shared memory");
 
 // Which kernels have been allowed their dynamic shared memory, by device and kernel: the
 // attribute stays set, so it is set once rather than on every timed launch.

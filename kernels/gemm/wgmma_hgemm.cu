@@ -174,7 +174,7 @@ __device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
     const MatrixCoord tile = schedule.tile(unit);
     for (int kt = 0; kt < k_tiles; ++kt, ++load) {
       const int s = stage_of(load);
-      if (waits_for_empty(load)) barrier_wait<(ClusterM > 1)>(st.empty(s), empty_parity(load));
+      if (waits_for_empty(load)) barrier_wait(st.empty(s), empty_parity(load));
       load_stage<ClusterM>(st, s, a_map, b_map, tile, kt, schedule.rank,
                            tile.row < schedule.tiles_m);
     }

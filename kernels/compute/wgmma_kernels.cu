@@ -89,6 +89,22 @@ __device__ void fill_tiles(unsigned char* smem, std::uint32_t seed, std::uint32_
   }
 }
 
+// The chain's starting accumulators C, as the CPU model has them.
+template <ComputeOp Op>
+__device__ __forceinline__ void set_accumulators(
+    typename WgmmaAccumulator<Op>::T (&d)[WgmmaAccumulator<Op>::kWords], std::uint32_t seed,
+    std::uint32_t block, int thread) {
+#pragma unroll
+  for (int w = 0; w < WgmmaAccumulator<Op>::kWords; ++w) {
+    const std::uint32_t bits = wgmma_accumulator_word(Op, seed, block, thread, w, false);
+    if constexpr (std::is_same_v<typename WgmmaAccumulator<Op>::T, float>) {
+      d[w] = __uint_as_float(bits);
+    } else {
+      d[w] = bits;
+    }
+  }
+}
+
 template <ComputeOp Op>
 __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
     wgmma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
@@ -106,15 +122,7 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
   __syncthreads();
 
   typename Acc::T d[Acc::kWords];
-#pragma unroll
-  for (int w = 0; w < Acc::kWords; ++w) {
-    const std::uint32_t bits = wgmma_accumulator_word(Op, seed, block, thread, w, false);
-    if constexpr (std::is_same_v<typename Acc::T, float>) {
-      d[w] = __uint_as_float(bits);
-    } else {
-      d[w] = bits;
-    }
-  }
+  set_accumulators<Op>(d, seed, block, thread);
   // The accumulators are set before the clock starts: the timer reads are volatile asm, which keeps
   // them after this fence, and the fence reads every accumulator.
   wgmma::fence_operands(d);

@@ -6,6 +6,7 @@
 // that includes this builds for any target and simply has no wgmma kernels there.
 
 #include <cstdint>
+#include <type_traits>
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 #define GPUBENCH_WGMMA_DEVICE 1
@@ -38,6 +39,32 @@ __device__ __forceinline__ void wait_group() {
 __device__ __forceinline__ void fence_proxy_async_shared() {
 #if GPUBENCH_WGMMA_DEVICE
   asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+#endif
+}
+
+// Pins each accumulator register, as the type the wgmma wrappers bind it with ("f" for float, "r"
+// for 32-bit words), at this point of the program: an empty asm that reads and writes it. Without
+// it, a float accumulator array that the kernel initializes from or stores as integer bits is
+// carried across the loop in integer registers (the compiler folds the bit casts into the loop's
+// values), so every wgmma group ends in 128 float-to-integer moves, and ptxas, which must not let
+// other instructions touch registers a wgmma is still writing, injects warpgroup.wait and
+// warpgroup.arrive around them (ptxas C7517 / C7519). Call it on the accumulators before a chain's
+// first wgmma.fence and after its last wait_group, as CUTLASS's GMMA mainloops do; it emits no
+// instruction.
+template <typename T, int N>
+__device__ __forceinline__ void fence_operands(T (&d)[N]) {
+#if GPUBENCH_WGMMA_DEVICE
+#pragma unroll
+  for (int i = 0; i < N; ++i) {
+    if constexpr (std::is_floating_point_v<T>) {
+      asm volatile("" : "+f"(d[i])::"memory");
+    } else {
+      static_assert(sizeof(T) == 4, "wgmma accumulators are 32-bit registers");
+      asm volatile("" : "+r"(d[i])::"memory");
+    }
+  }
+#else
+  (void)d;
 #endif
 }
 

@@ -8,9 +8,11 @@
 
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
+#include "kernels/common/once_per_key.hpp"
 #include "kernels/common/wgmma.cuh"
 #include "kernels/compute/compute_dispatch.hpp"
 #include "kernels/compute/wgmma_kernels.hpp"
@@ -87,8 +89,24 @@ __device__ void fill_tiles(unsigned char* smem, std::uint32_t seed, std::uint32_
   }
 }
 
+// The chain's starting accumulators C, as the CPU model has them.
 template <ComputeOp Op>
-__global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
+__device__ __forceinline__ void set_accumulators(
+    typename WgmmaAccumulator<Op>::T (&d)[WgmmaAccumulator<Op>::kWords], std::uint32_t seed,
+    std::uint32_t block, int thread) {
+#pragma unroll
+  for (int w = 0; w < WgmmaAccumulator<Op>::kWords; ++w) {
+    const std::uint32_t bits = wgmma_accumulator_word(Op, seed, block, thread, w, false);
+    if constexpr (std::is_same_v<typename WgmmaAccumulator<Op>::T, float>) {
+      d[w] = __uint_as_float(bits);
+    } else {
+      d[w] = bits;
+    }
+  }
+}
+
+template <ComputeOp Op>
+__global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
     wgmma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
                             common::ClockSample* clock) {
 #if GPUBENCH_WGMMA_DEVICE
@@ -103,19 +121,14 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
   wgmma::fence_proxy_async_shared();
   __syncthreads();
 
+  typename Acc::T d[Acc::kWords];
+  set_accumulators<Op>(d, seed, block, thread);
+  // The accumulators are set before the clock starts: the timer reads are volatile asm, which keeps
+  // them after this fence, and the fence reads every accumulator.
+  wgmma::fence_operands(d);
   const bool timer = block == 0 && thread == 0;
   const unsigned long long ns_start = timer ? common::global_timer_ns() : 0;
   const long long cycles_start = clock64();
-  typename Acc::T d[Acc::kWords];
-#pragma unroll
-  for (int w = 0; w < Acc::kWords; ++w) {
-    const std::uint32_t bits = wgmma_accumulator_word(Op, seed, block, thread, w, false);
-    if constexpr (std::is_same_v<typename Acc::T, float>) {
-      d[w] = __uint_as_float(bits);
-    } else {
-      d[w] = bits;
-    }
-  }
   const std::uint64_t a0 = wgmma::k_major_descriptor(base, 0);
   const std::uint64_t b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(false), 0);
   const std::uint64_t negative_b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(true), 0);
@@ -141,6 +154,8 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, 1)
   }
   wgmma::commit_group();
   wgmma::wait_group<0>();
+  // The accumulators leave the chain as they entered it, in the registers wgmma wrote.
+  wgmma::fence_operands(d);
   std::uint32_t* mine = out + (static_cast<std::size_t>(block) * wgmma::kWarpgroupThreads +
                                static_cast<std::size_t>(thread)) *
                                   Acc::kWords;
@@ -175,13 +190,29 @@ void dispatch(ComputeOp op, F&& f) {
 
 // The tiles plus the slack that aligning them to 1024 bytes may take.
 constexpr int kDynamicSmemBytes = wgmma_smem_bytes() + wgmma::kSwizzleAtomBytes;
+// Compute capability 9.0 (CUDA C++ Programming Guide, "Technical Specifications per Compute
+// Capability"): 228 KB of shared memory per SM, of which the system reserves 1 KB per block.
+static_assert(kWgmmaBlocksPerSm * (kDynamicSmemBytes + 1024) <= 228 * 1024,
+              "the peak kernels' blocks per SM must fit Hopper's shared memory");
 
-// The kernel for `op`, allowed its dynamic shared memory.
+// Which kernels have been allowed their dynamic shared memory, by device and kernel: the
+// attribute stays set, so it is set once rather than on every timed launch.
+common::OncePerKey<std::pair<int, const void*>, bool>& prepared_kernels() {
+  static common::OncePerKey<std::pair<int, const void*>, bool> prepared(64);
+  return prepared;
+}
+
+// The kernel for `op`, allowed its dynamic shared memory on the current device.
 template <ComputeOp Op>
 auto prepared_kernel() {
   const auto kernel = wgmma_throughput_kernel<Op>;
-  GPUBENCH_CUDA_CHECK(
-      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kDynamicSmemBytes));
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  prepared_kernels().get({device, reinterpret_cast<const void*>(kernel)}, [&] {
+    GPUBENCH_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                             kDynamicSmemBytes));
+    return true;
+  });
   return kernel;
 }
 

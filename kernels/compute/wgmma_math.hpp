@@ -20,6 +20,10 @@ inline constexpr int kWgmmaN = 256;
 inline constexpr int kWgmmaTileKBytes = wgmma::kSwizzleRowBytes;
 inline constexpr int kWgmmaSlices = kWgmmaTileKBytes / wgmma::kKSliceBytes;  // 4
 inline constexpr int kWgmmaUnroll = 8;  // (B, -B) pairs per committed group
+// Blocks (warpgroups) per SM the peak kernels are built for (their __launch_bounds__): three
+// warpgroups' wgmma keep the tensor cores busy while another drains its group. It caps registers
+// at 168 a thread; left to itself the s8 chain takes 255 and only two of its blocks fit an SM.
+inline constexpr int kWgmmaBlocksPerSm = 3;
 
 // The mma.sync ops whose input and accumulator types wgmma also has (INT4 it has not).
 GPUBENCH_HD constexpr bool has_wgmma(ComputeOp op) {

@@ -15,7 +15,8 @@
 // releases that k tile's stage (one wgmma group stays in flight across k tiles).
 //
 // The host side builds the two tensor maps with cuTensorMapEncodeTiled, fetched from the driver at
-// run time through the CUDA runtime (the binary does not link libcuda).
+// run time through the CUDA runtime (the binary does not link libcuda), once per operand address
+// and shape; the shared-memory attribute and the resident cluster count once per device and kernel.
 
 #include <cuda.h>
 #include <cudaTypedefs.h>
@@ -25,15 +26,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/once_per_key.hpp"
 #include "kernels/common/wgmma.cuh"
 #include "kernels/gemm/gemm_tiling.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
@@ -173,7 +174,7 @@ __device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
     const MatrixCoord tile = schedule.tile(unit);
     for (int kt = 0; kt < k_tiles; ++kt, ++load) {
       const int s = stage_of(load);
-      if (waits_for_empty(load)) barrier_wait<(ClusterM > 1)>(st.empty(s), empty_parity(load));
+      if (waits_for_empty(load)) barrier_wait(st.empty(s), empty_parity(load));
       load_stage<ClusterM>(st, s, a_map, b_map, tile, kt, schedule.rank,
                            tile.row < schedule.tiles_m);
     }
@@ -293,7 +294,7 @@ EncodeTiled encode_tiled() {
 
 // A row-major rows x cols FP16 matrix as a 2D tensor map with {box_cols, box_rows} boxes in 128B
 // swizzle; out-of-range box elements read as zeros.
-CUtensorMap tensor_map(const __half* base, int rows, int cols, int box_rows, int box_cols) {
+CUtensorMap encode_tensor_map(const __half* base, int rows, int cols, int box_rows, int box_cols) {
   CUtensorMap map{};
   const cuuint64_t dims[2] = {static_cast<cuuint64_t>(cols), static_cast<cuuint64_t>(rows)};
   const cuuint64_t strides[1] = {static_cast<cuuint64_t>(cols) * sizeof(__half)};
@@ -310,6 +311,17 @@ CUtensorMap tensor_map(const __half* base, int rows, int cols, int box_rows, int
   return map;
 }
 
+// The same, encoded once per address and shape. The map is a function of these arguments alone
+// (it holds the address, sizes, strides and box; nothing of the device or of the data), so a
+// stored map is exactly what encoding again would give, also for a buffer freed and allocated
+// again at the same address.
+CUtensorMap tensor_map(const __half* base, int rows, int cols, int box_rows, int box_cols) {
+  using Key = std::tuple<const void*, int, int, int, int>;
+  static common::OncePerKey<Key, CUtensorMap> encoded(64);
+  return encoded.get({base, rows, cols, box_rows, box_cols},
+                     [&] { return encode_tensor_map(base, rows, cols, box_rows, box_cols); });
+}
+
 bool aligned16(const void* p) {
   return reinterpret_cast<std::uintptr_t>(p) % 16 == 0;
 }
@@ -321,26 +333,25 @@ template <typename Kernel>
 long long prepared_resident_clusters(Kernel kernel, cudaLaunchConfig_t config, int cluster_m) {
   int device = 0;
   GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  static std::mutex mutex;
-  static std::map<std::pair<int, const void*>, long long> known;
-  const std::lock_guard<std::mutex> lock(mutex);
-  const auto key = std::make_pair(device, reinterpret_cast<const void*>(kernel));
-  if (const auto found = known.find(key); found != known.end()) return found->second;
-  GPUBENCH_CUDA_CHECK(
-      cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
-  int clusters = 0;
-  if (cluster_m == 1) {
-    GPUBENCH_CUDA_CHECK(cudaDeviceGetAttribute(&clusters, cudaDevAttrMultiProcessorCount, device));
-  } else {
-    config.gridDim = dim3(static_cast<unsigned>(cluster_m));
-    GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&clusters, kernel, &config));
-  }
-  if (clusters < 1) {
-    throw std::runtime_error("own HGEMM (Hopper): a cluster of " + std::to_string(cluster_m) +
-                             " blocks does not fit this GPU; unset GPUBENCH_HOPPER_HGEMM_CLUSTER");
-  }
-  known.emplace(key, clusters);
-  return clusters;
+  static common::OncePerKey<std::pair<int, const void*>, long long> known(16);
+  return known.get({device, reinterpret_cast<const void*>(kernel)}, [&] {
+    GPUBENCH_CUDA_CHECK(
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes));
+    int clusters = 0;
+    if (cluster_m == 1) {
+      GPUBENCH_CUDA_CHECK(
+          cudaDeviceGetAttribute(&clusters, cudaDevAttrMultiProcessorCount, device));
+    } else {
+      config.gridDim = dim3(static_cast<unsigned>(cluster_m));
+      GPUBENCH_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&clusters, kernel, &config));
+    }
+    if (clusters < 1) {
+      throw std::runtime_error(
+          "own HGEMM (Hopper): a cluster of " + std::to_string(cluster_m) +
+          " blocks does not fit this GPU; unset GPUBENCH_HOPPER_HGEMM_CLUSTER");
+    }
+    return static_cast<long long>(clusters);
+  });
 }
 
 template <bool Fp16Accumulate, int ClusterM>

@@ -31,38 +31,27 @@ __device__ __forceinline__ void barrier_arrive_expect_tx(std::uint32_t bar, std:
                : "memory");
 }
 // Whether the barrier's phase of parity `parity` has completed (waiting a while in hardware first).
-// ClusterScope: the arrivals come from other blocks of the cluster too (acquire at cluster scope).
-template <bool ClusterScope>
+// Default semantics (acquire at CTA scope), also where the arrivals come from the other block of a
+// cluster: see barrier_arrive_in_block for why nothing needs cluster scope.
 __device__ __forceinline__ bool barrier_try_wait(std::uint32_t bar, std::uint32_t parity) {
   std::uint32_t done = 0;
-  if constexpr (ClusterScope) {
-    asm volatile(
-        "{\n.reg .pred done;\n"
-        "mbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 done, [%1], %2;\n"
-        "selp.u32 %0, 1, 0, done;\n}\n"
-        : "=r"(done)
-        : "r"(bar), "r"(parity)
-        : "memory");
-  } else {
-    asm volatile(
-        "{\n.reg .pred done;\n"
-        "mbarrier.try_wait.parity.shared::cta.b64 done, [%1], %2;\n"
-        "selp.u32 %0, 1, 0, done;\n}\n"
-        : "=r"(done)
-        : "r"(bar), "r"(parity)
-        : "memory");
-  }
+  asm volatile(
+      "{\n.reg .pred done;\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 done, [%1], %2;\n"
+      "selp.u32 %0, 1, 0, done;\n}\n"
+      : "=r"(done)
+      : "r"(bar), "r"(parity)
+      : "memory");
   return done != 0;
 }
 // Returns once the barrier's phase of parity `parity` has completed. A pipeline whose loads or
 // releases never arrive is a bug: after kStallLimitNs the kernel traps (the launch fails with an
 // error) instead of hanging the benchmark, the tests and a GPU session's time.
 inline constexpr unsigned long long kStallLimitNs = 10'000'000'000ull;
-template <bool ClusterScope = false>
 __device__ __forceinline__ void barrier_wait(std::uint32_t bar, std::uint32_t parity) {
-  if (barrier_try_wait<ClusterScope>(bar, parity)) return;
+  if (barrier_try_wait(bar, parity)) return;
   const unsigned long long start = common::global_timer_ns();
-  while (!barrier_try_wait<ClusterScope>(bar, parity)) {
+  while (!barrier_try_wait(bar, parity)) {
     if (common::global_timer_ns() - start > kStallLimitNs) __trap();
   }
 }
@@ -87,13 +76,32 @@ __device__ __forceinline__ void tma_load_2d_multicast(std::uint32_t dst, const C
       : "memory");
 }
 // Arrives on the barrier at shared offset `bar` of block `rank` of this cluster (this block's
-// own included).
+// own included): a consumer warp giving a stage back to the producer of that block.
+//
+// Default semantics (release at CTA scope), as CUTLASS's ClusterBarrier emits for its remote
+// arrive. ".release.cluster" here cost a MEMBAR.ALL.GPU before every arrival and the producer's
+// ".acquire.cluster" wait a CCTL.IVALL (an L1 invalidation) after every wait, and bought nothing:
+//  - A release/acquire pair publishes the releasing thread's earlier writes to the acquiring
+//    thread. Through "empty" there is nothing to publish: the consumers wrote nothing into the
+//    stage (wgmma only read it) and the producer reads nothing the consumers wrote (it only issues
+//    TMA loads into the stage).
+//  - What the stage's reuse needs is the opposite order: the consumers' wgmma must have finished
+//    reading the stage before the next TMA load overwrites it (a write after read). The consumer
+//    arrives only after wgmma.wait_group has returned, which it does once the waited-for wgmma
+//    have completed, their shared-memory reads included; the producer issues the overwriting load
+//    only after its wait has seen the phase those arrivals complete. The reads are over before the
+//    write is issued; no fence can order them further.
+//  - The data the consumers read (the "full" barrier) comes from TMA, whose complete-tx on the
+//    consumer's own block's barrier makes the bytes visible to the threads that see that phase
+//    complete; that wait never had cluster scope.
+// The barrier operations themselves are atomic on the barrier whatever the scope; the CPU model of
+// the protocol (tests/support/hopper_pipeline_model.hpp) checks their counts and parities.
 __device__ __forceinline__ void barrier_arrive_in_block(std::uint32_t bar, std::uint32_t rank) {
   asm volatile(
       "{\n"
       ".reg .b32 remote;\n"
       "mapa.shared::cluster.u32 remote, %0, %1;\n"
-      "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [remote];\n"
+      "mbarrier.arrive.shared::cluster.b64 _, [remote];\n"
       "}\n" ::"r"(bar),
       "r"(rank)
       : "memory");

@@ -154,17 +154,27 @@ const std::vector<SassRule>& own_gemm_rule_table() {
 // they use): the warpgroup MMA of their types (HGMMA for f16/bf16/tf32, QGMMA for fp8, IGMMA for
 // s8) and in the hottest loop at least 35% of the instructions (16 GMMA among UMOV descriptor
 // moves, with nvcc 13.0: 38% with FP32 accumulators, more with FP16; a serialized loop, with a
-// WARPGROUP.DEPBAR after every GMMA, falls below). The HGEMM: HGMMA (B transposed), TMA loads
-// (UTMALDG) and mbarrier waits (SYNCS), FP32 / FP16 accumulate as asked; its clusters of two
-// (second template argument 2) multicast B (UTMALDG.2D.MULTICAST), arrive on the other block's
-// barriers (SYNCS.ARRIVE.TRANS64.RED) and synchronize the cluster (UCGABAR), lone blocks none of
-// it.
+// WARPGROUP.DEPBAR after every GMMA, falls below). Each has two wgmma.fence and two wait_group
+// (the chain's loop, its closing group), so exactly two WARPGROUP.ARRIVE and two
+// WARPGROUP.DEPBAR: any more are ptxas's own (C7517 "warpgroup.wait is injected", C7519
+// "warpgroup.arrive is injected"), as the FP32-accumulate kernels had before their accumulators
+// were pinned as floats (tests/fixtures/sass/peak_f32acc_injected_waits_sm90a.sass: 4 and 3).
+// The HGEMM: HGMMA (B transposed), TMA loads (UTMALDG) and mbarrier waits (SYNCS), FP32 / FP16
+// accumulate as asked, one wgmma.fence and two wait_group (in the k loop, after it); its clusters
+// of two (second template argument 2) multicast B (UTMALDG.2D.MULTICAST), arrive on the other
+// block's barriers (SYNCS.ARRIVE.TRANS64.RED) and synchronize the cluster (UCGABAR), lone blocks
+// none of it. No loop of it holds a memory barrier or a cache invalidation: cluster-scope release
+// and acquire on the pipeline's barriers put a MEMBAR.ALL.GPU before every remote arrival and a
+// CCTL.IVALL after every producer wait
+// (tests/fixtures/sass/hgemm_cluster_scope_barriers_sm90a.sass); the cluster barriers at the
+// kernel's start and end keep theirs, outside every loop.
 const std::vector<SassRule>& hopper_rule_table() {
   const auto peak = [](int op, const char* gmma) {
     return SassRule{
         .kernel_pattern = "wgmma_throughput_kernelILNS0_9ComputeOpE" + std::to_string(op) + "E",
         .must_contain = {gmma, "WARPGROUP.ARRIVE"},
-        .min_fraction_in_loop = 0.35};
+        .min_fraction_in_loop = 0.35,
+        .exact_counts = {{"WARPGROUP.ARRIVE", 2}, {"WARPGROUP.DEPBAR", 2}}};
   };
   const auto cluster = [](int fp16_accumulate, int cluster_m) {
     const std::vector<std::string> cluster_code = {"UTMALDG.2D.MULTICAST",
@@ -172,7 +182,9 @@ const std::vector<SassRule>& hopper_rule_table() {
     return SassRule{.kernel_pattern = "wgmma_hgemm_kernelILb" + std::to_string(fp16_accumulate) +
                                       "ELi" + std::to_string(cluster_m) + "E",
                     .must_contain = cluster_m == 2 ? cluster_code : std::vector<std::string>{},
-                    .must_not_contain = cluster_m == 2 ? std::vector<std::string>{} : cluster_code};
+                    .must_not_contain = cluster_m == 2 ? std::vector<std::string>{} : cluster_code,
+                    .must_not_contain_in_loops = {"MEMBAR", "CCTL"},
+                    .exact_counts = {{"WARPGROUP.ARRIVE", 1}, {"WARPGROUP.DEPBAR", 2}}};
   };
   static const std::vector<SassRule> rules = {
       peak(5, "HGMMA.64x256x16.F16"),
@@ -467,6 +479,50 @@ TEST(SassAudit, HottestLoopFractionIsMeasuredAndEnforced) {
   EXPECT_EQ(audit_sass(functions, loopless).size(), 1u);
 }
 
+// --- rules on loops and counts
+
+// A barrier before a loop, one inside it, an invalidation after it.
+constexpr std::string_view kBarrierLoopSass = R"(
+	code for sm_90a
+		Function : barrier_kernel
+        /*0000*/                   MEMBAR.ALL.GPU ;
+        /*0010*/                   SYNCS.ARRIVE.TRANS64.RED.A1T0 RZ, [R20+URZ], RZ ;
+        /*0020*/                   MEMBAR.ALL.CTA ;
+        /*0030*/              @P0 BRA 0x10 ;
+        /*0040*/                   CCTL.IVALL ;
+        /*0050*/                   EXIT ;
+)";
+
+TEST(SassAudit, ForbiddenInLoopsMeansInsideARangeABackwardBranchCloses) {
+  const auto functions = parse_cuobjdump_sass(kBarrierLoopSass);
+  const std::vector<SassRule> rules = {
+      {.kernel_pattern = "barrier_kernel", .must_not_contain_in_loops = {"MEMBAR", "CCTL"}}};
+  const auto violations = audit_sass(functions, rules);
+  ASSERT_EQ(violations.size(), 1u) << format_violations(violations);
+  EXPECT_NE(violations[0].problem.find("1 instruction(s) matching MEMBAR inside a loop "
+                                       "(MEMBAR.ALL.CTA at 0x20)"),
+            std::string::npos)
+      << violations[0].problem;
+}
+
+TEST(SassAudit, ExactCountsCatchOneMoreAndOneFewer) {
+  const auto functions = parse_cuobjdump_sass(kBarrierLoopSass);
+  const auto rule = [](std::size_t membars) {
+    return std::vector<SassRule>{
+        {.kernel_pattern = "barrier_kernel", .exact_counts = {{"MEMBAR", membars}}}};
+  };
+  EXPECT_TRUE(audit_sass(functions, rule(2)).empty());
+  for (const std::size_t wrong : {1u, 3u}) {
+    const auto violations = audit_sass(functions, rule(wrong));
+    ASSERT_EQ(violations.size(), 1u) << format_violations(violations);
+    EXPECT_NE(violations[0].problem.find("has 2 instruction(s) matching MEMBAR, where its rule "
+                                         "expects exactly " +
+                                         std::to_string(wrong)),
+              std::string::npos)
+        << violations[0].problem;
+  }
+}
+
 // --- running cuobjdump
 
 TEST(RunCuobjdump, MissingToolSaysRunSetup) {
@@ -593,6 +649,47 @@ TEST(SassAudit, OwnSgemmHotLoopsReadSharedMemoryAsFloat4) {
     EXPECT_GE(lds_loop->matching, static_cast<std::size_t>(4 * gemm::sgemm_tile(config).bk))
         << pattern;
   }
+}
+
+// The Hopper rules on excerpts of the code they were written against
+// (tests/fixtures/sass/README.md): the FP32-accumulate peak kernels with ptxas's injected warpgroup
+// waits, and the clustered HGEMM with cluster-scope barriers in its k loop and its producer's wait.
+// Each fails its rule.
+TEST(SassAudit, HopperRulesCatchInjectedWaitsAndClusterScopeBarriers) {
+  const auto rule_for = [](std::string_view pattern) {
+    const auto& rules = hopper_rule_table();
+    const auto it = std::find_if(rules.begin(), rules.end(), [pattern](const SassRule& r) {
+      return r.kernel_pattern == pattern;
+    });
+    if (it == rules.end()) throw std::runtime_error("no rule " + std::string(pattern));
+    return *it;
+  };
+  const auto problems = [](const std::vector<SassViolation>& violations) {
+    std::string text;
+    for (const auto& violation : violations)
+      text += violation.problem + "\n";
+    return text;
+  };
+  const auto peak =
+      problems(audit_sass(parse_cuobjdump_sass(fixture("peak_f32acc_injected_waits_sm90a.sass")),
+                          {rule_for("wgmma_throughput_kernelILNS0_9ComputeOpE6E")}));
+  EXPECT_NE(peak.find("4 instruction(s) matching WARPGROUP.ARRIVE, where its rule expects exactly "
+                      "2"),
+            std::string::npos)
+      << peak;
+  EXPECT_NE(peak.find("3 instruction(s) matching WARPGROUP.DEPBAR, where its rule expects exactly "
+                      "2"),
+            std::string::npos)
+      << peak;
+  const auto hgemm =
+      problems(audit_sass(parse_cuobjdump_sass(fixture("hgemm_cluster_scope_barriers_sm90a.sass")),
+                          {rule_for("wgmma_hgemm_kernelILb0ELi2E")}));
+  EXPECT_NE(hgemm.find("matching MEMBAR inside a loop (MEMBAR.ALL.CTA at 0x1500, MEMBAR.ALL.GPU "
+                       "at 0x1510"),
+            std::string::npos)
+      << hgemm;
+  EXPECT_NE(hgemm.find("matching CCTL inside a loop (CCTL.IVALL at 0xa8c0)"), std::string::npos)
+      << hgemm;
 }
 
 // The sm_90a kernels: built in every configuration with GPUBENCH_SM90A_KERNELS (the CI preset

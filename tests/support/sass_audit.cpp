@@ -190,6 +190,48 @@ class TemporaryFile {
   std::string path_;
 };
 
+// Instructions of function that match pattern and lie inside a loop (at or after a backward
+// branch's target, at or before the branch), each once however many loops hold it.
+std::vector<std::string> matches_in_loops(const SassFunction& function, std::string_view pattern) {
+  std::vector<bool> in_loop(function.opcodes.size(), false);
+  for (std::size_t end = 0; end < function.branch_targets.size(); ++end) {
+    const auto& target = function.branch_targets[end];
+    if (!target || *target > function.addresses[end]) continue;
+    for (std::size_t i = 0; i <= end; ++i) {
+      if (function.addresses[i] >= *target) in_loop[i] = true;
+    }
+  }
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < function.opcodes.size(); ++i) {
+    if (in_loop[i] && opcode_matches(function.opcodes[i], pattern)) {
+      found.push_back(fmt::format("{} at {:#x}", function.opcodes[i], function.addresses[i]));
+    }
+  }
+  return found;
+}
+
+// The loop and count parts of a rule, for one function it applies to.
+void audit_loops_and_counts(const SassFunction& function, const SassRule& rule,
+                            std::vector<SassViolation>& violations) {
+  for (const auto& pattern : rule.must_not_contain_in_loops) {
+    if (const auto found = matches_in_loops(function, pattern); !found.empty()) {
+      violations.push_back(
+          {function.mangled_name,
+           fmt::format("{} has {} instruction(s) matching {} inside a loop ({}), which its rule "
+                       "forbids",
+                       code_of(function), found.size(), pattern, fmt::join(found, ", "))});
+    }
+  }
+  for (const auto& [pattern, expected] : rule.exact_counts) {
+    if (const auto count = count_matches(function, pattern); count != expected) {
+      violations.push_back({function.mangled_name,
+                            fmt::format("{} has {} instruction(s) matching {}, where its rule "
+                                        "expects exactly {}",
+                                        code_of(function), count, pattern, expected)});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<SassFunction> parse_cuobjdump_sass(std::string_view text) {
@@ -254,6 +296,7 @@ std::vector<SassViolation> audit_sass(const std::vector<SassFunction>& functions
                            fmt::join(distinct_matches(function, pattern), ", "))});
         }
       }
+      audit_loops_and_counts(function, rule, violations);
     }
     if (!matched) {
       violations.push_back(

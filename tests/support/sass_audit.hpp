@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace gpubench {
@@ -59,6 +60,12 @@ struct SassRule {
   // instructions must match must_contain's first pattern -- the timed loop is dominated by the
   // instruction under test. A function without a loop fails it.
   std::optional<double> min_fraction_in_loop = {};
+  // None of these may match an instruction inside any loop (a range closed by a backward branch):
+  // what a kernel may do once, outside its loops, it may not do per iteration.
+  std::vector<std::string> must_not_contain_in_loops = {};
+  // Exactly this many instructions of each function must match the pattern: the shape of code
+  // a compiler could change behind the source's back (ptxas adding warpgroup waits, say).
+  std::vector<std::pair<std::string, std::size_t>> exact_counts = {};
 };
 
 struct SassViolation {

@@ -88,7 +88,7 @@ TEST(DriverApi, GpubenchDoesNotLinkLibcuda) {
 }
 
 TEST(DriverApi, WithoutADriverResolvingFailsInsteadOfCrashing) {
-  if (testing::gpu_present()) GTEST_SKIP() << "a driver is present";
+  if (testing::gpu_present()) GPUBENCH_SKIP_OTHER_HARDWARE("a driver is present");
   EXPECT_ANY_THROW(ModuleApi());
 }
 

@@ -24,7 +24,7 @@ TEST(TuningCache, RoundTripsItsEntries) {
 }
 
 TEST(TuningCache, ACorruptOrForeignFileReadsAsEmptyAndSaysWhy) {
-  for (const std::string text :
+  for (const std::string& text :
        {std::string("{\"format\": 1, \"entries\": {\"k\": {\"cho"),
         std::string("\x00\xff garbage", 10), std::string("[]"),
         std::string(R"({"format": 99, "entries": {}})"), std::string(R"({"format": 1})")}) {

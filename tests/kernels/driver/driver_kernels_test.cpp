@@ -159,7 +159,7 @@ TEST(DriverModulesGpu, TheCubinAndNoncedPtxLoadAndRunTheirSentinel) {
 TEST(DriverApi, LoadingModeNamesEachAnswer) {
   EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, CU_MODULE_LAZY_LOADING), "lazy");
   EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, CU_MODULE_EAGER_LOADING), "eager");
-  EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, static_cast<CUmoduleLoadingMode>(7)), "unknown (7)");
+  EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, static_cast<CUmoduleLoadingMode>(3)), "unknown (3)");
   EXPECT_EQ(loading_mode_name(CUDA_ERROR_INVALID_VALUE, CU_MODULE_LAZY_LOADING).rfind("unknown", 0),
             0u);
   EXPECT_EQ(module_load_label("lazy"),

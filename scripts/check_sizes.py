@@ -6,13 +6,14 @@ such as const or noexcept) at namespace or class scope is a function; lambdas co
 function around them.
 
 Usage: check_sizes.py [REPO_ROOT]. Exit 0 when every file and function keeps the limits or is on
-ALLOWED_OVER, 1 otherwise (each violation on its own line)."""
+ALLOWED_OVER, 1 otherwise (each violation on its own line), 2 when REPO_ROOT is not a directory or
+holds no source file in bench/ or kernels/."""
 
 import re
 import sys
 from pathlib import Path
 
-from source_check import run_check
+from source_check import NothingToCheck, run_check
 
 MAX_FILE_LINES = 500
 MAX_FUNCTION_LINES = 80
@@ -140,11 +141,12 @@ def functions(text):
 
 
 def check(root):
-    problems, seen_allowed = [], set()
+    problems, seen_allowed, checked = [], set(), 0
     for folder in FOLDERS:
         for path in sorted((root / folder).rglob("*")):
             if path.suffix not in SUFFIXES or not path.is_file():
                 continue
+            checked += 1
             relative = path.relative_to(root).as_posix()
             text = path.read_text(encoding="utf-8", errors="replace")
             lines = text.count("\n")
@@ -161,6 +163,9 @@ def check(root):
                 else:
                     problems.append(f"{relative}:{line}: function {name} is {length} lines "
                                     f"(limit {MAX_FUNCTION_LINES})")
+    if checked == 0:
+        raise NothingToCheck(f"{root} holds no source file in {'/ or '.join(FOLDERS)}/; "
+                             "name the repository root.")
     for stale in sorted(ALLOWED_OVER - seen_allowed):
         if (root / stale.split(":")[0]).exists():
                 print(f"note: {stale} keeps the limits now; remove it from ALLOWED_OVER")

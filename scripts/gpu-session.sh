@@ -17,6 +17,9 @@
 # sanitizer.log.
 # Usage: scripts/gpu-session.sh BUILD_DIR OUT_DIR [all|figures|bimodal|checks]
 set -uo pipefail
+# A GPU test that cannot run here (no usable device, a build without the sm_90a kernels on a Hopper,
+# no CUPTI) fails with its reason instead of skipping (tests/support/test_support.hpp).
+export GPUBENCH_REQUIRE_GPU=1
 build=${1:?build dir}
 out=${2:?output dir}
 part=${3:-all}
@@ -30,9 +33,15 @@ run() {  # NAME SECONDS ARGS...: one gpubench run into $out/NAME.json, its log a
   timeout "$seconds" "$build/gpubench" run "$@" --out "$out/$name.json" >>"$out/runs.log" 2>&1
   echo "$name run: exit $? ($(tail -n 1 "$out/runs.log"))"
 }
-passes() {  # GTEST_FILTER: whether those GPU tests pass within 90 s (their log into runs.log)
+passes() {  # GTEST_FILTER: whether those GPU tests ran and passed within 90 s (log into runs.log)
+  # A skip is not a pass: GPUBENCH_REQUIRE_GPU=1 turns a GPU skip into a failure, and at least one
+  # test must have passed (a filter that matches nothing, or only other hardware's tests, is not).
   echo "=== gpubench_tests --gtest_filter=$1" >>"$out/runs.log"
-  timeout 90 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="$1" >>"$out/runs.log" 2>&1
+  local log
+  log=$(timeout 90 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="$1" 2>&1)
+  local status=$?
+  echo "$log" >>"$out/runs.log"
+  [ "$status" -eq 0 ] && grep -qE '^\[  PASSED  \] [1-9][0-9]* test' <<<"$log"
 }
 
 figures() {
@@ -101,17 +110,25 @@ bimodal() {
 }
 
 checks() {
+  local report
   # Through CTest where the machine has it (each test in its own process, 120 s each), else the
   # test binary in one process.
   local not_here='SassAudit.*:KernelClasses.EveryOwnGemmKernelInThisBinaryClassifies'
   if command -v ctest >/dev/null; then
-    (cd "$build" && timeout 240 ctest --output-on-failure \
+    # The label require_gpu is this same binary again under GPUBENCH_REQUIRE_GPU=1: left out.
+    (cd "$build" && timeout 240 ctest --output-on-failure --output-junit tests-junit.xml \
+      -LE require_gpu \
       -E '^(SassAudit\.|KernelClasses\.EveryOwnGemmKernelInThisBinaryClassifies$)' 2>&1) >"$out/tests.log"
     grep -E 'tests passed|\*\*\*Failed|\*\*\*Timeout' "$out/tests.log"
+    report="$build/tests-junit.xml"
   else
-    timeout 240 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="-$not_here" >"$out/tests.log" 2>&1
+    timeout 240 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="-$not_here" \
+      --gtest_output="xml:$build/tests-gtest.xml" >"$out/tests.log" 2>&1
     echo "gpubench_tests (no ctest here): exit $? ($(grep -E '^\[  (PASSED|FAILED|SKIPPED) ' "$out/tests.log" | tr '\n' ' '))"
+    report="$build/tests-gtest.xml"
   fi
+  # Every skip but another architecture's or the no-GPU path's is a GPU test that did not run.
+  python3 "$here/test_skips.py" "$report" | tee -a "$out/tests.log"
   # Left out of the sanitizers: the tests that run the gpubench binary (covered above, and slow
   # under the sanitizer) and CUPTI's (CUPTI and the sanitizer cannot both instrument one process).
   local sanitizer

@@ -1,15 +1,18 @@
 #pragma once
 // The library references of the GEMM suite: cuBLAS (cublasGemmEx) for FP32, TF32, FP16 and BF16,
-// and cuBLASLt (cublasLtMatmul, TN) for FP8 e4m3 (FP16 out) and INT8 (INT32 out), the layout their
-// tensor-core kernels take (cublasGemmEx's NN INT8 ran a WMMA kernel at 6% of an H200's INT8
-// peak). Handles, the workspace and each cuBLASLt shape's plan (its algorithm chosen by cuBLASLt's
-// heuristic) are made before timing; gemm() only enqueues.
+// and cuBLASLt (cublasLtMatmul, TN) for FP8 e4m3 (FP16 out, fast accumulate) and INT8 (INT32 out),
+// the layout their tensor-core kernels take (cublasGemmEx's NN INT8 ran a WMMA kernel at 6% of an
+// H200's INT8 peak). Handles, the workspace and each cuBLASLt shape's plan (its algorithm chosen by
+// cuBLASLt's heuristic) are made before timing; gemm() only enqueues.
 
 #include <cublasLt.h>
 #include <cublas_v2.h>
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -37,7 +40,9 @@ class CublasGemm {
   static bool supports(GemmPrecision precision, int sm, const GemmShape& shape);
 
   // Prepares what gemm() needs for this shape (the cuBLASLt plan, its algorithm chosen by
-  // heuristic); call before timing. Throws FastPathUnsupported when cuBLASLt has no algorithm.
+  // heuristic, choose_lt_algorithm); call before timing, or at registration, where the GEMM suite
+  // leaves the shape out. Throws FastPathUnsupported ("not run: no cuBLASLt algorithm ...") when
+  // cuBLASLt has no algorithm with or without workspace.
   void prepare(GemmPrecision precision, int m, int n, int k);
 
   // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8 and
@@ -53,10 +58,33 @@ class CublasGemm {
   std::map<std::tuple<GemmPrecision, int, int, int>, std::shared_ptr<LtPlan>> lt_plans_;
 };
 
+// In the label of the FP8 rows: cuBLASLt runs them with CUBLASLT_MATMUL_DESC_FAST_ACCUM.
+inline constexpr const char* kFp8FastAccumulateNote = "fp8 fast accumulate";
+
 // The library has no fast-path kernel for a shape: a reason, not a failed check.
 class FastPathUnsupported : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// One cublasLtMatmulAlgoGetHeuristic call for a plan, allowed `workspace_bytes` of workspace.
+struct LtHeuristicAnswer {
+  cublasStatus_t status = CUBLAS_STATUS_SUCCESS;
+  int found = 0;
+  cublasLtMatmulHeuristicResult_t result{};
+};
+using LtHeuristicQuery = std::function<LtHeuristicAnswer(std::size_t workspace_bytes)>;
+
+// The algorithm a plan runs and the workspace it is given.
+struct LtChoice {
+  cublasLtMatmulAlgo_t algo{};
+  std::size_t workspace_bytes = 0;
+};
+
+// Asks with the whole workspace, then with none: cuBLASLt offers some shapes (INT8 with m <= 16,
+// where PyTorch's _int_mm passes no workspace) only without. nullopt when neither answer has an
+// algorithm (NOT_SUPPORTED or none found); any other failed status throws.
+std::optional<LtChoice> choose_lt_algorithm(const LtHeuristicQuery& query,
+                                            std::size_t workspace_bytes);
 
 }  // namespace gpubench

@@ -106,6 +106,7 @@ TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop&
   timed.relative_spread = summary.relative_spread;
   timed.samples = summary.kept;
   timed.throttled = summary.throttled;
+  timed.sm_clock_mhz = summary.sm_clock_mhz;
   return timed;
 }
 
@@ -140,6 +141,7 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     return milliseconds / 1e3 / loop.launches_per_sample;
   });
+  if (policy.after_timed_launches) policy.after_timed_launches();
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
   if (!policy.sustained_power_for.empty() && !interrupted() &&
@@ -151,8 +153,12 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   }
   sampler.stop();
   const TimedLaunches timed = add_condition_counters(state, sampled, timed_samples, timed_end_s);
-  if (policy.measure_sm_clock)
-    counter(state, counters::kSmClockMhz) = context.measure_sm_clock_mhz();
+  if (policy.measure_sm_clock) {
+    // The clock of the timed launches; a probe afterwards (which reads near boost on a
+    // power-capped load) only where NVML gives no clock.
+    counter(state, counters::kSmClockMhz) =
+        timed.sm_clock_mhz ? *timed.sm_clock_mhz : context.measure_sm_clock_mhz();
+  }
   return timed;
 }
 

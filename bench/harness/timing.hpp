@@ -29,6 +29,9 @@ struct TimingPolicy {
   // timed repetition gives its power and energy (power_window.hpp). Empty for the others, which
   // report neither.
   std::string sustained_power_for{};
+  // Run right after the timed launches, before the sustained window launches anything: where a
+  // kernel records its own clock, the benchmark reads it here, from a timed launch.
+  std::function<void()> after_timed_launches{};
 };
 
 // What time_launches measured in its (last) repetition: the median of the kept samples.
@@ -39,6 +42,8 @@ struct TimedLaunches {
   std::size_t throttled = 0;   // taken below 75% of the reference SM clock, dropped
   std::string label;       // "throttle: ..." and "contended: ..." when NVML saw either, else empty
   bool contended = false;  // the GPU was shared during the repetition (model/contention.hpp)
+  // NVML's SM clock while the kept launches ran (clock_while_running); empty without NVML.
+  std::optional<double> sm_clock_mhz;
 };
 
 // The benchmark's counter named `name` (one of gpubench::counters, so a misspelt name does not
@@ -52,7 +57,8 @@ inline benchmark::Counter& counter(benchmark::State& state, std::string_view nam
 void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label);
 
 // Times launches of `enqueue` with CUDA events, one per sample, until the noise-based stopping
-// rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mean_mhz,
+// rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mhz: the clock
+// while the kept launches ran, from a probe only where NVML reads no clock; sm_clock_mean_mhz,
 // temperature_max_c, ...; see telemetry.hpp), and watching for other work on the GPU (contended
 // = 1 and a label when it was shared). Adds the counters samples, throttled_samples, noise_pct
 // (relative IQR of the kept samples, percent, from 3 samples on) and converged (1 when the samples

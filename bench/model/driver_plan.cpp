@@ -119,4 +119,8 @@ std::vector<float> gemm_reference(int size) {
   return c;
 }
 
+std::string module_load_label(std::string_view loading_mode) {
+  return "cuModuleLoadData + cuModuleGetFunction; module loading " + std::string(loading_mode);
+}
+
 }  // namespace gpubench

@@ -53,6 +53,10 @@ inline constexpr int kCublasGemmSize = 256;
 // Every row of the suite, in run order.
 std::vector<DriverRow> driver_rows();
 
+// The module-load rows' label: what their time covers, and the loading mode the driver reported
+// ("lazy", "eager", or why unknown), which decides where a kernel's load happens.
+std::string module_load_label(std::string_view loading_mode);
+
 // Byte i of the pattern for `seed`: never zero (so a destination cleared to zero before a copy
 // cannot pass for it), and different from one seed to the next and along the buffer.
 std::uint8_t pattern_byte(std::uint32_t seed, std::size_t i);

@@ -50,6 +50,32 @@ std::optional<bool> clock_throttled(std::span<const TelemetrySample> readings, d
   return *clock < threshold_mhz;
 }
 
+std::optional<double> clock_while_running(std::span<const TelemetrySample> readings,
+                                          std::span<const TimedSample> samples) {
+  std::vector<bool> used(readings.size(), false);
+  for (const TimedSample& sample : samples) {
+    bool inside = false;
+    std::optional<std::size_t> last_before;
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+      const TelemetrySample& reading = readings[i];
+      if (!reading.sm_clock_mhz || reading.time_s > sample.end_s) continue;
+      if (reading.time_s >= sample.begin_s) {
+        used[i] = true;
+        inside = true;
+      } else if (!last_before || reading.time_s >= readings[*last_before].time_s) {
+        last_before = i;
+      }
+    }
+    if (!inside && last_before) used[*last_before] = true;
+  }
+  std::vector<double> clocks;
+  for (std::size_t i = 0; i < readings.size(); ++i) {
+    if (used[i]) clocks.push_back(*readings[i].sm_clock_mhz);
+  }
+  if (clocks.empty()) return std::nullopt;
+  return stats::median(clocks);
+}
+
 SampleSeries::SampleSeries(StoppingRule rule, std::optional<double> max_clock_mhz)
     : rule_(rule), max_clock_mhz_(max_clock_mhz), next_spread_check_(rule.min_samples) {}
 
@@ -103,6 +129,7 @@ SampleSummary SampleSeries::summarize(std::span<const TelemetrySample> readings)
   SampleSummary summary;
   std::vector<double> kept_seconds;
   std::vector<double> all_seconds;
+  std::vector<TimedSample> kept;
   const std::vector<bool> dropped = throttled(readings);
   for (std::size_t i = 0; i < samples_.size(); ++i) {
     all_seconds.push_back(samples_[i].seconds);
@@ -110,12 +137,15 @@ SampleSummary SampleSeries::summarize(std::span<const TelemetrySample> readings)
       ++summary.throttled;
     } else {
       kept_seconds.push_back(samples_[i].seconds);
+      kept.push_back(samples_[i]);
     }
   }
   if (kept_seconds.empty()) {
     summary.kept_throttled = true;
     kept_seconds = all_seconds;
+    kept = samples_;
   }
+  summary.sm_clock_mhz = clock_while_running(readings, kept);
   summary.kept = kept_seconds.size();
   summary.median_seconds = stats::median(kept_seconds);
   summary.relative_spread = stats::relative_iqr(kept_seconds);

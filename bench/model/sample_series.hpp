@@ -41,6 +41,8 @@ struct SampleSummary {
   std::size_t throttled = 0;    // samples taken below the clock threshold
   bool kept_throttled = false;  // every sample was throttled: kept rather than report nothing
   StopReason reason = StopReason::kBudgetSpent;
+  // The SM clock while the kept samples ran (clock_while_running); empty without NVML clocks.
+  std::optional<double> sm_clock_mhz;
 };
 
 // The clock the throttle threshold is a fraction of: the card's documented boost clock (a GeForce
@@ -60,6 +62,14 @@ std::optional<ReferenceClock> throttle_reference_clock(std::optional<double> doc
 // milliseconds, launches can be microseconds). Empty when no reading up to end_s has a clock.
 std::optional<bool> clock_throttled(std::span<const TelemetrySample> readings, double begin_s,
                                     double end_s, double threshold_mhz);
+
+// The SM clock the samples ran at: the median of the readings taken while one ran, each reading
+// once; for a sample no reading falls inside (NVML is read every few milliseconds, launches can be
+// microseconds), the last reading before it. Empty when no such reading has a clock. This, not a
+// probe launched after the loop, is the clock of the figure: on a power-capped load a light probe
+// afterwards reads near boost.
+std::optional<double> clock_while_running(std::span<const TelemetrySample> readings,
+                                          std::span<const TimedSample> samples);
 
 class SampleSeries {
  public:

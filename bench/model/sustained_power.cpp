@@ -36,22 +36,20 @@ bool counter_everywhere(const std::vector<TelemetrySample>& samples) {
          std::all_of(samples.begin(), samples.end(), [](const auto& s) { return s.energy_mj; });
 }
 
-bool has_power_readings(const std::vector<TelemetrySample>& samples) {
-  return std::any_of(samples.begin(), samples.end(), [](const auto& s) { return s.power_w; });
+std::vector<PowerPoint> reading_points(const std::vector<TelemetrySample>& samples) {
+  std::vector<PowerPoint> points;
+  for (const TelemetrySample& sample : samples) {
+    if (sample.power_w) points.push_back({sample.time_s, *sample.power_w});
+  }
+  return points;
 }
 
-// The power readings; without any, the energy counter's mean power over spans of at least
-// counter_span_s (a counter updated less often than it is sampled would be noise span by span),
-// time-stamped at the span's end. A span over which the counter went back is left out.
-std::vector<PowerPoint> power_points(const std::vector<TelemetrySample>& samples,
-                                     const SustainedPowerPolicy& policy) {
+// The energy counter's mean power over spans of at least counter_span_s (a counter updated less
+// often than it is sampled would be noise span by span), time-stamped at the span's end. A span
+// over which the counter went back is left out. Call only where counter_everywhere(samples).
+std::vector<PowerPoint> counter_points(const std::vector<TelemetrySample>& samples,
+                                       const SustainedPowerPolicy& policy) {
   std::vector<PowerPoint> points;
-  if (has_power_readings(samples) || !counter_everywhere(samples)) {
-    for (const TelemetrySample& sample : samples) {
-      if (sample.power_w) points.push_back({sample.time_s, *sample.power_w});
-    }
-    return points;
-  }
   std::size_t from = 0;
   for (std::size_t i = 1; i < samples.size(); ++i) {
     const double span_s = samples[i].time_s - samples[from].time_s;
@@ -130,14 +128,11 @@ void measure_with_readings(const std::vector<TelemetrySample>& window,
   result.source = EnergySource::kIntegratedPower;
 }
 
-}  // namespace
-
-std::optional<double> power_settle_time(const std::vector<TelemetrySample>& samples,
-                                        double load_begin_s, double load_end_s,
-                                        std::optional<double> enforced_limit_w,
-                                        const SustainedPowerPolicy& policy) {
-  const std::vector<PowerPoint> points =
-      power_points(between(samples, load_begin_s, load_end_s), policy);
+// The first point, at least min_settle_s into the load, within settle_tolerance of the plateau
+// (the median of the last half's points within the limit).
+std::optional<double> settle_time(const std::vector<PowerPoint>& points, double load_begin_s,
+                                  double load_end_s, std::optional<double> enforced_limit_w,
+                                  const SustainedPowerPolicy& policy) {
   const double half_s = (load_begin_s + load_end_s) / 2;
   std::vector<double> late;
   for (const PowerPoint& point : points) {
@@ -156,6 +151,48 @@ std::optional<double> power_settle_time(const std::vector<TelemetrySample>& samp
   return std::nullopt;
 }
 
+std::optional<double> settle_time_of_readings(const std::vector<TelemetrySample>& samples,
+                                              double load_begin_s, double load_end_s,
+                                              std::optional<double> enforced_limit_w,
+                                              const SustainedPowerPolicy& policy) {
+  return settle_time(reading_points(between(samples, load_begin_s, load_end_s)), load_begin_s,
+                     load_end_s, enforced_limit_w, policy);
+}
+
+// Starts the figure's window at `settled`; false, with the problem said, when too little is left.
+bool open_window(SustainedPower& result, std::optional<double> settled, double load_end_s,
+                 const SustainedPowerPolicy& policy) {
+  if (!settled) {
+    result.problem = "the power reading did not settle under the sustained load";
+    return false;
+  }
+  result.settled_at_s = *settled;
+  result.window_s = load_end_s - *settled;
+  if (result.window_s < policy.min_window_s) {
+    result.problem = fmt::format("the settled window was {:.2f} s, shorter than the {} s needed",
+                                 result.window_s, policy.min_window_s);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<double> power_settle_time(const std::vector<TelemetrySample>& samples,
+                                        double load_begin_s, double load_end_s,
+                                        std::optional<double> enforced_limit_w,
+                                        const SustainedPowerPolicy& policy) {
+  // The counter's power first: NVML's power reading is a ~1 s average and settles that much later.
+  const std::vector<TelemetrySample> inside = between(samples, load_begin_s, load_end_s);
+  if (counter_everywhere(inside)) {
+    if (const auto settled = settle_time(counter_points(inside, policy), load_begin_s, load_end_s,
+                                         enforced_limit_w, policy)) {
+      return settled;
+    }
+  }
+  return settle_time(reading_points(inside), load_begin_s, load_end_s, enforced_limit_w, policy);
+}
+
 SustainedPower measure_sustained_power(const std::vector<TelemetrySample>& samples,
                                        double load_begin_s, double load_end_s,
                                        std::optional<double> enforced_limit_w,
@@ -164,22 +201,17 @@ SustainedPower measure_sustained_power(const std::vector<TelemetrySample>& sampl
   result.limit_checked = enforced_limit_w.has_value();
   const auto settled =
       power_settle_time(samples, load_begin_s, load_end_s, enforced_limit_w, policy);
-  if (!settled) {
-    result.problem = "the power reading did not settle under the sustained load";
-    return result;
-  }
-  result.settled_at_s = *settled;
-  result.window_s = load_end_s - *settled;
-  if (result.window_s < policy.min_window_s) {
-    result.problem = fmt::format("the settled window was {:.2f} s, shorter than the {} s needed",
-                                 result.window_s, policy.min_window_s);
-    return result;
-  }
+  if (!open_window(result, settled, load_end_s, policy)) return result;
   const std::vector<TelemetrySample> window = between(samples, *settled, load_end_s);
   if (counter_everywhere(window)) measure_with_counter(window, enforced_limit_w, policy, result);
   if (!result.mean_power_w) {
+    // The readings lag the counter: they count only from their own settling.
     result.readings_used = 0;
-    measure_with_readings(window, enforced_limit_w, policy, result);
+    const auto by_readings =
+        settle_time_of_readings(samples, load_begin_s, load_end_s, enforced_limit_w, policy);
+    if (!open_window(result, by_readings, load_end_s, policy)) return result;
+    measure_with_readings(between(samples, *by_readings, load_end_s), enforced_limit_w, policy,
+                          result);
   }
   if (!result.mean_power_w) {
     result.problem = result.readings_over_limit > 0

@@ -45,7 +45,9 @@ struct SustainedPower {
 
 // The time at which power under a load that began at load_begin_s settled (the first reading,
 // at least min_settle_s in, within settle_tolerance of the plateau), or nullopt while it has not.
-// Uses the energy counter's power where every sample has the counter, the power reading otherwise.
+// Uses the energy counter's power where every sample has the counter (it does not lag, so it
+// settles about as much sooner as NVML's power reading averages over), the power reading where
+// there is no counter or the counter's power gives no plateau within the limit.
 std::optional<double> power_settle_time(const std::vector<TelemetrySample>& samples,
                                         double load_begin_s, double load_end_s,
                                         std::optional<double> enforced_limit_w,

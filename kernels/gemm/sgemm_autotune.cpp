@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <map>
@@ -91,20 +92,27 @@ struct CudaEvent {
   CudaEvent& operator=(const CudaEvent&) = delete;
 };
 
+// The median of kSgemmTimedLaunches launches, each timed on its own after `prepare`, as the
+// benchmark's timed loop runs them (a warm L2 favours small tiles at small shapes).
 double time_config(SgemmConfig config, int m, int n, int k, const float* a, const float* b,
-                   float* c, cudaStream_t stream) {
+                   float* c, cudaStream_t stream, const SgemmLaunchPreparation& prepare) {
+  if (prepare) prepare(stream);
   launch_own_sgemm_with(config, m, n, k, a, b, c, stream);  // warm-up
   CudaEvent start;
   CudaEvent stop;
-  GPUBENCH_CUDA_CHECK(cudaEventRecord(start.event, stream));
-  for (int i = 0; i < kSgemmTimedLaunches; ++i) {
+  std::array<double, kSgemmTimedLaunches> milliseconds{};
+  for (double& elapsed : milliseconds) {
+    if (prepare) prepare(stream);
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.event, stream));
     launch_own_sgemm_with(config, m, n, k, a, b, c, stream);
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.event, stream));
+    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.event));
+    float elapsed_ms = 0.f;
+    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.event, stop.event));
+    elapsed = static_cast<double>(elapsed_ms);
   }
-  GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.event, stream));
-  GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.event));
-  float elapsed_ms = 0.f;
-  GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.event, stop.event));
-  return static_cast<double>(elapsed_ms) / kSgemmTimedLaunches;
+  std::sort(milliseconds.begin(), milliseconds.end());
+  return milliseconds[milliseconds.size() / 2];
 }
 
 struct Tuning {
@@ -121,6 +129,15 @@ struct AutotuneCache {
 AutotuneCache& cache() {
   static AutotuneCache instance;
   return instance;
+}
+
+const std::array<bool, kSgemmConfigCount>& verified_on(AutotuneCache& tuned, int device,
+                                                       cudaStream_t stream) {
+  auto verified = tuned.verified.find(device);
+  if (verified == tuned.verified.end()) {
+    verified = tuned.verified.emplace(device, verify_configs(stream)).first;
+  }
+  return verified->second;
 }
 
 bool capturing(cudaStream_t stream) {
@@ -151,7 +168,7 @@ std::string sgemm_tile_label(SgemmConfig config) {
 }
 
 SgemmConfig autotune_own_sgemm(int m, int n, int k, const float* a, const float* b, float* c,
-                               cudaStream_t stream) {
+                               cudaStream_t stream, const SgemmLaunchPreparation& prepare) {
   check_own_sgemm_arguments(m, n, k, a, b, c);  // before any CUDA call
   if (!own_sgemm_vectorized(n, k, a, b)) return kSgemmFallbackConfig;
   int device = 0;
@@ -163,16 +180,13 @@ SgemmConfig autotune_own_sgemm(int m, int n, int k, const float* a, const float*
     return found->second.chosen;
   }
   if (capturing(stream)) return sgemm_config_for_sm(sm);
-  auto verified = tuned.verified.find(device);
-  if (verified == tuned.verified.end()) {
-    verified = tuned.verified.emplace(device, verify_configs(stream)).first;
-  }
+  const std::array<bool, kSgemmConfigCount>& verified = verified_on(tuned, device, stream);
   Tuning tuning{sgemm_config_for_sm(sm), {}};
   for (int i = 0; i < kSgemmConfigCount; ++i) {
-    const bool passed = verified->second[static_cast<std::size_t>(i)];
+    const bool passed = verified[static_cast<std::size_t>(i)];
     tuning.candidates.push_back(
         {kSgemmConfigs[i], passed,
-         passed ? time_config(kSgemmConfigs[i], m, n, k, a, b, c, stream) : 0.0});
+         passed ? time_config(kSgemmConfigs[i], m, n, k, a, b, c, stream, prepare) : 0.0});
   }
   const std::optional<SgemmConfig> best = fastest_verified(tuning.candidates);
   if (!best) {
@@ -182,6 +196,45 @@ SgemmConfig autotune_own_sgemm(int m, int n, int k, const float* a, const float*
   tuning.chosen = *best;
   tuned.tunings.emplace(key, std::move(tuning));
   return *best;
+}
+
+bool own_sgemm_tuned(int m, int n, int k) {
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  AutotuneCache& tuned = cache();
+  const std::lock_guard<std::mutex> lock(tuned.mutex);
+  return tuned.tunings.contains(std::make_tuple(device, m, n, k));
+}
+
+bool adopt_own_sgemm_config(int m, int n, int k, SgemmConfig config, cudaStream_t stream) {
+  int device = 0;
+  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
+  AutotuneCache& tuned = cache();
+  const std::lock_guard<std::mutex> lock(tuned.mutex);
+  const std::array<bool, kSgemmConfigCount>& verified = verified_on(tuned, device, stream);
+  for (int i = 0; i < kSgemmConfigCount; ++i) {
+    if (kSgemmConfigs[i] != config) continue;
+    if (!verified[static_cast<std::size_t>(i)]) return false;
+    tuned.tunings[std::make_tuple(device, m, n, k)] = Tuning{config, {}};
+    return true;
+  }
+  return false;
+}
+
+std::optional<SgemmConfig> sgemm_config_from_label(std::string_view label) {
+  for (const SgemmConfig config : kSgemmConfigs) {
+    if (sgemm_tile_label(config) == label) return config;
+  }
+  return std::nullopt;
+}
+
+std::string sgemm_candidate_set() {
+  std::string set;
+  for (const SgemmConfig config : kSgemmConfigs) {
+    if (!set.empty()) set.push_back(',');
+    set.append(sgemm_tile_label(config));
+  }
+  return set;
 }
 
 std::string own_sgemm_tile_note(int m, int n, int k, const float* a, const float* b) {

@@ -203,5 +203,48 @@ TEST(Reasons, AMalformedReasonsFieldIsRejected) {
   EXPECT_THROW(parse_results(numbers, "bad.json"), UserError);
 }
 
+// The boundaries of launch_bound, on synthetic counters (a shortfall of 20% of spec).
+Names reason_names(std::string_view name, double tflops, int sm_count) {
+  ReasonContext context = h200();
+  context.sm_count = sm_count;
+  const auto shortfall =
+      explain_shortfall(name, "", {{"tflops", tflops}, {"pct_of_spec", 20.0}}, context);
+  Names names;
+  if (shortfall) {
+    for (const ReasonEvidence& reason : shortfall->reasons)
+      names.push_back(std::string(reason_name(reason.reason)));
+  }
+  return names;
+}
+
+bool has(const Names& names, const char* name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+TEST(Reasons, AsManyOutputTilesAsSmsIsNotLaunchBound) {
+  // 1024 x 1024: 8 x 8 = 64 tiles of 128 x 128; 21 us per launch at 100 TFLOPS.
+  EXPECT_FALSE(has(reason_names("gemm/cublas/fp16_f32acc/1024x1024x1024", 100, 64), "launch_bound"))
+      << "64 tiles fill 64 SMs";
+  EXPECT_TRUE(has(reason_names("gemm/cublas/fp16_f32acc/1024x1024x1024", 100, 65), "launch_bound"))
+      << "64 tiles leave one of 65 SMs idle";
+}
+
+TEST(Reasons, ALaunchShorterThanTenMicrosecondsIsLaunchBound) {
+  // 2048^3: 256 tiles fill 132 SMs, but 17.2 GFLOP at 2000 TFLOPS is 8.6 us a launch.
+  EXPECT_TRUE(
+      has(reason_names("gemm/cublas/fp16_f32acc/2048x2048x2048", 2000, 132), "launch_bound"));
+  // At 1000 TFLOPS the same launch takes 17.2 us: not launch-bound.
+  EXPECT_FALSE(
+      has(reason_names("gemm/cublas/fp16_f32acc/2048x2048x2048", 1000, 132), "launch_bound"));
+  const auto shortfall = explain_shortfall("gemm/cublas/fp16_f32acc/2048x2048x2048", "",
+                                           {{"tflops", 2000.0}, {"pct_of_spec", 20.0}}, h200());
+  ASSERT_TRUE(shortfall);
+  const auto launch = std::find_if(
+      shortfall->reasons.begin(), shortfall->reasons.end(),
+      [](const ReasonEvidence& reason) { return reason.reason == ShortfallReason::kLaunchBound; });
+  ASSERT_NE(launch, shortfall->reasons.end());
+  EXPECT_EQ(launch->evidence, "8.6 us per launch");
+}
+
 }  // namespace
 }  // namespace gpubench

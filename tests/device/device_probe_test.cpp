@@ -18,7 +18,9 @@ TEST(DeviceProbe, VersionsNeedNoDevice) {
 }
 
 TEST(DeviceProbe, NoDeviceIsAUserErrorNotACrash) {
-  if (testing::gpu_present()) GTEST_SKIP() << "a GPU is present; cli_test covers this path";
+  if (testing::gpu_present()) {
+    GPUBENCH_SKIP_OTHER_HARDWARE("a GPU is present; cli_test covers this path");
+  }
   try {
     visible_device_count();
     FAIL() << "expected UserError";

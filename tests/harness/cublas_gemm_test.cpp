@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,61 @@ TEST(CublasGemm, TheFastPathSaysWhyItCannotTakeAShape) {
     if (shape.family == "resnet") continue;  // the suite runs no INT8 ResNet shape
     EXPECT_TRUE(CublasGemm::supports(GemmPrecision::kInt8, 89, shape)) << shape.name;
   }
+}
+
+// The algorithm choice, with a stub for cuBLASLt's heuristic: the whole workspace first, then
+// none; no algorithm from either is "not run" (nullopt), never a failure; other errors throw.
+struct StubHeuristic {
+  std::vector<std::size_t> asked;  // the workspace of each query
+  std::function<LtHeuristicAnswer(std::size_t)> answer;
+  LtHeuristicQuery query() {
+    return [this](std::size_t workspace) {
+      asked.push_back(workspace);
+      return answer(workspace);
+    };
+  }
+};
+
+LtHeuristicAnswer found_algorithm(std::uint64_t tag) {
+  LtHeuristicAnswer answer;
+  answer.found = 1;
+  std::memcpy(answer.result.algo.data, &tag, sizeof tag);
+  return answer;
+}
+
+TEST(CublasGemm, WithoutAnAlgorithmTheShapeIsNotRunAfterAskingWithoutWorkspace) {
+  constexpr std::size_t kWorkspace = std::size_t{32} << 20;
+  StubHeuristic none{.asked = {}, .answer = [](std::size_t) { return LtHeuristicAnswer{}; }};
+  EXPECT_FALSE(choose_lt_algorithm(none.query(), kWorkspace).has_value());
+  EXPECT_EQ(none.asked, (std::vector<std::size_t>{kWorkspace, 0}));
+
+  StubHeuristic refused{.asked = {}, .answer = [](std::size_t) {
+                          return LtHeuristicAnswer{.status = CUBLAS_STATUS_NOT_SUPPORTED};
+                        }};
+  EXPECT_FALSE(choose_lt_algorithm(refused.query(), kWorkspace).has_value());
+  EXPECT_EQ(refused.asked.size(), 2u);
+
+  // INT8 at m = 1 or 16: an algorithm only without workspace, which the plan then runs with.
+  StubHeuristic without{.asked = {}, .answer = [](std::size_t workspace) {
+                          return workspace == 0 ? found_algorithm(7) : LtHeuristicAnswer{};
+                        }};
+  const auto chosen = choose_lt_algorithm(without.query(), kWorkspace);
+  ASSERT_TRUE(chosen.has_value());
+  EXPECT_EQ(chosen->workspace_bytes, 0u);
+  std::uint64_t tag = 0;
+  std::memcpy(&tag, chosen->algo.data, sizeof tag);
+  EXPECT_EQ(tag, 7u);
+
+  StubHeuristic first{.asked = {}, .answer = [](std::size_t) { return found_algorithm(3); }};
+  const auto with = choose_lt_algorithm(first.query(), kWorkspace);
+  ASSERT_TRUE(with.has_value());
+  EXPECT_EQ(with->workspace_bytes, kWorkspace);
+  EXPECT_EQ(first.asked.size(), 1u) << "no second query once one has an algorithm";
+
+  StubHeuristic broken{.asked = {}, .answer = [](std::size_t) {
+                         return LtHeuristicAnswer{.status = CUBLAS_STATUS_INTERNAL_ERROR};
+                       }};
+  EXPECT_THROW(choose_lt_algorithm(broken.query(), kWorkspace), std::runtime_error);
 }
 
 TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {

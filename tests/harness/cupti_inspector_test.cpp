@@ -63,7 +63,8 @@ TEST(CuptiInspector, LibraryWithoutCuptiSymbolsIsRefused) {
 
 // Here (CI) there is no GPU: both halves say why, and a remembered reason is not asked again.
 TEST(CuptiInspector, WithoutADeviceSaysWhyOnce) {
-  if (testing::gpu_present()) GTEST_SKIP() << "a GPU is present; CuptiInspectorGpu covers it";
+  if (testing::gpu_present())
+    GPUBENCH_SKIP_OTHER_HARDWARE("a GPU is present; CuptiInspectorGpu covers it");
   CuptiInspector inspector;
   bool launched = false;
   const auto launch = [&](cudaStream_t) { launched = true; };
@@ -107,7 +108,7 @@ TEST(CuptiInspector, HostDatabaseOffersTheChosenMetrics) {
     std::string problem;
     const auto metrics = CuptiInspector::tensor_pipe_metrics_for_chip(expected.chip, problem);
     if (problem.find("not found") != std::string::npos) {
-      GTEST_SKIP() << "libcupti is not installed here: " << problem;
+      GPUBENCH_SKIP_UNLESS_GPU_REQUIRED("libcupti is not installed here: " << problem);
     }
     ASSERT_TRUE(problem.empty()) << expected.chip << ": " << problem;
     ASSERT_FALSE(metrics.empty()) << expected.chip;
@@ -232,7 +233,7 @@ TEST(CuptiInspectorGpu, OwnKernelsAreNamedAndClassified) {
   ASSERT_EQ(simt.kernel_names.size(), 1u) << simt.kernels_problem << joined(simt.kernel_names);
   EXPECT_EQ(short_kernel_name(simt.kernel_names[0]), "own_sgemm_kernel");
   EXPECT_EQ(classify_kernel(simt.kernel_names[0]).kernel_class, KernelClass::kSimt);
-  if (current_device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
+  if (current_device_sm() < 80) GPUBENCH_SKIP_OTHER_HARDWARE("own HGEMM needs sm_80 or newer");
   GemmOperands hgemm(n, n, n, sizeof(__half), sizeof(__half));
   const KernelInspection tensor = inspector.record_kernels(
       [&](cudaStream_t s) {

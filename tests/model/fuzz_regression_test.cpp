@@ -23,9 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::loader_message_problem;
 
-std::vector<fs::path> findings(const std::string& target) {
+std::vector<fs::path> files_in(const fs::path& dir) {
   std::vector<fs::path> files;
-  const fs::path dir = fs::path(GPUBENCH_TEST_FIXTURES_DIR) / "fuzz" / target;
   if (!fs::is_directory(dir)) return files;
   for (const auto& entry : fs::directory_iterator(dir))
     files.push_back(entry.path());
@@ -33,10 +32,25 @@ std::vector<fs::path> findings(const std::string& target) {
   return files;
 }
 
+// The folders scripts/fuzz.sh seeds TARGET with: its past findings and hand-written edges
+// (tests/fixtures/fuzz/), its seed corpus (fuzz/corpus/), and for spec sheets the real ones.
+std::vector<fs::path> replayed_folders(const std::string& target) {
+  const fs::path source(GPUBENCH_SOURCE_DIR);
+  std::vector<fs::path> folders = {fs::path(GPUBENCH_TEST_FIXTURES_DIR) / "fuzz" / target};
+  if (target != "spec_sheet") folders.push_back(source / "fuzz" / "corpus" / target);
+  if (target == "spec_sheet") folders.push_back(source / "results" / "specs");
+  return folders;
+}
+
+// Every folder must hold inputs: a replay of a missing or empty folder asserts nothing.
 void replay(const std::string& target, const std::function<void(std::string_view)>& input) {
-  for (const fs::path& file : findings(target)) {
-    const std::string text = testing::read_file(file);
-    EXPECT_NO_THROW(input(text)) << file;
+  for (const fs::path& dir : replayed_folders(target)) {
+    const std::vector<fs::path> files = files_in(dir);
+    ASSERT_FALSE(files.empty()) << dir << " holds no input to replay";
+    for (const fs::path& file : files) {
+      const std::string text = testing::read_file(file);
+      EXPECT_NO_THROW(input(text)) << file;
+    }
   }
 }
 
@@ -61,7 +75,6 @@ TEST(FuzzFindings, SpecSheetInputsAreReadOrRefusedCleanly) {
 }
 
 TEST(FuzzFindings, CommandLineTextIsParsedOrRefusedCleanly) {
-  ASSERT_FALSE(findings("cli_text").empty()) << "the two findings of fuzz_cli_text are missing";
   replay("cli_text", testing::fuzz_cli_text_input);
 }
 

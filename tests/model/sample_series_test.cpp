@@ -166,6 +166,54 @@ TEST(SampleSeries, ASettlingSeriesConvergesWithoutCheckingEverySample) {
   EXPECT_LT(i, 60);
 }
 
+TEST(SampleSeries, TheSpreadIsCheckedOnlyAsTheKeptCountGrowsBySixteenths) {
+  // Sixteen alternating 1.0/1.1 ms samples, then 1.0 ms ones. Up to 32 kept the IQR stays above
+  // 0.5% (a quarter of the samples are 1.1); the 33rd sample brings it to 0. From 32 on the
+  // spread is checked every 32 / 16 = 2 samples, so the series stops at 34, not at 33.
+  SampleSeries series(StoppingRule{.min_samples = 5}, std::nullopt);
+  for (int i = 0; i < 32; ++i) {
+    series.add(sample_at(i, (i < 16 && i % 2 == 1 ? 1.1 : 1.0) * 1e-3), {});
+    ASSERT_FALSE(series.should_stop(0.0)) << "stopped at " << i + 1;
+  }
+  series.add(sample_at(32, 1e-3), {});
+  EXPECT_FALSE(series.should_stop(0.0)) << "33 kept is not a check point";
+  series.add(sample_at(33, 1e-3), {});
+  EXPECT_EQ(series.should_stop(0.0), StopReason::kConverged);
+}
+
+// The clock of a figure is the clock while its launches ran, not a probe afterwards.
+TEST(ClockWhileRunning, TakesTheReadingsInsideTheSamplesEachOnce) {
+  // A power-capped load at 1500 MHz between idle readings at boost (1980 MHz).
+  const std::vector<TelemetrySample> readings = {
+      clock_reading(0.000, 1980), clock_reading(0.010, 1500), clock_reading(0.020, 1500),
+      clock_reading(0.030, 1510), clock_reading(0.045, 1980)};
+  const std::vector<TimedSample> samples = {{.seconds = 0.012, .begin_s = 0.005, .end_s = 0.017},
+                                            {.seconds = 0.012, .begin_s = 0.018, .end_s = 0.032}};
+  EXPECT_EQ(clock_while_running(readings, samples), 1500.0);
+}
+
+TEST(ClockWhileRunning, AShortLaunchTakesTheLastReadingBeforeIt) {
+  const std::vector<TelemetrySample> readings = {
+      clock_reading(0.000, 1980), clock_reading(0.010, 1410), clock_reading(0.020, 1980)};
+  // Two microsecond launches between the second and third readings: 1410 MHz, counted once.
+  const std::vector<TimedSample> samples = {{.seconds = 5e-6, .begin_s = 0.0120, .end_s = 0.0121},
+                                            {.seconds = 5e-6, .begin_s = 0.0130, .end_s = 0.0131}};
+  EXPECT_EQ(clock_while_running(readings, samples), 1410.0);
+  EXPECT_FALSE(clock_while_running({}, samples).has_value()) << "no NVML: no clock";
+}
+
+TEST(ClockWhileRunning, TheSummaryGivesTheKeptSamplesClock) {
+  const std::vector<TelemetrySample> readings = {
+      clock_reading(0.0001, 1200), clock_reading(0.0011, 1900), clock_reading(0.0021, 1880)};
+  // A 2000 MHz maximum: the first sample (1200 MHz, under 75%) is dropped, and so is its clock.
+  SampleSeries series(StoppingRule{}, 2000.0);
+  for (int i = 0; i < 3; ++i)
+    series.add(sample_at(i, 1e-3), readings);
+  const SampleSummary summary = series.summarize(readings);
+  EXPECT_EQ(summary.throttled, 1u);
+  EXPECT_EQ(summary.sm_clock_mhz, 1890.0);
+}
+
 TEST(SampleSeries, SummaryOfNothingIsAnError) {
   const SampleSeries series(StoppingRule{}, std::nullopt);
   EXPECT_THROW((void)series.summarize({}), std::logic_error);

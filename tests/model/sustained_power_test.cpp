@@ -74,6 +74,34 @@ TEST(SustainedPower, PrefersTheEnergyCounterWhichDoesNotLag) {
   EXPECT_EQ(power.source, EnergySource::kEnergyCounter);
   EXPECT_NEAR(*power.mean_power_w, 400, 0.5);
   EXPECT_EQ(power.counter_resets, 0u);
+  // It settles on the counter's power, not on the reading that lags it by a second (1.44 s).
+  EXPECT_LT(power.settled_at_s, 0.5 + 0.35);
+  EXPECT_EQ(power_settle_time(samples, 0.5, 3.0, 700.0), power.settled_at_s);
+  EXPECT_GT(power.window_s, 3.0 - 1.44 + 0.5) << "the window gains what the reading lags";
+}
+
+TEST(SustainedPower, AReadingWithinTheMarginAboveTheLimitIsKept) {
+  // 735 W on a 700 W card: above the limit, inside its 10% margin (770 W), so it counts.
+  const auto samples = stepped_load(80, 735, 0.0, 2.5, 0.2, false);
+  const SustainedPower power = measure_sustained_power(samples, 0.0, 2.5, 700.0);
+  ASSERT_TRUE(power.mean_power_w) << power.problem;
+  EXPECT_EQ(power.readings_over_limit, 0u);
+  EXPECT_NEAR(*power.mean_power_w, 735, 1e-6);
+}
+
+TEST(SustainedPower, ACounterCoveringLessThanHalfTheWindowGivesWayToTheReadings) {
+  // The counter goes back twice in every three samples (a driver that keeps reloading it): its
+  // monotone spans cover a third of the window and claim 300 W; the readings say 400 W.
+  auto samples = stepped_load(80, 400, 0.0, 2.5, 0.2, false);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const std::uint64_t base = 1'000'000'000 - (i / 3) * 100'000;
+    samples[i].energy_mj = i % 3 == 0 ? base : i % 3 == 1 ? base + 3'000 : base - 50'000;
+  }
+  const SustainedPower power = measure_sustained_power(samples, 0.0, 2.5, 700.0);
+  ASSERT_TRUE(power.mean_power_w) << power.problem;
+  EXPECT_EQ(power.source, EnergySource::kIntegratedPower);
+  EXPECT_NEAR(*power.mean_power_w, 400, 1e-6);
+  EXPECT_GT(power.counter_resets, 0u);
 }
 
 TEST(SustainedPower, ACounterThatWrapsLosesOnlyTheSpanAcrossTheWrap) {

@@ -207,7 +207,7 @@ TEST(TelemetrySampler, DestructionStopsTheThread) {
 }
 
 TEST(NvmlTelemetry, WithoutNvmlTheSourceIsAbsentAndSaysWhy) {
-  if (testing::gpu_present()) GTEST_SKIP() << "NVML is present here";
+  if (testing::gpu_present()) GPUBENCH_SKIP_OTHER_HARDWARE("NVML is present here");
   std::string problem;
   EXPECT_EQ(open_nvml_telemetry("0000:00:00.0", problem), nullptr);
   EXPECT_FALSE(problem.empty());

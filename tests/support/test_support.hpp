@@ -106,17 +106,51 @@ inline std::optional<ResultsFile> run_quick_suite(const std::string& suite) {
 // Hides every GPU from a child process, so no-GPU behaviour is tested on any machine.
 inline constexpr const char* kNoGpuEnv = "CUDA_VISIBLE_DEVICES=";
 
-inline bool gpu_present() {
+// Why no usable CUDA device is here (visible_device_count()'s sentence: no driver, a driver too old
+// for this build, no visible device, a driver error), or "" when one is. The reason is kept, not
+// collapsed into "no GPU": on a GPU machine it is the defect to fix.
+inline std::string gpu_absence() {
   try {
-    return visible_device_count() > 0;
-  } catch (const UserError&) {
-    return false;
+    return visible_device_count() > 0 ? std::string() : std::string("no CUDA device is visible");
+  } catch (const UserError& error) {
+    return error.what();
   }
 }
 
+inline bool gpu_present() {
+  return gpu_absence().empty();
+}
+
+// GPUBENCH_REQUIRE_GPU=1 (scripts/gpu-session.sh, the CTest label require_gpu): a machine that is
+// meant to have a usable GPU, where a GPU test that would skip fails instead, with its reason.
+inline bool gpu_required() {
+  const char* value = std::getenv("GPUBENCH_REQUIRE_GPU");
+  return value != nullptr && std::string(value) == "1";
+}
+
+// Marks a skip that is right on a GPU machine too: a test of another architecture's path, of the
+// no-GPU path, or of a build option. gpu-session.sh counts the skips without this mark, which must
+// be none.
+inline constexpr const char* kOtherHardwareSkip = "[other hardware] ";
+
 }  // namespace gpubench::testing
 
-#define GPUBENCH_REQUIRE_GPU()                                                 \
-  do {                                                                         \
-    if (!::gpubench::testing::gpu_present()) GTEST_SKIP() << "no CUDA device"; \
+// Skips the test with REASON, or, under GPUBENCH_REQUIRE_GPU=1, fails it with REASON: for what a
+// GPU machine must have (a usable device, the sm_90a kernels on a Hopper, CUPTI).
+#define GPUBENCH_SKIP_UNLESS_GPU_REQUIRED(reason)                                   \
+  do {                                                                              \
+    if (::gpubench::testing::gpu_required()) {                                      \
+      FAIL() << "GPUBENCH_REQUIRE_GPU=1, yet this GPU test cannot run: " << reason; \
+    }                                                                               \
+    GTEST_SKIP() << reason;                                                         \
+  } while (0)
+
+// Skips a test that does not apply to this machine's hardware or build (see kOtherHardwareSkip).
+#define GPUBENCH_SKIP_OTHER_HARDWARE(reason) \
+  GTEST_SKIP() << ::gpubench::testing::kOtherHardwareSkip << reason
+
+#define GPUBENCH_REQUIRE_GPU()                                                            \
+  do {                                                                                    \
+    const std::string gpubench_absence_ = ::gpubench::testing::gpu_absence();             \
+    if (!gpubench_absence_.empty()) GPUBENCH_SKIP_UNLESS_GPU_REQUIRED(gpubench_absence_); \
   } while (0)

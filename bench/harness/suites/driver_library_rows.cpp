@@ -1,6 +1,7 @@
-// The driver suite's code-loading rows: cuModuleLoadData of a cubin and of PTX the driver must JIT,
-// and cuBLAS's handle creation and first GEMM against its steady state. Every loaded module runs
-// its sentinel kernel and every GEMM's output is compared with the CPU's before the next sample.
+// The driver suite's code-loading rows: cuModuleLoadData + cuModuleGetFunction of a cubin and of
+// PTX the driver must JIT, and cuBLAS's handle creation and first GEMM against its steady state.
+// Every loaded module runs its sentinel kernel and every GEMM's output is compared with the CPU's
+// before the next sample.
 
 #include <cublas_v2.h>
 #include <fmt/format.h>
@@ -38,18 +39,19 @@ std::uint32_t next_jit_nonce() {
 }
 
 // Runs the sentinel of the module just loaded, unloads it, and checks what the sentinel wrote.
-void check_and_unload(const driver::ModuleApi& api, CUmodule& module, unsigned* out,
+void check_and_unload(const driver::ModuleApi& api, driver::LoadedModule& loaded, unsigned* out,
                       cudaStream_t stream, std::uint32_t nonce, const DriverRow& row) {
   unsigned wrote = 0;
+  const CUmodule module = std::exchange(loaded.module, nullptr);
   try {
     GPUBENCH_CUDA_CHECK(cudaMemsetAsync(out, 0, sizeof(unsigned), stream));
-    api.run_sentinel(module, out, stream);
+    api.run_sentinel(loaded.sentinel, out, stream);
     GPUBENCH_CUDA_CHECK(cudaMemcpy(&wrote, out, sizeof wrote, cudaMemcpyDeviceToHost));
   } catch (...) {
-    api.unload(std::exchange(module, nullptr));
+    api.unload(module);
     throw;
   }
-  api.unload(std::exchange(module, nullptr));
+  api.unload(module);
   if (wrote != driver::sentinel_value(nonce)) {
     throw VerificationError(fmt::format(
         "{}: the loaded module's kernel wrote {}, the module built with nonce {} writes {}",
@@ -133,11 +135,13 @@ bool module_cubin_available(const SuiteContext& context) {
   return driver::cubin_for(driver::embedded_cubins(), device_sm(context)) != nullptr;
 }
 
+// The timed call is cuModuleLoadData and cuModuleGetFunction together (ModuleApi::load): under lazy
+// loading the first alone times half a load. The label says which loading mode the driver used.
 void module_row(benchmark::State& state, SuiteContext& context, const DriverRow& row) {
   cudaStream_t stream = context.stream();
   const driver::ModuleApi api;
   DeviceBuffer<unsigned> out(1);
-  CUmodule module = nullptr;
+  driver::LoadedModule loaded;
   std::uint32_t nonce = 0;  // the cubin's
   std::string ptx;
   HostCall host;
@@ -145,16 +149,18 @@ void module_row(benchmark::State& state, SuiteContext& context, const DriverRow&
     const driver::CubinImage* cubin =
         driver::cubin_for(driver::embedded_cubins(), device_sm(context));
     if (cubin == nullptr) throw std::runtime_error("no cubin for this device");
-    host.call = [&] { module = api.load(cubin->bytes.data()); };
+    host.call = [&] { loaded = api.load(cubin->bytes.data()); };
   } else {
     host.prepare = [&] {
       nonce = next_jit_nonce();
       ptx = driver::ptx_with_nonce(driver::embedded_ptx(), nonce);
     };
-    host.call = [&] { module = api.load(ptx.c_str()); };
+    host.call = [&] { loaded = api.load(ptx.c_str()); };
   }
-  host.finish = [&] { check_and_unload(api, module, out.get(), stream, nonce, row); };
-  report(state, row, time_host_calls(state, host, host_policy(context)));
+  host.finish = [&] { check_and_unload(api, loaded, out.get(), stream, nonce, row); };
+  const TimedLaunches timed = time_host_calls(state, host, host_policy(context));
+  report(state, row, timed);
+  set_label(state, timed, module_load_label(api.loading_mode()));
 }
 
 void cublas_row(benchmark::State& state, SuiteContext& context, const DriverRow& row) {

@@ -13,6 +13,7 @@
 #include "harness/cublas_gemm.hpp"
 #include "harness/cupti_inspector.hpp"
 #include "harness/gemm_types.hpp"
+#include "harness/sgemm_tuning.hpp"
 #include "harness/suites/suites.hpp"
 #include "harness/timing.hpp"
 #include "kernels/gemm/gemm_support.hpp"
@@ -64,6 +65,7 @@ struct GemmSuiteState {
   // "implementation/precision/shape" -> what one untimed launch showed; taken on a benchmark's
   // first repetition and reused by the others, which run the same kernels.
   std::map<std::string, KernelInspection> inspections;
+  SgemmTuning sgemm_tuning;  // the own SGEMM's tile per shape, remembered across runs
 };
 
 double median(std::vector<double> values) {
@@ -179,16 +181,30 @@ std::string own_kernel_note(SuiteContext& context, const GemmRow& row, const Gem
                                                  reinterpret_cast<const __half*>(buffers.b.get())));
 }
 
-// The own SGEMM times its tile configurations on the first launch of a shape: done here, before
-// the timed launches, so they (and their warm-up) run only the chosen kernel.
-void autotune_own_kernel(const GemmRow& row, const GemmShape& shape, GemmBuffers& buffers,
-                         cudaStream_t stream) {
-  if (row.implementation != Implementation::kOwn || row.precision != GemmPrecision::kFp32) return;
-  gemm::autotune_own_sgemm(static_cast<int>(shape.m), static_cast<int>(shape.n),
-                           static_cast<int>(shape.k),
-                           reinterpret_cast<const float*>(buffers.a.get()),
-                           reinterpret_cast<const float*>(buffers.b.get()),
-                           reinterpret_cast<float*>(buffers.c.get()), stream);
+// The own SGEMM chooses its tile on the first launch of a shape, timed as the timed loop runs
+// (L2 flushed) or remembered from an earlier run: done here, before the timed launches, so they
+// (and their warm-up) run only the chosen kernel. Returns the label's note on the tuning.
+std::string autotune_own_kernel(SuiteContext& context, GemmSuiteState& suite, const GemmRow& row,
+                                const GemmShape& shape, GemmBuffers& buffers) {
+  if (row.implementation != Implementation::kOwn || row.precision != GemmPrecision::kFp32) {
+    return "";
+  }
+  return suite.sgemm_tuning.tune(
+      context, static_cast<int>(shape.m), static_cast<int>(shape.n), static_cast<int>(shape.k),
+      reinterpret_cast<const float*>(buffers.a.get()),
+      reinterpret_cast<const float*>(buffers.b.get()), reinterpret_cast<float*>(buffers.c.get()));
+}
+
+// The label's notes on the path a row took: FP8's fast accumulation, the own kernel, its tuning.
+std::string with_path_notes(std::string label, const GemmRow& row, const std::string& own_kernel,
+                            const std::string& tuning) {
+  const bool fp8_library =
+      row.implementation == Implementation::kCublas && row.precision == GemmPrecision::kFp8E4m3;
+  for (const std::string& note :
+       {fp8_library ? std::string(kFp8FastAccumulateNote) : std::string(), own_kernel, tuning}) {
+    if (!note.empty()) label += (label.empty() ? "" : "; ") + note;
+  }
+  return label;
 }
 
 // `headline`: the benchmark's name when it is its precision's headline figure (the largest
@@ -211,7 +227,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
         gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
         return made;
       });
-  autotune_own_kernel(row, shape, buffers, stream);
+  const std::string tuning = autotune_own_kernel(context, suite, row, shape, buffers);
   // Poison C, so an unwritten output fails the check.
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.c.get(), 0xff, buffers.c.bytes(), stream));
   if (row.implementation == Implementation::kCublas) {
@@ -253,9 +269,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     counter(state, counters::kRidgePoint) = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
-  if (const std::string own = own_kernel_note(context, row, shape, buffers); !own.empty()) {
-    label += (label.empty() ? "" : "; ") + own;
-  }
+  label = with_path_notes(label, row, own_kernel_note(context, row, shape, buffers), tuning);
   if (inspection == nullptr) {  // --no-inspect
     set_label(state, timed, label);
     return;
@@ -311,6 +325,15 @@ void register_gemm_suite(SuiteContext& context) {
             !problem.empty()) {
           fmt::print(stderr, "gpubench: {}: not supported by the fast path ({}); not run.\n", name,
                      problem);
+          continue;
+        }
+        // cuBLASLt's rows choose their algorithm now: a shape it has none for is left out and
+        // said so, like one the fast path cannot take, rather than failing the run.
+        try {
+          suite->cublas.prepare(row.precision, static_cast<int>(shape.m), static_cast<int>(shape.n),
+                                static_cast<int>(shape.k));
+        } catch (const FastPathUnsupported& unsupported) {
+          fmt::print(stderr, "gpubench: {}: {}.\n", name, unsupported.what());
           continue;
         }
       }

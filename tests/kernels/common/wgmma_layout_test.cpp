@@ -138,6 +138,31 @@ TEST(WgmmaLayout, AccumulatorFragmentMatchesThePtxFigure) {
   }
 }
 
+// The kernel's formula against the PTX ISA's figure transcribed separately (position -> owner,
+// tests/support/wgmma_model.hpp): all 128 threads x 128 elements of an m64n256 accumulator, and
+// every narrower N the kernels' chunks repeat.
+TEST(WgmmaLayout, AccumulatorFragmentMatchesTheSeparateTranscriptionEverywhere) {
+  for (const int n : {8, 16, 64, 128, 256}) {
+    const std::vector<testing::DPosition> table = testing::ptx_d_fragment_table(n);
+    int wrong = 0;
+    for (int thread = 0; thread < 128 && wrong < 5; ++thread) {
+      for (int i = 0; i < n / 2 && wrong < 5; ++i) {
+        const testing::DPosition expected = table[static_cast<std::size_t>(thread * n / 2 + i)];
+        const wgmma::FragmentCoord got = wgmma::accumulator_coord(thread, i);
+        if (got.row != expected.row || got.col != expected.col) {
+          ++wrong;
+          ADD_FAILURE() << "n" << n << " thread " << thread << " d" << i << ": kernel (" << got.row
+                        << ", " << got.col << "), PTX figure (" << expected.row << ", "
+                        << expected.col << ")";
+        }
+      }
+    }
+  }
+  // The transcription itself covers D once: every entry was written.
+  for (const testing::DPosition& position : testing::ptx_d_fragment_table(256))
+    ASSERT_GE(position.row, 0);
+}
+
 TEST(WgmmaLayout, AccumulatorFragmentCoversTheTileOnce) {
   std::vector<int> hits(64 * 256, 0);
   for (int thread = 0; thread < 128; ++thread) {

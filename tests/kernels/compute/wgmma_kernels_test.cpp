@@ -85,8 +85,11 @@ TEST(WgmmaKernels, OnlyHopperRunsThem) {
 
 TEST(WgmmaKernels, EveryBlockMatchesTheCpuModelBitForBit) {
   GPUBENCH_REQUIRE_GPU();
-  if (!compute::wgmma_runs_on(ComputeOp::kMmaF16F32, current_device_sm())) {
-    GTEST_SKIP() << "wgmma kernels run on compute capability 9.0 only (or were not built)";
+  if (current_device_sm() != 90) {
+    GPUBENCH_SKIP_OTHER_HARDWARE("wgmma kernels run on compute capability 9.0 only");
+  }
+  if (!compute::wgmma_kernels_built()) {
+    GPUBENCH_SKIP_UNLESS_GPU_REQUIRED("a Hopper, but this build has no sm_90a kernels");
   }
   constexpr std::uint32_t kSeed = 0x9e3779b9u;
   for (const ComputeOp op : kWgmmaOps) {
@@ -131,7 +134,7 @@ TEST(WgmmaKernels, EveryBlockMatchesTheCpuModelBitForBit) {
 
 TEST(WgmmaKernels, DeclineOffHopper) {
   GPUBENCH_REQUIRE_GPU();
-  if (current_device_sm() == 90) GTEST_SKIP() << "this is a Hopper device";
+  if (current_device_sm() == 90) GPUBENCH_SKIP_OTHER_HARDWARE("this is a Hopper device");
   EXPECT_THROW(
       compute::launch_wgmma_throughput(ComputeOp::kMmaF16F32, 1, 4, 1, nullptr, nullptr, nullptr),
       std::invalid_argument);

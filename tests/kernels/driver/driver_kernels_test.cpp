@@ -16,6 +16,7 @@
 #include "kernels/common/cuda_device.hpp"
 #include "kernels/driver/driver_api.hpp"
 #include "kernels/driver/module_images.hpp"
+#include "model/driver_plan.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench::driver {
@@ -88,7 +89,7 @@ TEST(DriverApi, GpubenchDoesNotLinkLibcuda) {
 }
 
 TEST(DriverApi, WithoutADriverResolvingFailsInsteadOfCrashing) {
-  if (testing::gpu_present()) GTEST_SKIP() << "a driver is present";
+  if (testing::gpu_present()) GPUBENCH_SKIP_OTHER_HARDWARE("a driver is present");
   EXPECT_ANY_THROW(ModuleApi());
 }
 
@@ -134,19 +135,35 @@ TEST(DriverModulesGpu, TheCubinAndNoncedPtxLoadAndRunTheirSentinel) {
   DeviceBuffer<unsigned> out(1);
   unsigned wrote = 0;
   if (const CubinImage* cubin = cubin_for(embedded_cubins(), sm)) {
-    CUmodule module = api.load(cubin->bytes.data());
-    api.run_sentinel(module, out.get(), nullptr);
-    api.unload(module);
+    const LoadedModule loaded = api.load(cubin->bytes.data());
+    ASSERT_NE(loaded.sentinel, nullptr) << "load() gets the kernel too (lazy loading)";
+    api.run_sentinel(loaded.sentinel, out.get(), nullptr);
+    api.unload(loaded.module);
     GPUBENCH_CUDA_CHECK(cudaMemcpy(&wrote, out.get(), sizeof wrote, cudaMemcpyDeviceToHost));
     EXPECT_EQ(wrote, sentinel_value(0));
   }
   const std::string ptx = ptx_with_nonce(embedded_ptx(), 123456);
-  CUmodule module = api.load(ptx.c_str());
-  api.run_sentinel(module, out.get(), nullptr);
-  api.unload(module);
+  const LoadedModule loaded = api.load(ptx.c_str());
+  api.run_sentinel(loaded.sentinel, out.get(), nullptr);
+  api.unload(loaded.module);
   GPUBENCH_CUDA_CHECK(cudaMemcpy(&wrote, out.get(), sizeof wrote, cudaMemcpyDeviceToHost));
   EXPECT_EQ(wrote, sentinel_value(123456));
   EXPECT_THROW(api.load("not a module"), DriverError);
+  // Every supported driver (R535+) has cuModuleGetLoadingMode (11.7+); CUDA_MODULE_LOADING decides.
+  const std::string mode = api.loading_mode();
+  EXPECT_TRUE(mode == "lazy" || mode == "eager") << mode;
+}
+
+// The loading mode's words, on the CPU: each documented value, and an error or an unknown value
+// said as such rather than taken for one of them.
+TEST(DriverApi, LoadingModeNamesEachAnswer) {
+  EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, CU_MODULE_LAZY_LOADING), "lazy");
+  EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, CU_MODULE_EAGER_LOADING), "eager");
+  EXPECT_EQ(loading_mode_name(CUDA_SUCCESS, static_cast<CUmoduleLoadingMode>(3)), "unknown (3)");
+  EXPECT_EQ(loading_mode_name(CUDA_ERROR_INVALID_VALUE, CU_MODULE_LAZY_LOADING).rfind("unknown", 0),
+            0u);
+  EXPECT_EQ(module_load_label("lazy"),
+            "cuModuleLoadData + cuModuleGetFunction; module loading lazy");
 }
 
 }  // namespace

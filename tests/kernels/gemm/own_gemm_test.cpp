@@ -293,19 +293,19 @@ void run_hgemm_shapes(bool fp16_accumulate) {
 
 TEST(OwnHgemm, Fp32AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
-  if (current_device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
+  if (current_device_sm() < 80) GPUBENCH_SKIP_OTHER_HARDWARE("own HGEMM needs sm_80 or newer");
   run_hgemm_shapes(false);
 }
 
 TEST(OwnHgemm, Fp16AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
-  if (current_device_sm() < 80) GTEST_SKIP() << "own HGEMM needs sm_80 or newer";
+  if (current_device_sm() < 80) GPUBENCH_SKIP_OTHER_HARDWARE("own HGEMM needs sm_80 or newer");
   run_hgemm_shapes(true);
 }
 
 TEST(OwnHgemm, DeclinesWithoutCpAsync) {
   GPUBENCH_REQUIRE_GPU();
-  if (current_device_sm() >= 80) GTEST_SKIP() << "this device has cp.async";
+  if (current_device_sm() >= 80) GPUBENCH_SKIP_OTHER_HARDWARE("this device has cp.async");
   DeviceBuffer<__half> x(64);
   EXPECT_FALSE(launch_own_hgemm(false, 8, 8, 8, x.get(), x.get(), x.get(), nullptr));
   EXPECT_THROW(launch_own_hgemm_with(HgemmConfig::k128x128x32Stages3, false, 8, 8, 8, x.get(),
@@ -397,14 +397,17 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate, int cluster_m) {
   }
 }
 
-bool hopper_hgemm_here() {
-  return compute::wgmma_kernels_built() && current_device_sm() == 90;
-}
-// Skips the test unless a 9.0 device is present and the build has the sm_90a kernels.
-#define REQUIRE_HOPPER_HGEMM()                                                                   \
-  do {                                                                                           \
-    GPUBENCH_REQUIRE_GPU();                                                                      \
-    if (!hopper_hgemm_here()) GTEST_SKIP() << "needs compute capability 9.0 and sm_90a kernels"; \
+// Skips the test unless a 9.0 device is present; fails it under GPUBENCH_REQUIRE_GPU=1 when a 9.0
+// device is present but the build lacks the sm_90a kernels.
+#define REQUIRE_HOPPER_HGEMM()                                                             \
+  do {                                                                                     \
+    GPUBENCH_REQUIRE_GPU();                                                                \
+    if (current_device_sm() != 90) {                                                       \
+      GPUBENCH_SKIP_OTHER_HARDWARE("needs compute capability 9.0");                        \
+    }                                                                                      \
+    if (!compute::wgmma_kernels_built()) {                                                 \
+      GPUBENCH_SKIP_UNLESS_GPU_REQUIRED("a Hopper, but this build has no sm_90a kernels"); \
+    }                                                                                      \
   } while (0)
 
 // Lone blocks (OwnHgemmHopper, the default) and clusters of two (OwnHgemmHopperClusters, an

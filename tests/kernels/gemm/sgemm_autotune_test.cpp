@@ -73,6 +73,49 @@ TEST(SgemmAutotune, LabelsNameTheBlockTile) {
   EXPECT_EQ(sgemm_tile_label(SgemmConfig::k64x64x8), "sgemm tile 64x64x8");
 }
 
+// A remembered choice is stored by its label: each label names one configuration, back again.
+TEST(SgemmAutotune, LabelsReadBackAndTheCandidateSetNamesThemAll) {
+  for (const SgemmConfig config : kSgemmConfigs) {
+    EXPECT_EQ(sgemm_config_from_label(sgemm_tile_label(config)), config);
+    EXPECT_NE(sgemm_candidate_set().find(sgemm_tile_label(config)), std::string::npos);
+  }
+  EXPECT_FALSE(sgemm_config_from_label("sgemm tile 256x256x8").has_value());
+  EXPECT_FALSE(sgemm_config_from_label("").has_value());
+}
+
+TEST(SgemmAutotuneGpu, AnAdoptedChoiceIsUsedWithoutTimingAndMustPassTheProbe) {
+  GPUBENCH_REQUIRE_GPU();
+  const int m = 160, n = 96, k = 72;
+  EXPECT_FALSE(own_sgemm_tuned(m, n, k));
+  ASSERT_TRUE(adopt_own_sgemm_config(m, n, k, SgemmConfig::k64x64x8, nullptr));
+  EXPECT_TRUE(own_sgemm_tuned(m, n, k));
+  DeviceFloats a(std::vector<float>(static_cast<std::size_t>(m * k), 0.5f));
+  DeviceFloats b(std::vector<float>(static_cast<std::size_t>(k * n), 0.25f));
+  DeviceFloats c(static_cast<std::size_t>(m * n));
+  int prepared = 0;
+  EXPECT_EQ(autotune_own_sgemm(m, n, k, a.get(), b.get(), c.get(), nullptr,
+                               [&](cudaStream_t) { ++prepared; }),
+            SgemmConfig::k64x64x8);
+  EXPECT_EQ(prepared, 0) << "an adopted choice is not timed";
+  EXPECT_TRUE(sgemm_autotune_candidates(m, n, k).empty());
+}
+
+TEST(SgemmAutotuneGpu, TuningRunsThePreparationBeforeEveryTimedLaunch) {
+  GPUBENCH_REQUIRE_GPU();
+  const int m = 200, n = 120, k = 40;
+  DeviceFloats a(std::vector<float>(static_cast<std::size_t>(m * k), 0.5f));
+  DeviceFloats b(std::vector<float>(static_cast<std::size_t>(k * n), 0.25f));
+  DeviceFloats c(static_cast<std::size_t>(m * n));
+  int prepared = 0;
+  (void)autotune_own_sgemm(m, n, k, a.get(), b.get(), c.get(), nullptr,
+                           [&](cudaStream_t) { ++prepared; });
+  int verified = 0;
+  for (const SgemmCandidate& candidate : sgemm_autotune_candidates(m, n, k))
+    verified += candidate.verified ? 1 : 0;
+  // Each verified configuration: once before its warm-up, once before each timed launch.
+  EXPECT_EQ(prepared, verified * (1 + kSgemmTimedLaunches));
+}
+
 TEST(SgemmAutotune, RejectsBadArgumentsBeforeAnyCudaCall) {
   float f = 0.f;
   EXPECT_THROW(autotune_own_sgemm(0, 1, 1, &f, &f, &f, nullptr), std::invalid_argument);

@@ -89,18 +89,23 @@ void multiply_stage(SharedMemory& smem, int stage, int consumer, std::vector<dou
   }
 }
 
-// The epilogue as store_tile runs it: thread t's accumulator elements i, i + 1 (adjacent columns)
-// to C where inside the matrix.
+// The epilogue as store_tile runs it: thread t stores its accumulator elements i, i + 1 where the
+// kernel's accumulator_coord says they belong (adjacent columns of one row), inside the matrix.
+// What the elements hold is the hardware's business, played by the PTX figure's own transcription
+// (testing::ptx_d_fragment_table), so a wrong accumulator_coord puts values in the wrong places.
 void store_tile(const std::vector<double>& acc, MatrixCoord origin, const Problem& p,
                 std::vector<double>& c, std::vector<int>& writes) {
+  static const std::vector<testing::DPosition> held =
+      testing::ptx_d_fragment_table(hopper::kBlockN);
   for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
     for (int i = 0; i < 128; i += 2) {
       const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
       const int row = origin.row + at.row, col = origin.col + at.col;
       const int valid = gemm::valid_elements(row, col, p.m, p.n, 2);
       for (int e = 0; e < valid; ++e) {
+        const testing::DPosition value = held[static_cast<std::size_t>(thread * 128 + i + e)];
         const std::size_t out = static_cast<std::size_t>(row) * p.n + col + e;
-        c[out] = acc[at.row * hopper::kBlockN + at.col + e];
+        c[out] = acc[static_cast<std::size_t>(value.row) * hopper::kBlockN + value.col];
         ++writes[out];
       }
     }

@@ -58,8 +58,9 @@ MUTATIONS = [
     ("wgmma-d-column-groups", "kernels/common/wgmma_layout.hpp",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2), 8 * (i / 4) + 2 * (lane % 4) + i % 2};",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2),\n"
-     "          8 * (i / 4 < 2 ? 1 - i / 4 : i / 4) + 2 * (lane % 4) + i % 2};",
-     "accumulator_coord swaps D's column groups 0 and 1 (issue 31 item 14)"),
+     "          8 * (i / 4 == 2 ? 3 : i / 4 == 3 ? 2 : i / 4) + 2 * (lane % 4) + i % 2};",
+     "accumulator_coord swaps D's column groups 2 and 3, which the older hand-picked checks "
+     "miss (issue 31 item 14)"),
 ]
 
 

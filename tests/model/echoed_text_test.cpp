@@ -12,10 +12,11 @@ namespace {
 
 TEST(EchoedText, ATenMegabyteGpuNameIsCutWhenRead) {
   const std::string huge(10 << 20, 'G');
-  const std::string json = "{\"context\": {\"gpu_name\": \"" + huge +
-                           "\"}, \"benchmarks\": [{\"name\": \"a\", \"run_name\": \"a\", "
-                           "\"run_type\": \"iteration\", \"label\": \"" +
-                           huge + "\", \"real_time\": 1, \"time_unit\": \"ns\"}]}";
+  const std::string json =
+      "{\"context\": {\"gpu_name\": \"" + huge +
+      "\"}, \"benchmarks\": [{\"name\": \"a\", \"run_name\": \"a\", "
+      "\"run_type\": \"iteration\", \"iterations\": 1, \"cpu_time\": 1, \"label\": \"" +
+      huge + "\", \"real_time\": 1, \"time_unit\": \"ns\"}]}";
   const ResultsFile results = parse_results(json, "huge.json");
   const auto name = results.context_value("gpu_name");
   ASSERT_TRUE(name);

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/environment_check.hpp"
 #include "analysis/run_summary.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
@@ -130,6 +131,8 @@ bool has(const std::string& text, const std::string& part) {
 
 TEST(NvmlScenario, BareMetalR580IsCleanAndSaysBareMetal) {
   Scenario scenario("bare_metal_r580");
+  const NvmlDeviceReport report = scenario.probe().query_device(kBusId);
+  EXPECT_EQ(platform_finding(&report, {}).state, "bare metal");
   const JudgedRun run = run_one_benchmark(scenario.open_telemetry());
   EXPECT_EQ(run.finding.state, ContentionState::kClean) << run.finding.reason;
   EXPECT_EQ(run.label, "");
@@ -172,6 +175,8 @@ TEST(NvmlScenario, L4ContainerR550CatchesANeighbourWhileGpubenchUses2Pct) {
 
 TEST(NvmlScenario, Rtx4070DesktopIdleCompositorIsDisplayActivityNotContention) {
   Scenario scenario("rtx4070_desktop");
+  const NvmlDeviceReport report = scenario.probe().query_device(kBusId);
+  EXPECT_TRUE(platform_finding(&report, {}).state.starts_with("desktop with display"));
   const JudgedRun run = run_one_benchmark(scenario.open_telemetry());
   EXPECT_EQ(run.finding.state, ContentionState::kClean) << run.finding.reason;
   EXPECT_EQ(run.label, "display activity: pid 1201 (3%), pid 1402 (7%), pid 2210 (2%)");
@@ -197,6 +202,8 @@ TEST(NvmlScenario, Rtx4070DesktopComputeNeighbourAt10PctIsContendedAndStrictFail
 
 TEST(NvmlScenario, MigSliceOtherSlicesTenantsAreNotContention) {
   Scenario scenario("mig_slice");
+  const NvmlDeviceReport report = scenario.probe().query_device(kBusId);
+  EXPECT_TRUE(platform_finding(&report, {}).state.starts_with("MIG slice ("));
   const TelemetrySource& source = scenario.open_telemetry();
   EXPECT_TRUE(source.mig_slice());
   const JudgedRun clean = run_one_benchmark(source);

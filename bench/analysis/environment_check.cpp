@@ -1,8 +1,11 @@
 #include "analysis/environment_check.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "platform/nvml_library.hpp"
 
@@ -143,9 +146,43 @@ EnvironmentFinding display_finding(const NvmlDeviceReport& nvml) {
 
 }  // namespace
 
+EnvironmentFinding platform_finding(const NvmlDeviceReport* nvml, const HostFacts& host) {
+  std::vector<std::string> kinds;
+  std::vector<std::string> unseen;
+  if (host.wsl) {
+    kinds.emplace_back("WSL 2");
+    unseen.emplace_back(
+        "NVML is partial under WSL 2: no process list, and some drivers give no "
+        "clocks or power, so contention rests on GPU utilization alone");
+  }
+  if (host.container) {
+    kinds.emplace_back("container");
+    unseen.emplace_back("NVML lists host PIDs: gpubench is found by the context it creates");
+  }
+  if (nvml != nullptr && nvml->mig_enabled == true) {
+    kinds.emplace_back("MIG slice");
+    unseen.emplace_back(
+        "NVML reports no per-process or device utilization for a slice: "
+        "contention is judged from the slice's process list alone");
+  }
+  const bool display =
+      nvml != nullptr && (nvml->display_active == true ||
+                          (nvml->graphics_process_ids && !nvml->graphics_process_ids->empty()));
+  if (display) {
+    kinds.emplace_back("desktop with display");
+    unseen.emplace_back("the display's own processes are display activity, not contention");
+  }
+  if (nvml == nullptr) unseen.emplace_back("NVML is unavailable: no contention check");
+  EnvironmentFinding platform{"platform", kinds.empty() ? "bare metal" : "", ""};
+  if (!kinds.empty()) platform.state = fmt::format("{}", fmt::join(kinds, " + "));
+  if (!unseen.empty()) platform.state += fmt::format(" ({})", fmt::join(unseen, "; "));
+  return platform;
+}
+
 std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
-                                                  std::uint32_t own_pid) {
-  return {compute_processes_finding(nvml, own_pid),
+                                                  std::uint32_t own_pid, const HostFacts& host) {
+  return {platform_finding(&nvml, host),
+          compute_processes_finding(nvml, own_pid),
           persistence_finding(nvml),
           clocks_finding(nvml),
           clock_event_reasons_finding(nvml),

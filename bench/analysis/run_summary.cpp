@@ -37,7 +37,45 @@ std::string cell(const CounterMap& values, std::string_view key, const char* for
   return it == values.end() ? "" : fmt::format(fmt::runtime(format), it->second);
 }
 
+// "  name: 50% of the repetitions" when the mean of `counter` (1 per marked repetition) is > 0.
+void add_share_note(const CounterMap& mean_counters, std::string_view counter,
+                    const std::string& name, std::vector<std::string>& notes) {
+  if (const auto marked = mean_counters.find(std::string(counter));
+      marked != mean_counters.end() && marked->second > 0) {
+    notes.push_back(
+        fmt::format("  {}: {:.0f}% of the repetitions\n", short_name(name), marked->second * 100));
+  }
+}
+
+// `header` and the notes under it, when there are any.
+void append_notes(std::string& out, std::string_view header,
+                  const std::vector<std::string>& notes) {
+  if (notes.empty()) return;
+  out += header;
+  for (const std::string& note : notes)
+    out += note;
+}
+
 }  // namespace
+
+std::set<std::string> contended_benchmarks(const ResultsFile& results) {
+  std::set<std::string> names;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    const auto it = record.counters.find(std::string(counters::kContended));
+    if (record.run_type != "aggregate" && it != record.counters.end() && it->second > 0) {
+      names.insert(record.run_name);
+    }
+  }
+  return names;
+}
+
+ExitCode run_exit_code(const ResultsFile& results, bool strict) {
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    if (record.error_occurred) return ExitCode::kRegressionOrFailedCheck;
+  }
+  return strict && !contended_benchmarks(results).empty() ? ExitCode::kRegressionOrFailedCheck
+                                                          : ExitCode::kOk;
+}
 
 std::string format_run_summary(const ResultsFile& results) {
   std::map<std::string, const BenchmarkRecord*> medians, means, spreads;
@@ -60,8 +98,7 @@ std::string format_run_summary(const ResultsFile& results) {
   std::string out =
       fmt::format("{:<52} {:>14} {:>7} {:>7} {:>9} {:>8} {:>8}\n", "benchmark (median)", "figure",
                   "cv", "noise", "% spec", "vs other", "SM MHz");
-  std::vector<std::string> throttle_notes;
-  std::vector<std::string> contended_notes;
+  std::vector<std::string> throttle_notes, contended_notes, unknown_notes, display_notes;
   for (const std::string& name : order) {
     if (failed.contains(name)) {
       out += fmt::format("{:<52} {:>14}\n", short_name(name), "FAILED");
@@ -88,11 +125,9 @@ std::string format_run_summary(const ResultsFile& results) {
                        cell(median.counters, counters::kSmClockMhz, "{:.0f}"));
     if (const auto mean = means.find(name); mean != means.end()) {
       const auto& mean_counters = mean->second->counters;
-      if (const auto shared = mean_counters.find(std::string(counters::kContended));
-          shared != mean_counters.end() && shared->second > 0) {
-        contended_notes.push_back(fmt::format("  {}: {:.0f}% of the repetitions\n",
-                                              short_name(name), shared->second * 100));
-      }
+      add_share_note(mean_counters, counters::kContended, name, contended_notes);
+      add_share_note(mean_counters, counters::kContentionUnknown, name, unknown_notes);
+      add_share_note(mean_counters, counters::kDisplayActivity, name, display_notes);
       const auto throttled = mean_counters.find(std::string(counters::kThrottledSamples));
       const auto kept = mean_counters.find(std::string(counters::kSamples));
       if (throttled != mean_counters.end() && throttled->second > 0) {
@@ -104,19 +139,22 @@ std::string format_run_summary(const ResultsFile& results) {
     }
   }
   out += "cv: across repetitions; noise: relative IQR of the samples within one (median).\n";
-  if (!contended_notes.empty()) {
-    out +=
-        "CONTENDED: measured while another process or activity shared the GPU (the figure "
-        "describes the sharing, not the card; labels say what was seen):\n";
-    for (const std::string& note : contended_notes)
-      out += note;
-  }
-  if (!throttle_notes.empty()) {
-    out +=
-        "Samples taken below 75% of the reference SM clock (gpubench_stopping_rule in the file):\n";
-    for (const std::string& note : throttle_notes)
-      out += note;
-  }
+  append_notes(out,
+               "CONTENDED: measured while another process or activity shared the GPU (the figure "
+               "describes the sharing, not the card; labels say what was seen):\n",
+               contended_notes);
+  append_notes(out,
+               "CONTENTION UNKNOWN: NVML could not show whether the GPU was shared (a MIG slice, "
+               "WSL 2, a container; labels say what it could not see):\n",
+               unknown_notes);
+  append_notes(out,
+               "Display activity: the desktop drew on this GPU meanwhile, too little to move the "
+               "figure (not contended; docs/platforms.md):\n",
+               display_notes);
+  append_notes(
+      out,
+      "Samples taken below 75% of the reference SM clock (gpubench_stopping_rule in the file):\n",
+      throttle_notes);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/environment_check.hpp"
 #include "cli/commands.hpp"
 #include "cli/probe.hpp"
 #include "device/device_probe.hpp"
@@ -65,6 +66,8 @@ void print_device(const DeviceInfo& device, const SpecMatch& match) {
                   format_cuda_version(device.cuda_runtime_version)));
   row("cuBLAS", device.cublas_version);
   row("NVIDIA driver", device.driver_version.value_or("not reported (NVML unavailable)"));
+  row("platform",
+      platform_finding(device.nvml ? &*device.nvml : nullptr, detect_host_facts()).state);
   if (device.nvml) {
     const NvmlDeviceReport& nvml = *device.nvml;
     row("SM clock now / max", fmt::format("{} / {}", or_unreported(nvml.sm_clock_mhz),
@@ -108,6 +111,8 @@ ordered_json device_json(const DeviceInfo& device, const SpecMatch& match) {
   out["cuda_runtime_version"] = format_cuda_version(device.cuda_runtime_version);
   out["cublas_version"] = device.cublas_version;
   out["driver_version"] = optional_json(device.driver_version);
+  out["platform"] =
+      platform_finding(device.nvml ? &*device.nvml : nullptr, detect_host_facts()).state;
   if (device.nvml) {
     const NvmlDeviceReport& nvml = *device.nvml;
     ordered_json n;

@@ -31,6 +31,7 @@
 #include "harness/progress.hpp"
 #include "harness/registration.hpp"
 #include "harness/suites/suites.hpp"
+#include "harness/telemetry.hpp"
 #include "kernels/common/cuda_check.hpp"
 #include "model/profile.hpp"
 #include "model/results_file.hpp"
@@ -87,13 +88,15 @@ class TemporaryFile {
 std::map<std::string, std::string> check_and_print_environment(
     const DeviceInfo& device, const std::optional<std::string>& nvml_problem) {
   if (!device.nvml) {
-    return {{"env_nvml", "unavailable"},
+    return {{"env_platform", platform_finding(nullptr, detect_host_facts()).state},
+            {"env_nvml", "unavailable"},
             {"env_warning_nvml",
              fmt::format("NVML was unavailable, so the environment was not checked and no "
                          "telemetry was recorded: {}",
                          nvml_problem.value_or("the driver did not report this GPU."))}};
   }
-  const auto findings = check_environment(*device.nvml, static_cast<std::uint32_t>(::getpid()));
+  const auto findings =
+      check_environment(*device.nvml, static_cast<std::uint32_t>(::getpid()), detect_host_facts());
   fmt::print("Environment of GPU {} ({}):\n", device.ordinal, device.pci_bus_id);
   for (const EnvironmentFinding& finding : findings)
     fmt::print("  {:<20} {}\n", finding.key, finding.state);
@@ -282,13 +285,7 @@ void add_reasons(nlohmann::ordered_json& file, const ResultsFile& parsed) {
 
 // Lists the benchmarks with a repetition measured on a shared GPU; true when there are any.
 bool warn_contended(const ResultsFile& results, bool strict) {
-  std::set<std::string> names;
-  for (const BenchmarkRecord& record : results.benchmarks) {
-    const auto it = record.counters.find(std::string(counters::kContended));
-    if (record.run_type != "aggregate" && it != record.counters.end() && it->second > 0) {
-      names.insert(record.run_name);
-    }
-  }
+  const std::set<std::string> names = contended_benchmarks(results);
   if (names.empty()) return false;
   fmt::print(stderr,
              "gpubench: {} benchmark{} measured while another process or activity shared the "
@@ -331,10 +328,8 @@ ExitCode print_outcome(const ResultsFile& results, const BenchmarksRun& run, con
   }
   fmt::print("\n{}\n{} benchmarks ({} profile) in {:.1f} s. Results: {}\n",
              format_run_summary(results), run.selected, profile.name, run.wall_s, target.string());
-  const bool contended = warn_contended(results, strict);
-  if (failed.empty()) {
-    return strict && contended ? ExitCode::kRegressionOrFailedCheck : ExitCode::kOk;
-  }
+  warn_contended(results, strict);
+  if (failed.empty()) return run_exit_code(results, strict);
   fmt::print(stderr, "gpubench: {} benchmark{} FAILED (no figure reported for {}):\n",
              failed.size(), failed.size() == 1 ? "" : "s", failed.size() == 1 ? "it" : "them");
   for (const auto& failure : failed)
@@ -368,6 +363,7 @@ ExitCode run(const RunCommandOptions& options) {
   const BenchmarksRun benchmarks_run = run_selected(options, profile, names, temporary.path());
   context.release_cache();
   restore_interrupt_handler();
+  throw_if_gpu_lost();  // one sentence, exit 2; the temporary results file is removed by its guard
   if (interrupted()) {
     // The temporary results file is removed by its guard; nothing appears under the final name.
     fmt::print(stderr,

@@ -47,7 +47,10 @@ const TelemetrySource* SuiteContext::telemetry() {
   if (!telemetry_opened_) {
     telemetry_opened_ = true;
     std::string problem;
-    telemetry_ = open_nvml_telemetry(device_.pci_bus_id, problem);
+    // The compute list from before gpubench's context existed tells its own (host) PID apart.
+    telemetry_ =
+        open_nvml_telemetry(device_.pci_bus_id, problem,
+                            device_.nvml ? device_.nvml->compute_process_ids : std::nullopt);
     if (!telemetry_) {
       fmt::print(stderr, "gpubench: warning: no power/clock telemetry: {}\n", problem);
     }

@@ -1,7 +1,6 @@
 #include "harness/timing.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -78,21 +77,28 @@ SampledLoop sample_until_stable(benchmark::State& state, const SampleLoop& loop,
 }
 
 // The counters and label of the run's conditions: telemetry, throttling, contention (judged on the
-// telemetry up to timed_end_s) and the samples' summary.
+// telemetry up to timed_end_s, with gpubench's own work from the activity log when
+// `own_work_known`: every GPU work of the loop is in sampled.own_work) and the samples' summary.
 TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop& sampled,
+                                     const TelemetrySampler& sampler,
                                      const std::vector<TelemetrySample>& timed_samples,
-                                     double timed_end_s) {
+                                     double timed_end_s, bool own_work_known) {
   TimedLaunches timed;
   const SampleSummary& summary = sampled.summary;
   const TelemetrySummary telemetry = summarize_telemetry(timed_samples);
   add_telemetry_counters(state, telemetry);
   timed.label = throttle_label(telemetry.clock_event_reasons);
-  const ContentionFinding contention = detect_contention(
-      timed_samples, sampled.own_work, static_cast<std::uint32_t>(::getpid()), 0, timed_end_s);
-  if (contention.contended) {
-    timed.contended = true;
-    state.counters[std::string(counters::kContended)] = 1;
-    const std::string text = "contended: " + contention.reason;
+  OwnActivity own{sampled.own_work, {}};
+  if (own_work_known) {
+    own_activity_log().record(sampler, sampled.own_work, {0, timed_end_s});
+    own = own_activity_log().recent(sampler);
+  }
+  const ContentionFinding contention =
+      detect_contention(timed_samples, own, sampler.contention_scope(), 0, timed_end_s);
+  timed.contended = contention.contended;
+  for (const auto& [name, value] : contention_counters(contention))
+    state.counters[std::string(name)] = value;
+  if (const std::string text = contention_label(contention); !text.empty()) {
     timed.label = timed.label.empty() ? text : timed.label + "; " + text;
   }
   if (!timed.label.empty()) state.SetLabel(timed.label);
@@ -152,7 +158,9 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
         sampled.summary.median_seconds);
   }
   sampler.stop();
-  const TimedLaunches timed = add_condition_counters(state, sampled, timed_samples, timed_end_s);
+  throw_if_gpu_lost();
+  const TimedLaunches timed =
+      add_condition_counters(state, sampled, sampler, timed_samples, timed_end_s, true);
   if (policy.measure_sm_clock) {
     // The clock of the timed launches; a probe afterwards (which reads near boost on a
     // power-capped load) only where NVML gives no clock.
@@ -186,7 +194,9 @@ TimedLaunches time_host_calls(benchmark::State& state, const HostCall& call,
   });
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.stop();
-  return add_condition_counters(state, sampled, timed_samples, timed_end_s);
+  throw_if_gpu_lost();
+  // A host call's GPU work may outlast it and its untimed steps use the GPU: not known work.
+  return add_condition_counters(state, sampled, sampler, timed_samples, timed_end_s, false);
 }
 
 void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_view label) {
@@ -237,6 +247,10 @@ void run_guarded(benchmark::State& state, std::string_view name,
                  const std::function<void()>& body) {
   if (interrupted()) {
     state.SkipWithError(std::string(kSkippedAfterInterrupt).c_str());
+    return;
+  }
+  if (gpu_lost()) {
+    state.SkipWithError("not run: the GPU was lost");
     return;
   }
   try {

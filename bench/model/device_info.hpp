@@ -32,7 +32,8 @@ struct NvmlDeviceReport {
   std::optional<unsigned> pcie_width_max;
   std::optional<bool> mig_enabled;
   std::optional<bool> display_active;
-  std::optional<std::vector<std::uint32_t>> compute_process_ids;  // every process with a context
+  std::optional<std::vector<std::uint32_t>> compute_process_ids;   // every process with a context
+  std::optional<std::vector<std::uint32_t>> graphics_process_ids;  // the display's (Xorg, ...)
   std::optional<std::uint64_t> clock_event_reasons;  // NVML bitmask, at the time of the query
   // "field: reason" for each query the driver refused with something other than "not supported".
   std::vector<std::string> query_errors;

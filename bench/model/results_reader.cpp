@@ -307,7 +307,7 @@ BenchmarkRecord make_record(RunFields& run, CounterFilter keep_counter) {
   record.run_type = text_or(run.text_of(Field::kRunType), "iteration");
   record.aggregate_name = without_control_characters(run.text_of(Field::kAggregateName));
   record.time_unit = without_control_characters(run.text_of(Field::kTimeUnit));
-  record.label = without_control_characters(run.text_of(Field::kLabel));
+  record.label = clipped_text(without_control_characters(run.text_of(Field::kLabel)));
   record.repetitions = run.repetitions;
   record.repetition_index = run.repetition_index;
   record.iterations = run.iterations;
@@ -385,7 +385,7 @@ std::vector<BenchmarkRecord> read_runs(dom::array runs, const std::filesystem::p
 std::optional<std::string> scalar_text(dom::element value) {
   switch (value.type()) {
     case dom::element_type::STRING:
-      return without_control_characters(value.get_string().value_unsafe());
+      return clipped_text(without_control_characters(value.get_string().value_unsafe()));
     case dom::element_type::INT64:
       return nlohmann::json(value.get_int64().value_unsafe()).dump();
     case dom::element_type::UINT64:

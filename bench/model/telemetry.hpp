@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gpubench {
@@ -31,6 +32,17 @@ struct TelemetrySample {
   std::optional<std::vector<std::uint32_t>> compute_process_ids;
   // The processes the driver saw using the SMs since the previous reading (an empty list: none).
   std::optional<std::vector<ProcessSmUtilization>> process_sm_pct;
+  // Every process with a graphics context (Xorg, a compositor, a GPU-drawn terminal): NVML lists
+  // them apart from the compute processes (nvmlDeviceGetGraphicsRunningProcesses); empty also
+  // when not reported.
+  std::vector<std::uint32_t> graphics_process_ids;
+  // Under MIG: the GPU instance (slice) of each listed compute process, pid -> instance id.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> process_gpu_instances;
+  // The driver answered NVML_ERROR_NOT_SUPPORTED for per-process utilization (MIG, WSL 2): no
+  // reading will ever come, as opposed to none in this period.
+  bool process_sm_unsupported = false;
+  // A query answered NVML_ERROR_GPU_IS_LOST: the GPU fell off the bus or became inaccessible.
+  bool gpu_lost = false;
 };
 
 // Something that can be sampled: NVML on a real GPU, a script in the tests.
@@ -44,6 +56,11 @@ class TelemetrySource {
   virtual TelemetrySample sample_with_processes() const { return sample(); }
   // The power limit the board enforces, which every power reading is checked against.
   virtual std::optional<double> enforced_power_limit_w() const { return std::nullopt; }
+  // gpubench as NVML lists it: its own PID on bare metal, its host PID inside a container (found
+  // when its context appeared in the list); empty when it could not be told apart.
+  virtual std::optional<std::uint32_t> own_process_id() const { return std::nullopt; }
+  // MIG is on: the lists are the whole GPU's, per-process and device utilization unreported.
+  virtual bool mig_slice() const { return false; }
 };
 
 enum class EnergySource { kNone, kEnergyCounter, kIntegratedPower };

@@ -88,4 +88,13 @@ std::string describe_json_error(std::string_view what, std::size_t byte, std::st
                      escaped_excerpt(text.substr(from), 32));
 }
 
+std::string clipped_text(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Back to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return fmt::format("{}... [{} bytes cut]", text.substr(0, end), text.size() - end);
+}
+
 }  // namespace gpubench

@@ -20,6 +20,14 @@ std::string without_control_characters(std::string_view text);
 // False when without_control_characters returns `text` unchanged (true may still leave it so).
 bool has_control_characters(std::string_view text);
 
+// Texts read from a file or a driver and echoed later (a results file's gpu_name, a label) are
+// kept to this many bytes: a 10 MB gpu_name must not reach the terminal of compare or history.
+inline constexpr std::size_t kMaxEchoedTextBytes = 1024;
+
+// `text` when it fits in max_bytes; else its first max_bytes (never splitting a UTF-8 sequence)
+// followed by "... [N bytes cut]".
+std::string clipped_text(std::string_view text, std::size_t max_bytes = kMaxEchoedTextBytes);
+
 // A file name for a message: escaped like escaped_excerpt, long enough for any real path.
 std::string printable_path(std::string_view path);
 

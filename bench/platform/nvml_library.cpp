@@ -4,12 +4,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nvml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <initializer_list>
 
 #include "gpubench/errors.hpp"
+#include "model/contention.hpp"
+#include "platform/nvml_process_list.hpp"
 
 namespace gpubench {
 
@@ -43,8 +46,11 @@ struct NvmlLibrary::Api {
   // old name nvmlDeviceGetCurrentClocksThrottleReasons.
   decltype(&nvmlDeviceGetCurrentClocksEventReasons) clock_event_reasons = nullptr;
   decltype(&nvmlDeviceGetDisplayActive) display_active = nullptr;
-  // _v3, or _v2 on older drivers: both fill nvmlProcessInfo_v2_t.
-  decltype(&nvmlDeviceGetComputeRunningProcesses_v3) compute_processes = nullptr;
+  // _v3, or _v2 on older drivers: entries of 24 or 32 bytes (platform/nvml_process_list.hpp).
+  ProcessListCall compute_processes = nullptr;
+  ProcessListCall graphics_processes = nullptr;  // the display's processes (Xorg, a compositor)
+  bool process_lists_v3 = false;  // the _v3 symbols, whose entry size changed within R535
+  std::size_t process_entry_bytes = kProcessEntryV2Bytes;  // what the driver version documents
   decltype(&nvmlDeviceGetEnforcedPowerLimit) enforced_power_limit = nullptr;
   decltype(&nvmlDeviceGetUtilizationRates) utilization = nullptr;
   decltype(&nvmlDeviceGetProcessUtilization) process_utilization = nullptr;
@@ -75,6 +81,19 @@ void resolve_optional(void* handle, std::initializer_list<const char*> symbols,
   }
 }
 
+// _v3 where the driver has it, else _v2 (older drivers), for the compute and the graphics list.
+void resolve_process_lists(void* handle, NvmlLibrary::Api& api) {
+  resolve_optional(handle, {"nvmlDeviceGetComputeRunningProcesses_v3"}, api.compute_processes);
+  api.process_lists_v3 = api.compute_processes != nullptr;
+  if (!api.process_lists_v3) {
+    resolve_optional(handle, {"nvmlDeviceGetComputeRunningProcesses_v2"}, api.compute_processes);
+  }
+  resolve_optional(
+      handle,
+      {"nvmlDeviceGetGraphicsRunningProcesses_v3", "nvmlDeviceGetGraphicsRunningProcesses_v2"},
+      api.graphics_processes);
+}
+
 struct ReasonName {
   unsigned long long bit;
   const char* name;
@@ -92,23 +111,15 @@ constexpr ReasonName kReasonNames[] = {
     {nvmlClocksEventReasonDisplayClockSetting, "display clock setting"},
 };
 
-// Every process with a compute context: asks with room for a few, then again with the count NVML
-// says it needs.
-nvmlReturn_t compute_process_ids(const NvmlLibrary::Api& api, nvmlDevice_t device,
-                                 std::vector<std::uint32_t>& ids) {
-  std::vector<nvmlProcessInfo_v2_t> processes(8);
-  nvmlReturn_t status = NVML_ERROR_INSUFFICIENT_SIZE;
-  for (int attempt = 0; attempt < 3 && status == NVML_ERROR_INSUFFICIENT_SIZE; ++attempt) {
-    unsigned count = static_cast<unsigned>(processes.size());
-    status = api.compute_processes(device, &count, processes.data());
-    if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
-      processes.resize(count + 8);
-    } else if (status == NVML_SUCCESS) {
-      ids.clear();
-      for (unsigned i = 0; i < count; ++i)
-        ids.push_back(processes[i].pid);
-    }
-  }
+// The PIDs of a process list; NVML's status.
+nvmlReturn_t process_ids(const NvmlLibrary::Api& api, ProcessListCall call, nvmlDevice_t device,
+                         std::vector<std::uint32_t>& ids) {
+  std::vector<ListedProcess> processes;
+  const auto status = static_cast<nvmlReturn_t>(
+      read_process_list(call, device, api.process_entry_bytes, processes));
+  ids.clear();
+  for (const ListedProcess& process : processes)
+    ids.push_back(process.pid);
   return status;
 }
 
@@ -199,8 +210,13 @@ void query_environment(const FieldQuery& query, nvmlDevice_t device) {
   }
   if (api.compute_processes) {
     std::vector<std::uint32_t> ids;
-    query.optional("compute processes", compute_process_ids(api, device, ids),
+    query.optional("compute processes", process_ids(api, api.compute_processes, device, ids),
                    [&] { report.compute_process_ids = std::move(ids); });
+  }
+  if (api.graphics_processes) {
+    std::vector<std::uint32_t> ids;
+    query.optional("graphics processes", process_ids(api, api.graphics_processes, device, ids),
+                   [&] { report.graphics_process_ids = std::move(ids); });
   }
   if (api.enforced_power_limit) {
     unsigned value = 0;
@@ -220,11 +236,17 @@ class NvmlTelemetrySource : public TelemetrySource {
   std::optional<double> enforced_power_limit_w() const override {
     return library_->enforced_power_limit_w(device_);
   }
+  std::optional<std::uint32_t> own_process_id() const override { return own_pid_; }
+  bool mig_slice() const override { return mig_; }
+  void set_own_process_id(std::optional<std::uint32_t> pid) { own_pid_ = pid; }
+  void set_mig_slice(bool mig) { mig_ = mig; }
 
  private:
   std::unique_ptr<NvmlLibrary> library_;
   nvmlDevice_st* device_;
   mutable std::atomic<unsigned long long> last_utilization_us_{0};
+  std::optional<std::uint32_t> own_pid_;
+  bool mig_ = false;
 };
 
 }  // namespace
@@ -253,20 +275,30 @@ std::string throttle_label(std::uint64_t mask) {
   return fmt::format("throttle: {}", fmt::join(clock_event_reason_names(throttling), ", "));
 }
 
-std::unique_ptr<TelemetrySource> open_nvml_telemetry(std::string_view pci_bus_id,
-                                                     std::string& problem) {
+std::unique_ptr<TelemetrySource> open_nvml_telemetry(
+    std::string_view pci_bus_id, std::string& problem,
+    const std::optional<std::vector<std::uint32_t>>& listed_before_context,
+    std::string_view library_name) {
   problem.clear();
   try {
-    auto library = NvmlLibrary::open();
+    auto library = NvmlLibrary::open(library_name);
     const auto device = library->device_handle(pci_bus_id);
     if (!device) {
       problem = fmt::format("NVML does not know the GPU at {}", pci_bus_id);
       return nullptr;
     }
+    const bool mig = library->query_device(pci_bus_id).mig_enabled.value_or(false);
     auto source = std::make_unique<NvmlTelemetrySource>(std::move(library), *device);
+    source->set_mig_slice(mig);
     // The first per-process query returns the driver's whole sample buffer, which may hold
-    // processes that finished before gpubench started: take it now and discard it.
-    (void)source->sample_with_processes();
+    // processes that finished before gpubench started: take it now and discard it. Its compute
+    // list, taken now that gpubench has its context, holds gpubench's PID as NVML sees it.
+    const TelemetrySample first = source->sample_with_processes();
+    if (first.compute_process_ids) {
+      source->set_own_process_id(
+          identify_own_pid(listed_before_context.value_or(std::vector<std::uint32_t>{}),
+                           *first.compute_process_ids, static_cast<std::uint32_t>(::getpid())));
+    }
     return source;
   } catch (const UserError& error) {
     problem = error.what();
@@ -310,10 +342,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string_view library) {
       {"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons"},
       api->clock_event_reasons);
   resolve_optional(handle, {"nvmlDeviceGetDisplayActive"}, api->display_active);
-  resolve_optional(
-      handle,
-      {"nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2"},
-      api->compute_processes);
+  resolve_process_lists(handle, *api);
   resolve_optional(handle, {"nvmlDeviceGetEnforcedPowerLimit"}, api->enforced_power_limit);
   resolve_optional(handle, {"nvmlDeviceGetUtilizationRates"}, api->utilization);
   resolve_optional(handle, {"nvmlDeviceGetProcessUtilization"}, api->process_utilization);
@@ -326,6 +355,10 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string_view library) {
         fmt::format("NVML failed to initialise ({}): check that the NVIDIA driver is "
                     "loaded (nvidia-smi should work).",
                     reason));
+  }
+  char version[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = {};
+  if (api->driver_version(version, sizeof version) == NVML_SUCCESS) {
+    api->process_entry_bytes = documented_process_entry_bytes(version, api->process_lists_v3);
   }
   return std::unique_ptr<NvmlLibrary>(new NvmlLibrary(handle, std::move(api)));
 }
@@ -374,37 +407,52 @@ std::optional<nvmlDevice_st*> NvmlLibrary::device_handle(std::string_view pci_bu
 TelemetrySample NvmlLibrary::sample(nvmlDevice_st* device,
                                     std::atomic<unsigned long long>* last_utilization_us) const {
   TelemetrySample sample;
+  // Each query's status: a GPU that fell off the bus answers NVML_ERROR_GPU_IS_LOST to all.
+  auto ok = [&sample](nvmlReturn_t status) {
+    if (status == NVML_ERROR_GPU_IS_LOST) sample.gpu_lost = true;
+    return status == NVML_SUCCESS;
+  };
   unsigned value = 0;
-  if (api_->power_usage && api_->power_usage(device, &value) == NVML_SUCCESS) {
+  if (api_->power_usage && ok(api_->power_usage(device, &value))) {
     sample.power_w = value / 1000.0;  // milliwatts
   }
   unsigned long long energy = 0;
-  if (api_->total_energy && api_->total_energy(device, &energy) == NVML_SUCCESS) {
-    sample.energy_mj = energy;
-  }
-  if (api_->clock(device, NVML_CLOCK_SM, &value) == NVML_SUCCESS) sample.sm_clock_mhz = value;
-  if (api_->clock(device, NVML_CLOCK_MEM, &value) == NVML_SUCCESS) sample.memory_clock_mhz = value;
-  if (api_->temperature(device, NVML_TEMPERATURE_GPU, &value) == NVML_SUCCESS) {
-    sample.temperature_c = value;
-  }
+  if (api_->total_energy && ok(api_->total_energy(device, &energy))) sample.energy_mj = energy;
+  if (ok(api_->clock(device, NVML_CLOCK_SM, &value))) sample.sm_clock_mhz = value;
+  if (ok(api_->clock(device, NVML_CLOCK_MEM, &value))) sample.memory_clock_mhz = value;
+  if (ok(api_->temperature(device, NVML_TEMPERATURE_GPU, &value))) sample.temperature_c = value;
   unsigned long long reasons = 0;
-  if (api_->clock_event_reasons && api_->clock_event_reasons(device, &reasons) == NVML_SUCCESS) {
+  if (api_->clock_event_reasons && ok(api_->clock_event_reasons(device, &reasons))) {
     sample.clock_event_reasons = reasons;
   }
   nvmlUtilization_t utilization{};
-  if (api_->utilization && api_->utilization(device, &utilization) == NVML_SUCCESS) {
+  if (api_->utilization && ok(api_->utilization(device, &utilization))) {
     sample.gpu_busy_pct = utilization.gpu;
   }
-  if (last_utilization_us != nullptr) add_process_activity(device, *last_utilization_us, sample);
+  if (last_utilization_us != nullptr && !sample.gpu_lost) {
+    add_process_activity(device, *last_utilization_us, sample);
+  }
   return sample;
 }
 
 void NvmlLibrary::add_process_activity(nvmlDevice_st* device,
                                        std::atomic<unsigned long long>& last_utilization_us,
                                        TelemetrySample& sample) const {
-  std::vector<std::uint32_t> ids;
-  if (api_->compute_processes && compute_process_ids(*api_, device, ids) == NVML_SUCCESS) {
-    sample.compute_process_ids = std::move(ids);
+  std::vector<ListedProcess> processes;
+  if (api_->compute_processes &&
+      read_process_list(api_->compute_processes, device, api_->process_entry_bytes, processes) ==
+          NVML_SUCCESS) {
+    sample.compute_process_ids.emplace();
+    for (const ListedProcess& process : processes) {
+      sample.compute_process_ids->push_back(process.pid);
+      if (process.gpu_instance_id != kNoGpuInstance)
+        sample.process_gpu_instances.emplace_back(process.pid, process.gpu_instance_id);
+    }
+  }
+  std::vector<std::uint32_t> graphics;
+  if (api_->graphics_processes &&
+      process_ids(*api_, api_->graphics_processes, device, graphics) == NVML_SUCCESS) {
+    sample.graphics_process_ids = std::move(graphics);
   }
   if (!api_->process_utilization) return;
   // Samples since the previous query; NOT_FOUND means there were none (nobody used the SMs).
@@ -419,10 +467,12 @@ void NvmlLibrary::add_process_activity(nvmlDevice_st* device,
   }
   if (status == NVML_ERROR_NOT_FOUND) {
     sample.process_sm_pct.emplace();
+  } else if (status == NVML_ERROR_NOT_SUPPORTED) {
+    sample.process_sm_unsupported = true;  // MIG, WSL 2: no reading will come
   } else if (status == NVML_SUCCESS) {
     std::vector<ProcessSmUtilization> shares;
     unsigned long long newest = since;
-    for (unsigned i = 0; i < count; ++i) {
+    for (unsigned i = 0; i < std::min<std::size_t>(count, uses.size()); ++i) {
       shares.push_back({uses[i].pid, static_cast<double>(uses[i].smUtil)});
       newest = std::max(newest, uses[i].timeStamp);
     }

@@ -64,8 +64,13 @@ std::uint64_t throttling_reasons(std::uint64_t mask);
 std::string throttle_label(std::uint64_t mask);
 
 // The telemetry source for one GPU, or nullptr with `problem` set (one sentence) when NVML or the
-// device is unavailable.
-std::unique_ptr<TelemetrySource> open_nvml_telemetry(std::string_view pci_bus_id,
-                                                     std::string& problem);
+// device is unavailable. Called after gpubench created its CUDA context: the compute list then
+// holds gpubench as NVML sees it (its host PID inside a container), found by comparison with
+// listed_before_context, the list taken before the context existed (TelemetrySource::
+// own_process_id; empty when it cannot be told apart).
+std::unique_ptr<TelemetrySource> open_nvml_telemetry(
+    std::string_view pci_bus_id, std::string& problem,
+    const std::optional<std::vector<std::uint32_t>>& listed_before_context = std::nullopt,
+    std::string_view library = kNvmlLibraryName);
 
 }  // namespace gpubench

@@ -33,6 +33,11 @@ inline constexpr std::string_view kIterationsPerLaunch = "iterations_per_launch"
 inline constexpr std::string_view kRelError = "rel_error";
 // 1 when another process or activity outside gpubench shared the GPU during the figure.
 inline constexpr std::string_view kContended = "contended";
+// 1 when NVML could not show whether the GPU was shared (a MIG slice, WSL 2, gpubench's own PID
+// not found in a container): neither contended nor clean (docs/platforms.md).
+inline constexpr std::string_view kContentionUnknown = "contention_unknown";
+// 1 when the desktop's graphics processes used the SMs, too little to move the figure.
+inline constexpr std::string_view kDisplayActivity = "display_activity";
 
 // Telemetry over a benchmark. Power and energy only for the headline benchmarks, from a
 // dedicated sustained window (model/sustained_power.hpp); never from one repetition's samples.

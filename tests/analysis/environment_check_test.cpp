@@ -93,10 +93,29 @@ TEST(EnvironmentCheck, WhatTheDriverDoesNotReportIsSaidAndNotWarnedAbout) {
   const auto findings = check_environment(NvmlDeviceReport{}, 1);
   for (const auto& finding : findings) {
     EXPECT_TRUE(finding.warning.empty()) << finding.key;
-    if (finding.key != "clocks") {
+    if (finding.key != "clocks" && finding.key != "platform") {
       EXPECT_EQ(finding.state, "not reported") << finding.key;
     }
   }
+}
+
+TEST(EnvironmentCheck, ThePlatformScenarioIsOneLine) {
+  const NvmlDeviceReport card = clean();
+  EXPECT_EQ(platform_finding(&card, {}).state, "bare metal");
+  EXPECT_EQ(check_environment(clean(), 4242).front().key, "platform");
+  NvmlDeviceReport desktop = clean();
+  desktop.display_active = true;
+  EXPECT_TRUE(platform_finding(&desktop, {}).state.starts_with("desktop with display ("));
+  NvmlDeviceReport mig = clean();
+  mig.mig_enabled = true;
+  const std::string sliced = platform_finding(&mig, {.container = true}).state;
+  EXPECT_TRUE(sliced.starts_with("container + MIG slice (")) << sliced;
+  EXPECT_NE(sliced.find("no per-process or device utilization"), std::string::npos) << sliced;
+  const std::string wsl = platform_finding(nullptr, {.wsl = true}).state;
+  EXPECT_TRUE(wsl.starts_with("WSL 2 (")) << wsl;
+  EXPECT_NE(wsl.find("no process list"), std::string::npos) << wsl;
+  for (const std::string& line : {sliced, wsl})
+    EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
 TEST(EnvironmentCheck, ContextKeysArePrefixedEnv) {

@@ -41,6 +41,23 @@ TEST(WgmmaHgemmTiling, StagesFitAndStayAtomAligned) {
   EXPECT_EQ(hopper::kThreads, 384);
 }
 
+// The epilogue's staging buffers lie after the barriers, apart from each other and from every
+// stage (the producer loads the next tile while the consumers store), 16-byte aligned for the
+// read-out's 16-byte loads, inside the allocation.
+TEST(WgmmaHgemmTiling, StagingBuffersAliasNothing) {
+  EXPECT_EQ(hopper::kStagingBytes, 16 * 1024);
+  EXPECT_GE(hopper::staging_buffer_offset(0), hopper::barrier_offset(2 * hopper::kStages - 1) + 8);
+  for (int consumer = 0; consumer < hopper::kConsumers; ++consumer) {
+    EXPECT_EQ(hopper::staging_buffer_offset(consumer) % 128, 0u);
+    if (consumer > 0) {
+      EXPECT_EQ(hopper::staging_buffer_offset(consumer),
+                hopper::staging_buffer_offset(consumer - 1) + hopper::kStagingBytes);
+    }
+  }
+  EXPECT_LE(hopper::staging_buffer_offset(hopper::kConsumers - 1) + hopper::kStagingBytes + 1024,
+            static_cast<std::uint32_t>(hopper::kSmemBytes));
+}
+
 TEST(WgmmaHgemmTiling, TmaBoxesCoverTheBlockTile) {
   // Block (row 2, col 3), k tile 5: A box at k = 320, m = 256; B panels at n = 768 + 64p, k = 320.
   EXPECT_EQ(hopper::a_box(2, 5).inner, 320);

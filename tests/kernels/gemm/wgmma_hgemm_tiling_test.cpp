@@ -24,7 +24,10 @@ using testing::wgmma_reads_mn_major;
 TEST(WgmmaHgemmTiling, StagesFitAndStayAtomAligned) {
   EXPECT_EQ(hopper::kAStageBytes, 16 * 1024);
   EXPECT_EQ(hopper::kBStageBytes, 32 * 1024);
-  EXPECT_LE(hopper::kSmemBytes, 227 * 1024) << "over the per-block opt-in shared memory of sm_90";
+  // Also with the 1 KiB that cuobjdump --dump-resource-usage reports as the kernel's SHARED
+  // (sm_90's reserved shared memory per block): the staging buffers leave 896 bytes.
+  EXPECT_LE(hopper::kSmemBytes + 1024, 227 * 1024)
+      << "over the per-block opt-in shared memory of sm_90";
   for (int s = 0; s < hopper::kStages; ++s) {
     EXPECT_EQ(hopper::a_stage_offset(s) % 1024, 0u);
     for (int p = 0; p < hopper::kPanels; ++p) {

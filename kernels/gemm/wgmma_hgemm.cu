@@ -12,7 +12,9 @@
 // warp of every block in the cluster), arms the stage's "full" barrier with the bytes that will
 // land in this block and issues the TMA loads (the A box, the B panels); each consumer waits on
 // "full", runs four wgmma over the stage and, once the previous k tile's wgmma have finished,
-// releases that k tile's stage (one wgmma group stays in flight across k tiles).
+// releases that k tile's stage (one wgmma group stays in flight across k tiles). After a tile's
+// last k tile, each consumer stages its share of C through its own shared-memory buffer (outside
+// the stages, so the producer loads the next tile meanwhile) and writes it with 16-byte stores.
 //
 // The host side builds the two tensor maps with cuTensorMapEncodeTiled, fetched from the driver at
 // run time through the CUDA runtime (the binary does not link libcuda), once per operand address
@@ -26,6 +28,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -69,34 +72,60 @@ __device__ __forceinline__ void mma_stage(Accumulators<true>& d, std::uint64_t a
   wgmma::mma_m64n256_f16_f16<1>(d.v, a, b, 1);
 }
 
-// Elements i and i + 1 (adjacent columns of one row) as a half2.
-__device__ __forceinline__ __half2 output_pair(const Accumulators<false>& d, int i) {
-  return __floats2half2_rn(d.v[i], d.v[i + 1]);
+// Elements i and i + 1 (adjacent columns of one row) as the bits of a half2.
+__device__ __forceinline__ std::uint32_t output_pair(const Accumulators<false>& d, int i) {
+  const __half2 pair = __floats2half2_rn(d.v[i], d.v[i + 1]);
+  std::uint32_t bits = 0;
+  memcpy(&bits, &pair, sizeof bits);
+  return bits;
 }
-__device__ __forceinline__ __half2 output_pair(const Accumulators<true>& d, int i) {
-  const std::uint32_t bits = d.v[i / 2];
-  return *reinterpret_cast<const __half2*>(&bits);
+__device__ __forceinline__ std::uint32_t output_pair(const Accumulators<true>& d, int i) {
+  return d.v[i / 2];
 }
 
-// The consumer's 64 x 256 share of the block tile to C, in-range elements only.
+// The first `valid` halves of a 16-byte chunk, one by one (C not 16-byte aligned).
+__device__ __forceinline__ void store_halves(__half* out, uint4 chunk, int valid) {
+  const std::uint32_t words[4] = {chunk.x, chunk.y, chunk.z, chunk.w};
+#pragma unroll
+  for (int e = 0; e < 8; ++e) {
+    if (e < valid)
+      out[e] = __ushort_as_half(static_cast<unsigned short>(words[e / 2] >> (e % 2 * 16)));
+  }
+}
+
+// The consumer's 64 x 256 share of the block tile to C, in-range elements only, through its
+// staging buffer at shared address `staging` (wgmma_hgemm_tiling.hpp: staging_offset), 128 columns
+// a pass: the accumulators into the buffer, then 16-byte chunks of whole rows out to C.
 template <bool Fp16Accumulate>
-__device__ void store_tile(const Accumulators<Fp16Accumulate>& d, int row0, int col0, int m, int n,
-                           __half* c, bool pair_store) {
+__device__ void store_tile(const Accumulators<Fp16Accumulate>& d, std::uint32_t staging,
+                           int consumer, MatrixCoord origin, int m, int n, __half* c,
+                           bool vector_store) {
   const int thread = static_cast<int>(threadIdx.x % wgmma::kWarpgroupThreads);
 #pragma unroll
-  for (int i = 0; i < 128; i += 2) {
-    const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
-    const int row = row0 + at.row;
-    const int col = col0 + at.col;
-    const int valid = valid_elements(row, col, m, n, 2);
-    if (valid == 0) continue;
-    const __half2 value = output_pair(d, i);
-    __half* out = c + static_cast<std::size_t>(row) * static_cast<std::size_t>(n) + col;
-    if (pair_store && valid == 2) {
-      *reinterpret_cast<__half2*>(out) = value;
-    } else {
-      out[0] = __low2half(value);
-      if (valid == 2) out[1] = __high2half(value);
+  for (int pass = 0; pass < kStagingPasses; ++pass) {
+    // Every thread has read the buffer (the previous pass's, or the previous tile's, chunks)
+    // before any overwrites it.
+    consumer_barrier(consumer);
+#pragma unroll
+    for (int e = 0; e < kPassElements; e += 2) {
+      const int i = pass * kPassElements + e;
+      store_shared_b32(staging + fragment_staging_offset(thread, i), output_pair(d, i));
+    }
+    consumer_barrier(consumer);  // the whole pass is in the buffer
+#pragma unroll
+    for (int step = 0; step < kReadoutSteps; ++step) {
+      const MatrixCoord at = readout_coord(thread, step);
+      const int row = origin.row + at.row;
+      const int col = origin.col + pass * kStagingColumns + at.col;
+      const int valid = valid_elements(row, col, m, n, 8);
+      if (valid == 0) continue;
+      const uint4 chunk = load_shared_v4(staging + staging_offset(at.row, at.col));
+      __half* out = c + static_cast<std::size_t>(row) * static_cast<std::size_t>(n) + col;
+      if (vector_store && valid == 8) {
+        *reinterpret_cast<uint4*>(out) = chunk;
+      } else {
+        store_halves(out, chunk, valid);
+      }
     }
   }
 }
@@ -184,7 +213,7 @@ __device__ void produce(const Stages& st, const Schedule<ClusterM>& schedule,
 // A consumer warpgroup: 64 rows of each of the block's tiles.
 template <bool Fp16Accumulate, int ClusterM>
 __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, int consumer, int m,
-                        int n, int k_tiles, __half* c, bool pair_store) {
+                        int n, int k_tiles, __half* c, bool vector_store) {
   const bool leader = threadIdx.x % 32 == 0;  // arrives on "empty" for its warp
   int load = 0;
   for (int unit = schedule.first_unit(); unit < schedule.units(); unit += schedule.unit_stride()) {
@@ -216,8 +245,8 @@ __device__ void consume(const Stages& st, const Schedule<ClusterM>& schedule, in
     wgmma::wait_group<0>();
     if (leader) release_stage<ClusterM>(st, stage_of(load - 1));
     if (!computes) continue;
-    const MatrixCoord origin = output_origin(tile, consumer);
-    store_tile(d, origin.row, origin.col, m, n, c, pair_store);
+    store_tile(d, st.base + staging_buffer_offset(consumer), consumer,
+               output_origin(tile, consumer), m, n, c, vector_store);
   }
 }
 
@@ -229,7 +258,7 @@ template <bool Fp16Accumulate, int ClusterM>
 __global__ void __launch_bounds__(kThreads, 1)
     wgmma_hgemm_kernel(const __grid_constant__ CUtensorMap a_map,
                        const __grid_constant__ CUtensorMap b_map, int m, int n, int k,
-                       __half* __restrict__ c, bool pair_store) {
+                       __half* __restrict__ c, bool vector_store) {
 #if GPUBENCH_WGMMA_DEVICE
   extern __shared__ __align__(1024) unsigned char hopper_smem[];
   const auto raw = static_cast<std::uint32_t>(__cvta_generic_to_shared(hopper_smem));
@@ -254,7 +283,7 @@ __global__ void __launch_bounds__(kThreads, 1)
   if (warpgroup == 0) {  // the producer: one thread issues every load
     if (threadIdx.x == 0) produce<ClusterM>(st, schedule, &a_map, &b_map, k_tiles);
   } else {
-    consume<Fp16Accumulate, ClusterM>(st, schedule, warpgroup - 1, m, n, k_tiles, c, pair_store);
+    consume<Fp16Accumulate, ClusterM>(st, schedule, warpgroup - 1, m, n, k_tiles, c, vector_store);
   }
   // No block leaves while another block of its cluster may still arrive on its barriers.
   if constexpr (ClusterM > 1) cluster_sync();
@@ -265,7 +294,7 @@ __global__ void __launch_bounds__(kThreads, 1)
   (void)n;
   (void)k;
   (void)c;
-  (void)pair_store;
+  (void)vector_store;
 #endif
 }
 
@@ -379,8 +408,9 @@ void launch(int m, int n, int k, const __half* a, const __half* b, __half* c, in
   config.gridDim = dim3(static_cast<unsigned>(clusters * ClusterM));
   const CUtensorMap a_map = tensor_map(a, m, k, kBlockM, kBlockK);
   const CUtensorMap b_map = tensor_map(b, k, n, kBlockK, kPanelN);
-  const bool pair_store = reinterpret_cast<std::uintptr_t>(c) % 4 == 0;
-  GPUBENCH_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, a_map, b_map, m, n, k, c, pair_store));
+  // 16-byte stores need a 16-byte-aligned C; its rows then are too (n is a multiple of 8).
+  const bool vector_store = aligned16(c);
+  GPUBENCH_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, a_map, b_map, m, n, k, c, vector_store));
   GPUBENCH_CHECK_LAUNCH();
 }
 

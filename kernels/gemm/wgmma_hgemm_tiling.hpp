@@ -37,9 +37,22 @@ inline constexpr int kAStageBytes = kBlockM * kBlockK * kHalfBytes;  // 16 KiB
 inline constexpr int kPanelBytes = kBlockK * kPanelN * kHalfBytes;   // 8 KiB
 inline constexpr int kBStageBytes = kPanels * kPanelBytes;           // 32 KiB
 inline constexpr int kStageBytes = kAStageBytes + kBStageBytes;      // 48 KiB
-// The stages, then 2 * kStages mbarriers (8 bytes each); plus 1 KiB to align the stages to the
-// 1024-byte swizzle atoms whatever the dynamic shared-memory base.
-inline constexpr int kSmemBytes = kStages * kStageBytes + 2 * kStages * 8 + 1024;
+// The epilogue stages each consumer's 64 x 256 share of C through shared memory in two passes of
+// 64 x 128 halves (16 KiB per consumer, its own: the consumers store independently), so that C is
+// written with 16-byte stores (full 32-byte sectors) instead of 4-byte ones (see staging_offset).
+inline constexpr int kStagingColumns = 128;  // halves per row and pass
+inline constexpr int kStagingPasses = kBlockN / kStagingColumns;
+inline constexpr int kStagingRowBytes = kStagingColumns * kHalfBytes;    // 256
+inline constexpr int kStagingChunks = kStagingRowBytes / 16;             // 16 per row
+inline constexpr int kStagingBytes = wgmma::kWgmmaM * kStagingRowBytes;  // 16 KiB
+inline constexpr int kPassElements = kStagingColumns / 2;         // accumulator elements per thread
+inline constexpr int kBarrierBytes = 2 * kStages * 8;             // the mbarriers
+inline constexpr int kStagingBase = kStages * kStageBytes + 128;  // after the barriers, 128-aligned
+static_assert(kBarrierBytes <= 128, "the mbarriers run into the staging buffers");
+// The stages, the mbarriers, each consumer's staging buffer; plus 1 KiB to align the stages to the
+// 1024-byte swizzle atoms whatever the dynamic shared-memory base: 225 KiB + 128 bytes, under
+// sm_90's 227 KiB per block.
+inline constexpr int kSmemBytes = kStagingBase + kConsumers * kStagingBytes + 1024;
 
 GPUBENCH_HD constexpr std::uint32_t a_stage_offset(int stage) {
   return static_cast<std::uint32_t>(stage * kStageBytes);
@@ -122,6 +135,44 @@ GPUBENCH_HD constexpr BoxOrigin b_box(int block_col, int k_tile, int panel) {
 // of the tile, all 256 columns).
 GPUBENCH_HD constexpr MatrixCoord output_origin(MatrixCoord tile, int consumer) {
   return {tile.row * kBlockM + consumer * wgmma::kWgmmaM, tile.col * kBlockN};
+}
+
+// --- The epilogue. Each consumer writes its accumulators into its staging buffer (one 4-byte
+// shared store per half2: elements i, i + 1 of accumulator_coord), synchronizes its 128 threads,
+// then reads the buffer back 16 bytes at a time, row by row, and writes C with 16-byte stores.
+// The buffer holds 64 rows of 256 bytes; chunk c (16 bytes, 8 columns) of row r sits at chunk
+// position c ^ (r % 8). Without the XOR, a warp's fragment store (8 rows, 4 lanes per row in one
+// chunk; rows 256 bytes apart) would put all 8 rows on the same 4 banks: 8 wavefronts instead of 1.
+
+// Where column `col` (0..kStagingColumns - 1) of row `row` of a pass sits in the staging buffer.
+GPUBENCH_HD constexpr std::uint32_t staging_offset(int row, int col) {
+  const int chunk = col / 8;
+  const int swizzled = chunk ^ (row % 8);
+  return static_cast<std::uint32_t>(row * kStagingRowBytes + swizzled * 16 +
+                                    (col % 8) * kHalfBytes);
+}
+// Consumer `consumer`'s staging buffer, from the 1024-aligned start of the stages.
+GPUBENCH_HD constexpr std::uint32_t staging_buffer_offset(int consumer) {
+  return static_cast<std::uint32_t>(kStagingBase + consumer * kStagingBytes);
+}
+// The pass accumulator elements i, i + 1 (i even) belong to: pass p holds elements
+// p * kPassElements .. + kPassElements - 1 (columns 128p .. 128p + 127). And where thread `thread`
+// of the warpgroup stores them (as one half2) in that pass's buffer.
+GPUBENCH_HD constexpr int staging_pass(int i) {
+  return wgmma::accumulator_coord(0, i).col / kStagingColumns;
+}
+GPUBENCH_HD constexpr std::uint32_t fragment_staging_offset(int thread, int i) {
+  const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
+  return staging_offset(at.row, at.col % kStagingColumns);
+}
+// The read-out: in step `step` (0..kReadoutSteps - 1) thread `thread` reads chunk `col / 8` of
+// row `row` of the pass (a warp: two whole rows, 512 contiguous bytes of C). Its first column is
+// `col`; the pass's column origin is added by the caller.
+inline constexpr int kReadoutSteps =
+    wgmma::kWgmmaM * kStagingChunks / wgmma::kWarpgroupThreads;  // 8
+GPUBENCH_HD constexpr MatrixCoord readout_coord(int thread, int step) {
+  const int chunk = step * wgmma::kWarpgroupThreads + thread;
+  return {chunk / kStagingChunks, (chunk % kStagingChunks) * 8};
 }
 
 // wgmma descriptors of K slice `slice` (16 deep) of a stage, for consumer `consumer` (rows

@@ -160,7 +160,9 @@ const std::vector<SassRule>& own_gemm_rule_table() {
 // "warpgroup.arrive is injected"), as the FP32-accumulate kernels had before their accumulators
 // were pinned as floats (tests/fixtures/sass/peak_f32acc_injected_waits_sm90a.sass: 4 and 3).
 // The HGEMM: HGMMA (B transposed), TMA loads (UTMALDG) and mbarrier waits (SYNCS), FP32 / FP16
-// accumulate as asked, one wgmma.fence and two wait_group (in the k loop, after it); its clusters
+// accumulate as asked, the epilogue staged through shared memory (STS of the accumulators, LDS.128
+// back, STG.E.128 to C: the 4-byte stores straight from registers it had before fail), one
+// wgmma.fence and two wait_group (in the k loop, after it); its clusters
 // of two (second template argument 2) multicast B (UTMALDG.2D.MULTICAST), arrive on the other
 // block's barriers (SYNCS.ARRIVE.TRANS64.RED) and synchronize the cluster (UCGABAR), lone blocks
 // none of it. No loop of it holds a memory barrier or a cache invalidation: cluster-scope release
@@ -198,11 +200,11 @@ const std::vector<SassRule>& hopper_rule_table() {
       peak(14, "QGMMA.64x256x32.F16.E5M2.E5M2"),
       {.kernel_pattern = "wgmma_hgemm_kernelILb0E",
        .must_contain = {"HGMMA.64x256x16.F32", "UTMALDG.2D", "SYNCS.PHASECHK.TRANS64.TRYWAIT",
-                        "SYNCS.ARRIVE.TRANS64"},
+                        "SYNCS.ARRIVE.TRANS64", "STS", "LDS.128", "STG.E.128"},
        .must_not_contain = {"HGMMA.64x256x16.F16", "LDGSTS", "HMMA"}},
       {.kernel_pattern = "wgmma_hgemm_kernelILb1E",
        .must_contain = {"HGMMA.64x256x16.F16", "UTMALDG.2D", "SYNCS.PHASECHK.TRANS64.TRYWAIT",
-                        "SYNCS.ARRIVE.TRANS64"},
+                        "SYNCS.ARRIVE.TRANS64", "STS", "LDS.128", "STG.E.128"},
        .must_not_contain = {"HGMMA.64x256x16.F32", "LDGSTS", "HMMA"}},
       cluster(0, 1),
       cluster(0, 2),

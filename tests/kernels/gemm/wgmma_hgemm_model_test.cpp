@@ -7,9 +7,11 @@
 // schedule and epilogue together give C = A * B.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,24 +91,48 @@ void multiply_stage(SharedMemory& smem, int stage, int consumer, std::vector<dou
   }
 }
 
-// The epilogue as store_tile runs it: thread t stores its accumulator elements i, i + 1 where the
-// kernel's accumulator_coord says they belong (adjacent columns of one row), inside the matrix.
-// What the elements hold is the hardware's business, played by the PTX figure's own transcription
-// (testing::ptx_d_fragment_table), so a wrong accumulator_coord puts values in the wrong places.
+// The epilogue as store_tile runs it, pass by pass. Thread t writes its accumulator elements i,
+// i + 1 of the pass into the staging buffer where fragment_staging_offset puts them; what the
+// elements hold is the hardware's business, played by the PTX figure's own transcription
+// (testing::ptx_d_fragment_table), so a wrong accumulator_coord or staging offset puts values in
+// the wrong places. After the barrier, thread t reads the 16-byte chunk readout_coord names back
+// from staging_offset and stores its in-range halves. Every byte of the buffer is written once per
+// pass and no chunk is read before it was written.
 void store_tile(const std::vector<double>& acc, MatrixCoord origin, const Problem& p,
                 std::vector<double>& c, std::vector<int>& writes) {
   static const std::vector<testing::DPosition> held =
       testing::ptx_d_fragment_table(hopper::kBlockN);
-  for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
-    for (int i = 0; i < 128; i += 2) {
-      const wgmma::FragmentCoord at = wgmma::accumulator_coord(thread, i);
-      const int row = origin.row + at.row, col = origin.col + at.col;
-      const int valid = gemm::valid_elements(row, col, p.m, p.n, 2);
-      for (int e = 0; e < valid; ++e) {
-        const testing::DPosition value = held[static_cast<std::size_t>(thread * 128 + i + e)];
-        const std::size_t out = static_cast<std::size_t>(row) * p.n + col + e;
-        c[out] = acc[static_cast<std::size_t>(value.row) * hopper::kBlockN + value.col];
-        ++writes[out];
+  for (int pass = 0; pass < hopper::kStagingPasses; ++pass) {
+    std::vector<double> staging(hopper::kStagingBytes / 2, std::nan(""));
+    std::vector<int> staged(staging.size(), 0);
+    for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
+      for (int e = 0; e < hopper::kPassElements; e += 2) {
+        const int i = pass * hopper::kPassElements + e;
+        ASSERT_EQ(hopper::staging_pass(i), pass) << "element " << i;
+        const std::uint32_t address = hopper::fragment_staging_offset(thread, i);
+        ASSERT_EQ(address % 4, 0u) << "a half2 store";
+        for (int h = 0; h < 2; ++h) {
+          const testing::DPosition value = held[static_cast<std::size_t>(thread * 128 + i + h)];
+          staging.at(address / 2 + h) =
+              acc[static_cast<std::size_t>(value.row) * hopper::kBlockN + value.col];
+          ++staged.at(address / 2 + h);
+        }
+      }
+    }
+    ASSERT_EQ(std::count(staged.begin(), staged.end(), 1), static_cast<long>(staged.size()))
+        << "pass " << pass << ": a staging element written twice or never";
+    for (int thread = 0; thread < wgmma::kWarpgroupThreads; ++thread) {
+      for (int step = 0; step < hopper::kReadoutSteps; ++step) {
+        const MatrixCoord at = hopper::readout_coord(thread, step);
+        const int row = origin.row + at.row;
+        const int col = origin.col + pass * hopper::kStagingColumns + at.col;
+        const std::uint32_t address = hopper::staging_offset(at.row, at.col);
+        ASSERT_EQ(address % 16, 0u) << "a 16-byte load";
+        for (int e = 0; e < gemm::valid_elements(row, col, p.m, p.n, 8); ++e) {
+          const std::size_t out = static_cast<std::size_t>(row) * p.n + col + e;
+          c[out] = staging.at(address / 2 + e);
+          ++writes[out];
+        }
       }
     }
   }
@@ -168,6 +194,59 @@ TEST(WgmmaHgemmModel, ComputesTheProductExactlyOnShapesWithTails) {
                       << i % static_cast<std::size_t>(s.n) << "] = " << c[i] << ", expected "
                       << expected[i] << ", stored " << writes[i] << " times";
       }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gpubench
+
+namespace gpubench {
+namespace {
+
+namespace hopper = gemm::hopper;
+
+// Wavefronts one warp-wide shared-memory access takes, by the documented rule (CUDA C++
+// Programming Guide, "Shared Memory" of compute capability 5.x and later, and NVIDIA's GTC 2018
+// "Volta: Performance Tuning", 128-bit accesses): 32 banks of 4-byte words; a wavefront serves each
+// bank one word (threads on the same word share it) and carries at most 128 bytes.
+std::size_t wavefronts(const std::vector<std::uint32_t>& addresses, int bytes_per_thread) {
+  std::vector<std::set<std::uint32_t>> words(32);
+  std::set<std::uint32_t> all;
+  for (const std::uint32_t address : addresses) {
+    for (int w = 0; w < bytes_per_thread / 4; ++w) {
+      const std::uint32_t word = address / 4 + static_cast<std::uint32_t>(w);
+      words[word % 32].insert(word);
+      all.insert(word);
+    }
+  }
+  std::size_t most = (all.size() * 4 + 127) / 128;
+  for (const auto& bank : words)
+    most = std::max(most, bank.size());
+  return most;
+}
+
+// Each warp's fragment store (one st.shared.b32 per accumulator pair: 8 rows x 4 lanes of one
+// chunk) takes one wavefront, and each read-out load (ld.shared.v4: 512 bytes) the minimum of four;
+// a read-out warp covers two whole rows of 256 bytes, so its global stores fill whole sectors.
+TEST(WgmmaHgemmEpilogue, SharedAccessesTakeTheFewestWavefronts) {
+  for (int warp = 0; warp < 4; ++warp) {
+    for (int i = 0; i < 128; i += 2) {
+      std::vector<std::uint32_t> stores;
+      for (int lane = 0; lane < 32; ++lane)
+        stores.push_back(hopper::fragment_staging_offset(32 * warp + lane, i));
+      EXPECT_EQ(wavefronts(stores, 4), 1u) << "warp " << warp << ", element " << i;
+    }
+    for (int step = 0; step < hopper::kReadoutSteps; ++step) {
+      std::vector<std::uint32_t> loads;
+      for (int lane = 0; lane < 32; ++lane) {
+        const gemm::MatrixCoord at = hopper::readout_coord(32 * warp + lane, step);
+        loads.push_back(hopper::staging_offset(at.row, at.col));
+        const gemm::MatrixCoord first = hopper::readout_coord(32 * warp, step);
+        EXPECT_EQ(at.row, first.row + lane / 16);
+        EXPECT_EQ(at.col, 8 * (lane % 16)) << "warp " << warp << ", step " << step;
+      }
+      EXPECT_EQ(wavefronts(loads, 16), 4u) << "warp " << warp << ", step " << step;
     }
   }
 }

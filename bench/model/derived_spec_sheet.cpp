@@ -35,10 +35,11 @@ SpecSheet derived_sheet_identity(const DeviceInfo& device) {
   SpecSheet sheet;
   sheet.id = "derived-sm" + std::to_string(cc.major * 10 + cc.minor);
   sheet.name = name;
-  sheet.architecture = cc.major == 7   ? "turing"
-                       : cc.major == 8 ? (cc.minor == 9 ? "ada" : "ampere")
-                       : cc.major == 9 ? "hopper"
-                                       : "unknown";
+  sheet.architecture = cc.major == 7                        ? "turing"
+                       : cc.major == 8                      ? (cc.minor == 9 ? "ada" : "ampere")
+                       : cc.major == 9                      ? "hopper"
+                       : (cc.major == 10 || cc.major == 12) ? "blackwell"
+                                                            : "unknown";
   sheet.product_class = looks_geforce ? ProductClass::kGeForce : ProductClass::kDatacenter;
   sheet.names = {name};
   sheet.derived_from_device = true;
@@ -53,7 +54,10 @@ void add_derived_chip_values(SpecSheet& sheet, const DeviceInfo& device,
                              const std::string& rate_note) {
   const ComputeCapability cc = device.compute_capability;
   const auto fp32_lanes = ops_per_clock_per_sm(cc, sheet.product_class, Throughput::kFp32);
-  const int tensor_cores_per_sm = cc.major == 7 ? 8 : (cc.major == 8 || cc.major == 9) ? 4 : 0;
+  // Four tensor cores per SM from Ampere on (GA102, Ada, H100 and RTX Blackwell whitepapers).
+  const int tensor_cores_per_sm = cc.major == 7                                        ? 8
+                                  : (cc.major == 8 || cc.major == 9 || cc.major == 12) ? 4
+                                                                                       : 0;
   auto& values = sheet.values;
   values.emplace_back("chip", number_value(std::nullopt, "", "not reported by the device"));
   SpecValue cc_value = number_value(std::nullopt, "", kFromAttributes);
@@ -109,7 +113,10 @@ void add_derived_peak_values(SpecSheet& sheet, const DeviceInfo& device,
     const bool is_int =
         throughput == Throughput::kInt8Tensor || throughput == Throughput::kInt4Tensor;
     std::string note = rate_note;
-    if (note.empty() && sheet.product_class == ProductClass::kGeForce) {
+    if (note.empty() && rate_is_undocumented(cc, sheet.product_class, throughput)) {
+      note = fmt::format("unknown: no document the rate table cites gives this rate for sm_{}{}",
+                         cc.major, cc.minor);
+    } else if (note.empty() && sheet.product_class == ProductClass::kGeForce) {
       note = "GeForce half-rate FP32-accumulate tensor math assumed from the device name";
     }
     values.emplace_back(

@@ -24,8 +24,13 @@ constexpr std::array kAllThroughputs = {
     Throughput::kInt4Tensor,
 };
 
-// Dense FLOP (or OP) per clock per SM. 0 = the architecture lacks the unit. The GeForce column
-// differs from the datacenter one only for tensor math with FP32 accumulate (half rate).
+// Dense FLOP (or OP) per clock per SM. 0 = the architecture lacks the unit; kUndocumented = it may
+// have the unit, but no NVIDIA document gpubench cites gives the rate, so none is assumed. The
+// GeForce column differs from the datacenter one only for tensor math with FP32 accumulate (half
+// rate).
+constexpr double kUndocumented = -1;
+constexpr double U = kUndocumented;  // keeps the table rows readable
+
 struct ArchRates {
   ComputeCapability cc;
   // In kAllThroughputs order.
@@ -58,6 +63,22 @@ constexpr std::array kRates = {
     ArchRates{{9, 0},
               {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0},
               {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0}},
+    // GeForce and RTX PRO Blackwell (GB20x, sm_120). GeForce column: NVIDIA RTX Blackwell GPU
+    // Architecture whitepaper (RTXBW-WP) Appendix A, RTX 5090 table, dense figures / (170 SMs x
+    // 2407 MHz boost): FP16 tensor 419 (FP16 acc) and 209.5 (FP32 acc) -> 1024 and 512, BF16 209.5
+    // -> 512, FP8 838 (FP16 acc) and 419 (FP32 acc) -> 2048 and 1024. So GeForce Blackwell keeps
+    // Ada's half-rate FP32 accumulate, documented the same way. FP32: 128 CUDA cores per SM
+    // (21760 cores / 170 SMs) x 2. Datacenter column (RTX PRO Blackwell): the RTX PRO Blackwell
+    // whitepaper prints the same FP16 tensor figure with FP16 and FP32 accumulate (RTX PRO 6000:
+    // 503.8 and 503.8), so FP32 accumulate runs at the FP16-accumulate rate there. The rest
+    // (TF32, INT8, FP16/BF16/FP64 non-tensor, FP8 and BF16 on RTX PRO) is not in the documents
+    // read for this table: undocumented, not guessed. FP4 (4096 FLOP/clk/SM from the RTX 5090's
+    // dense 1676 TFLOPS with FP32 accumulate) has no Throughput row yet.
+    ArchRates{{12, 0},
+              {256, U, U, U, 1024, 1024, U, U, U, U, U, U, U},
+              {256, U, U, U, 1024, 512, 512, 2048, 1024, U, U, U, U}},
+    // Datacenter Blackwell (B200, sm_100) is left out: its datasheet gives tensor peaks but neither
+    // its SM count nor the clock they assume, so no per-SM rate follows from a document.
 };
 
 const ArchRates* find_arch(ComputeCapability cc) {
@@ -150,8 +171,15 @@ std::optional<double> ops_per_clock_per_sm(ComputeCapability cc, ProductClass pr
   if (rates == nullptr) return std::nullopt;
   const auto& column = product_class == ProductClass::kGeForce ? rates->geforce : rates->datacenter;
   const double rate = column[index_of(throughput)];
-  if (rate == 0) return std::nullopt;
+  if (rate == 0 || rate == kUndocumented) return std::nullopt;
   return rate;
+}
+
+bool rate_is_undocumented(ComputeCapability cc, ProductClass product_class, Throughput throughput) {
+  const ArchRates* rates = find_arch(cc);
+  if (rates == nullptr) return false;
+  const auto& column = product_class == ProductClass::kGeForce ? rates->geforce : rates->datacenter;
+  return column[index_of(throughput)] == kUndocumented;
 }
 
 std::optional<double> peak_tera_ops(ComputeCapability cc, ProductClass product_class,

@@ -4,8 +4,9 @@
 // sheets derived for unknown cards, and (later) percent-of-peak at the measured clock.
 //
 // Rates are dense (no 2:4 sparsity), in FLOP (or integer OP) per clock per SM, an FMA counting 2.
-// Sources: NVIDIA Turing, GA102, A100, Ada Lovelace and H100 architecture whitepapers (the
-// per-SM tables and the appendix peak tables divided by SMs x boost clock).
+// Sources: NVIDIA Turing, GA102, A100, Ada Lovelace, H100 and RTX Blackwell (GeForce and RTX PRO)
+// architecture whitepapers (the per-SM tables and the appendix peak tables divided by SMs x boost
+// clock).
 
 #include <compare>
 #include <optional>
@@ -50,12 +51,16 @@ std::span<const Throughput> all_throughputs();
 // The spec-database key holding this peak ("fp32_tflops", "int8_tensor_tops", ...).
 std::string_view spec_key(Throughput throughput);
 
-// nullopt when the architecture lacks the unit (FP8 before Ada, BF16 on Turing) or the
-// architecture is not in the table.
+// nullopt when the architecture lacks the unit (FP8 before Ada, BF16 on Turing), when no cited
+// document gives the rate (see rate_is_undocumented), or the architecture is not in the table.
 std::optional<double> ops_per_clock_per_sm(ComputeCapability cc, ProductClass product_class,
                                            Throughput throughput);
 
-// True when the table knows the architecture at all (sm_75, sm_80, sm_86, sm_89, sm_90).
+// True when the table knows the architecture but no document it cites gives this rate (most
+// non-tensor and integer rates of sm_120): a peak is then unknown, not absent.
+bool rate_is_undocumented(ComputeCapability cc, ProductClass product_class, Throughput throughput);
+
+// True when the table knows the architecture at all (sm_75, sm_80, sm_86, sm_89, sm_90, sm_120).
 bool rate_table_knows(ComputeCapability cc);
 
 // SMs x rate x clock, in TFLOPS (or TOPS).

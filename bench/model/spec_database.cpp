@@ -22,7 +22,8 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-const std::set<std::string_view> kArchitectures = {"turing", "ampere", "ada", "hopper"};
+const std::set<std::string_view> kArchitectures = {"turing", "ampere", "ada", "hopper",
+                                                   "blackwell"};
 const std::set<std::string_view> kTextKeys = {"chip", "compute_capability", "memory_type"};
 
 [[noreturn]] void fail(std::string_view origin, std::string_view problem) {

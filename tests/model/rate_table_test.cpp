@@ -4,13 +4,15 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "model/spec_database.hpp"
 
 namespace gpubench {
 namespace {
 
-constexpr ComputeCapability kTuring{7, 5}, kA100{8, 0}, kAmpere{8, 6}, kAda{8, 9}, kHopper{9, 0};
+constexpr ComputeCapability kTuring{7, 5}, kA100{8, 0}, kAmpere{8, 6}, kAda{8, 9}, kHopper{9, 0},
+    kRtxBlackwell{12, 0};
 
 TEST(ComputeCapability, ParsesMajorDotMinor) {
   EXPECT_EQ(ComputeCapability::parse("8.9"), (ComputeCapability{8, 9}));
@@ -50,11 +52,55 @@ TEST(RateTable, UnitsAnArchitectureLacksHaveNoRate) {
 }
 
 TEST(RateTable, UnknownArchitectureIsNotGuessed) {
-  EXPECT_FALSE(rate_table_knows({12, 0}));
-  EXPECT_FALSE(ops_per_clock_per_sm({12, 0}, ProductClass::kGeForce, Throughput::kFp32));
-  EXPECT_FALSE(peak_tera_ops({12, 0}, ProductClass::kGeForce, Throughput::kFp32, 10, 1000));
-  for (const auto cc : {kTuring, kA100, kAmpere, kAda, kHopper})
+  // B200 (sm_100): no document gives its SM count and clock, so no per-SM rate.
+  EXPECT_FALSE(rate_table_knows({10, 0}));
+  EXPECT_FALSE(ops_per_clock_per_sm({10, 0}, ProductClass::kDatacenter, Throughput::kFp32));
+  EXPECT_FALSE(peak_tera_ops({10, 0}, ProductClass::kDatacenter, Throughput::kFp32, 10, 1000));
+  EXPECT_FALSE(rate_is_undocumented({10, 0}, ProductClass::kDatacenter, Throughput::kFp32));
+  for (const auto cc : {kTuring, kA100, kAmpere, kAda, kHopper, kRtxBlackwell})
     EXPECT_TRUE(rate_table_knows(cc));
+}
+
+// The sm_120 GeForce rates against the dense RTX 5090 figures of the RTX Blackwell whitepaper's
+// Appendix A (170 SMs, 2407 MHz boost): each peak / (SMs x boost) within 0.1% of the table.
+TEST(RateTable, RtxBlackwellGeForceRatesMatchTheWhitepaperFigures) {
+  constexpr double kSms = 170, kBoostMhz = 2407;
+  const std::pair<Throughput, double> documented_tflops[] = {
+      {Throughput::kFp16TensorFp16Acc, 419.0}, {Throughput::kFp16TensorFp32Acc, 209.5},
+      {Throughput::kBf16Tensor, 209.5},        {Throughput::kFp8TensorFp16Acc, 838.0},
+      {Throughput::kFp8TensorFp32Acc, 419.0},
+  };
+  for (const auto& [t, tflops] : documented_tflops) {
+    const auto peak = peak_tera_ops(kRtxBlackwell, ProductClass::kGeForce, t, kSms, kBoostMhz);
+    ASSERT_TRUE(peak) << spec_key(t);
+    EXPECT_NEAR(*peak / tflops, 1.0, 1e-3) << spec_key(t);
+  }
+  // 21760 CUDA cores / 170 SMs = 128 FP32 lanes per SM, 2 FLOP per FMA.
+  EXPECT_EQ(ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kGeForce, Throughput::kFp32), 256);
+}
+
+// GeForce Blackwell halves FP32-accumulate FP16 tensor math as Ada does; RTX PRO does not (the
+// RTX PRO Blackwell whitepaper prints 503.8 TFLOPS with either accumulator for the RTX PRO 6000).
+TEST(RateTable, RtxBlackwellGeForceHalvesFp32AccumulateAndRtxProDoesNot) {
+  const auto rate = [](ProductClass c, Throughput t) {
+    return ops_per_clock_per_sm(kRtxBlackwell, c, t);
+  };
+  EXPECT_EQ(*rate(ProductClass::kGeForce, Throughput::kFp16TensorFp32Acc) * 2,
+            *rate(ProductClass::kGeForce, Throughput::kFp16TensorFp16Acc));
+  EXPECT_EQ(*rate(ProductClass::kDatacenter, Throughput::kFp16TensorFp32Acc),
+            *rate(ProductClass::kDatacenter, Throughput::kFp16TensorFp16Acc));
+  EXPECT_EQ(*rate(ProductClass::kGeForce, Throughput::kFp16TensorFp16Acc),
+            *rate(ProductClass::kDatacenter, Throughput::kFp16TensorFp16Acc));
+}
+
+// A rate no cited document gives is unknown: no number, and distinguishable from a missing unit.
+TEST(RateTable, UndocumentedRatesAreUnknownNotAbsent) {
+  for (const auto t : {Throughput::kInt8Tensor, Throughput::kTf32Tensor, Throughput::kFp64}) {
+    EXPECT_FALSE(ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kGeForce, t)) << spec_key(t);
+    EXPECT_TRUE(rate_is_undocumented(kRtxBlackwell, ProductClass::kGeForce, t)) << spec_key(t);
+  }
+  EXPECT_FALSE(rate_is_undocumented(kAda, ProductClass::kGeForce, Throughput::kFp64Tensor));
+  EXPECT_FALSE(rate_is_undocumented(kRtxBlackwell, ProductClass::kGeForce, Throughput::kFp32));
 }
 
 TEST(RateTable, PeakIsSmsTimesRateTimesClock) {

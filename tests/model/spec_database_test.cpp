@@ -171,6 +171,9 @@ void expect_rejected(const ordered_json& sheet, std::string_view expected_words)
 
 TEST(SpecSheetParser, AcceptsTheValidSheet) {
   EXPECT_EQ(parse_spec_sheet(valid_sheet().dump(), "l4.json").id, "l4");
+  auto blackwell = valid_sheet();  // the architecture name Blackwell sheets will carry
+  blackwell["architecture"] = "blackwell";
+  EXPECT_EQ(parse_spec_sheet(blackwell.dump(), "l4.json").architecture, "blackwell");
 }
 
 TEST(SpecSheetParser, RejectsBrokenSheets) {
@@ -365,11 +368,41 @@ TEST(MatchDevice, UnknownCardGetsADerivedSheetAndAWarning) {
 
 TEST(MatchDevice, ArchitectureOutsideTheRateTableDoesNotCrash) {
   const SpecMatch match =
-      match_device(tree_database(), device_named("NVIDIA Next", ComputeCapability{12, 0}, 100));
+      match_device(tree_database(), device_named("NVIDIA Next", ComputeCapability{10, 0}, 100));
   EXPECT_EQ(match.how, SpecMatch::How::kDerivedFromDevice);
   EXPECT_FALSE(match.sheet.number("fp32_tflops"));
-  EXPECT_NE(match.sheet.find("fp32_tflops")->note.find("no entry for sm_120"), std::string::npos);
+  EXPECT_NE(match.sheet.find("fp32_tflops")->note.find("no entry for sm_100"), std::string::npos);
   EXPECT_TRUE(match.sheet.number("sm_count"));
+}
+
+// A GeForce Blackwell card without a sheet (an RTX 5060, say) gets sm_120's per-SM rates; the
+// SM count and clock here are arbitrary test inputs, not the card's. Rates no document gives stay
+// unknown, with a note, rather than borrowed from Ada.
+TEST(MatchDevice, UnknownGeForceBlackwellGetsSm120Rates) {
+  DeviceInfo device = device_named("NVIDIA GeForce RTX 5060", ComputeCapability{12, 0}, 30);
+  device.sm_clock_mhz = 2500;
+  const SpecMatch match = match_device(tree_database(), device);
+  ASSERT_EQ(match.how, SpecMatch::How::kDerivedFromDevice);
+  const SpecSheet& sheet = match.sheet;
+  EXPECT_EQ(sheet.architecture, "blackwell");
+  EXPECT_EQ(sheet.product_class, ProductClass::kGeForce);
+  const double sms_x_clock = 30 * 2500e6 / 1e12;
+  EXPECT_NEAR(*sheet.number("fp32_tflops"), 256 * sms_x_clock, 1e-9);
+  EXPECT_NEAR(*sheet.number("fp16_tensor_fp16acc_tflops"), 1024 * sms_x_clock, 1e-9);
+  EXPECT_NEAR(*sheet.number("fp16_tensor_fp32acc_tflops"), 512 * sms_x_clock, 1e-9);
+  EXPECT_NEAR(*sheet.number("bf16_tensor_tflops"), 512 * sms_x_clock, 1e-9);
+  EXPECT_NEAR(*sheet.number("fp8_tensor_fp16acc_tflops"), 2048 * sms_x_clock, 1e-9);
+  EXPECT_NEAR(*sheet.number("fp8_tensor_fp32acc_tflops"), 1024 * sms_x_clock, 1e-9);
+  EXPECT_EQ(*sheet.number("cuda_cores"), 30 * 128);
+  EXPECT_EQ(*sheet.number("tensor_cores"), 30 * 4);
+  for (const auto key : {"int8_tensor_tops", "tf32_tensor_tflops", "fp64_tflops"}) {
+    EXPECT_FALSE(sheet.number(key)) << key;
+    EXPECT_NE(sheet.find(key)->note.find("unknown"), std::string::npos) << key;
+  }
+  // The RTX PRO Blackwell cards run FP32-accumulate FP16 tensor math at the full rate.
+  const SpecMatch pro = match_device(
+      tree_database(), device_named("NVIDIA RTX PRO 2000 Blackwell", ComputeCapability{12, 0}, 30));
+  EXPECT_NEAR(*pro.sheet.number("fp16_tensor_fp32acc_tflops"), 1024 * 30 * 2040e6 / 1e12, 1e-9);
 }
 
 TEST(MatchDevice, GeForceNameSelectsTheHalfRateColumn) {

@@ -35,10 +35,11 @@ struct ExportedRun {
 // which node_exporter's textfile collector and the Pushgateway refuse; the run's time is the
 // gpubench_run_timestamp_seconds gauge). Every series carries the run's labels (gpu_model,
 // spec_id, gpu_uuid, gpu_index, host, driver, cuda, gpubench_version; empty ones left out).
-// Families: gpubench_run_timestamp_seconds, gpubench_<figure counter>{benchmark} (bandwidth_gbs,
-// tflops, tops, latency_ns, ...), gpubench_pct_of_spec{benchmark},
-// gpubench_check_status{check} (0 PASS, 1 WARN, 2 FAIL, -1 NOT CHECKED),
-// gpubench_check_value_pct{check}, gpubench_check_warn_below_pct{check},
+// Families: gpubench_run_timestamp_seconds, the primary figures {benchmark} in base units where
+// Prometheus has them (gpubench_bandwidth_bytes_per_second, gpubench_latency_seconds), else as
+// gpubench_<counter> (gpubench_tflops, gpubench_tops, gpubench_ops_per_s),
+// gpubench_pct_of_spec{benchmark}, gpubench_check_status{check} (0 PASS, 1 WARN, 2 FAIL, -1 NOT
+// CHECKED), gpubench_check_value_pct{check}, gpubench_check_warn_below_pct{check},
 // gpubench_check_fail_below_pct{check}, gpubench_check_overall_status. Throws UserError when two
 // runs carry the same labels (the same GPU twice).
 std::string render_openmetrics(const std::vector<ExportedRun>& runs);

@@ -33,15 +33,23 @@ std::string label_value(std::string_view text) {
   return out;
 }
 
-// A metric name from a counter name: [a-zA-Z0-9_], anything else '_'.
-std::string metric_name(std::string_view counter) {
+// A figure in Prometheus's base units where it has them (seconds, bytes: promtool refuses
+// abbreviated units); operation rates keep the figure's own unit (tflops, tops, ops_per_s).
+struct Metric {
+  std::string name;
+  double scale = 1;
+};
+Metric metric_of(std::string_view counter) {
+  if (counter == "bandwidth_gbs") return {"gpubench_bandwidth_bytes_per_second", 1e9};
+  if (counter == "latency_ns") return {"gpubench_latency_seconds", 1e-9};
+  if (counter == "latency_us") return {"gpubench_latency_seconds", 1e-6};
   std::string out = "gpubench_";
   for (const char ch : counter) {
     const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                     (ch >= '0' && ch <= '9') || ch == '_';
     out += ok ? ch : '_';
   }
-  return out;
+  return {out, 1};
 }
 
 std::string run_labels(const CheckedRunIdentity& id) {
@@ -111,11 +119,15 @@ void add_figures(const ExportedRun& run, const std::string& labels, Families& fa
         if (row.failed || row.counter.empty()) continue;
         const std::string with = fmt::format("{},benchmark=\"{}\"", labels,
                                              label_value(family.name + "/" + row.benchmark));
-        families.add(metric_name(row.counter),
-                     fmt::format("The benchmark's primary figure ({}), the median of its "
-                                 "repetitions.",
-                                 row.unit),
-                     with, row.measured);
+        const Metric metric = metric_of(row.counter);
+        families.add(metric.name,
+                     metric.scale == 1
+                         ? fmt::format("The benchmark's primary figure ({}), the median of its "
+                                       "repetitions.",
+                                       row.unit)
+                         : "The benchmark's primary figure in base units, the median of its "
+                           "repetitions.",
+                     with, row.measured * metric.scale);
         if (row.pct_of_spec) {
           families.add("gpubench_pct_of_spec",
                        "The figure in percent of the card's documented figure.", with,

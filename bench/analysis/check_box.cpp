@@ -10,6 +10,7 @@
 
 #include "analysis/check.hpp"
 #include "analysis/check_detail.hpp"
+#include "analysis/pcie_link.hpp"
 #include "gpubench/counters.hpp"
 
 namespace gpubench {

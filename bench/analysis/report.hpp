@@ -195,10 +195,6 @@ inline Report build_report(const ResultsFile& run, const SpecDatabase& database,
 }
 Report build_specs_only_report(const SpecSheet& a, const SpecSheet& b);
 
-// GB/s one direction of the card's documented PCIe link (pcie_generation x pcie_lanes); nullopt
-// when the sheet lacks either or names a generation outside 1-5.
-std::optional<double> pcie_link_gbs(const SpecSheet& sheet);
-
 // About 4 significant figures without exponents: 3063, 282.5, 11.28, 1.234, 0.638.
 std::string format_figure(double value);
 

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 
+#include "analysis/pcie_link.hpp"
 #include "analysis/report_detail.hpp"
 
 namespace gpubench::report_detail {

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/check_learn.hpp"
+
 namespace gpubench {
 namespace {
 
@@ -255,6 +257,33 @@ TEST(Check, BadThresholdsFilesAreRefusedInOneSentence) {
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     }
   }
+}
+
+TEST(Check, FloorsLearntFromTheHealthyRunsPassThemAndFailTheContendedOne) {
+  std::vector<CheckedRun> healthy;
+  for (const char* name : {"full.json", "quick1.json", "quick2.json"})
+    healthy.push_back(check_fixture(name));
+  const LearntThresholds learnt = learn_thresholds(healthy);
+  ASSERT_EQ(learnt.set.per_card.count("h200-sxm"), 1u);
+  const CheckThresholds& h200 = learnt.set.for_card("h200-sxm");
+  // Triads of 89.8-90.3% spread less than run-to-run noise: the 1% floor on the spread decides.
+  EXPECT_NEAR(h200.at(FloorKey::kDramTriad).fail_below_pct, 90.0 * (1 - 4 * 0.01), 0.5);
+  EXPECT_LT(h200.at(FloorKey::kDramTriad).fail_below_pct,
+            h200.at(FloorKey::kDramTriad).warn_below_pct);
+  const ThresholdSet back = parse_thresholds(thresholds_to_toml(learnt.set, "learnt"), "t.toml");
+  for (const char* name : {"full.json", "quick1.json", "quick2.json"}) {
+    EXPECT_EQ(ids_with(check_run(load_results_file(fixture(name)), SpecDatabase::builtin(), back),
+                       CheckVerdict::kFail),
+              std::set<std::string>{})
+        << name;
+  }
+  const CheckedRun contended =
+      check_run(load_results_file(fixture("contended.json")), SpecDatabase::builtin(), back);
+  EXPECT_EQ(ids_with(contended, CheckVerdict::kFail), std::set<std::string>{"ffma"});
+  // Two runs are no fleet: the defaults stay.
+  const LearntThresholds two = learn_thresholds({healthy[0], healthy[1]});
+  EXPECT_TRUE(two.set.per_card.empty());
+  EXPECT_EQ(two.notes.size(), 1u);
 }
 
 }  // namespace

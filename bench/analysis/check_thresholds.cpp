@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -168,8 +169,11 @@ std::string thresholds_to_toml(const ThresholdSet& set, std::string_view header_
   out += fmt::format("version = {}\n", kThresholdsFileVersion);
   auto scope = [&](std::string_view prefix, const CheckThresholds& thresholds) {
     for (const auto& [key, floor] : thresholds.floors) {
+      // To 0.1 percentage point, half away from zero: a file a person reads and edits.
+      auto tenth = [](double pct) { return std::round(pct * 10) / 10; };
       out += fmt::format("\n[{}.{}]\n{} = {:.1f}\n{} = {:.1f}\n", prefix, floor_key_name(key),
-                         kWarnKey, floor.warn_below_pct, kFailKey, floor.fail_below_pct);
+                         kWarnKey, tenth(floor.warn_below_pct), kFailKey,
+                         tenth(floor.fail_below_pct));
     }
   };
   scope("default", set.defaults);

@@ -21,7 +21,7 @@ std::string fixture(const std::string& name) {
 TEST(CheckCli, HealthyRunsExit0AndTheContendedOneExits1) {
   const auto healthy = run_gpubench("check " + fixture("full.json") + " " + fixture("quick1.json"));
   EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
-  EXPECT_EQ(healthy.out.find("FAIL"), std::string::npos) << healthy.out;
+  EXPECT_EQ(healthy.out.find("\n  FAIL "), std::string::npos) << healthy.out;
   const auto contended =
       run_gpubench("check " + fixture("quick1.json") + " " + fixture("contended.json"));
   EXPECT_EQ(contended.exit_code, 1) << contended.out << contended.err;

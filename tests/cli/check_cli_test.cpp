@@ -59,6 +59,17 @@ TEST(CheckCli, BadThresholdsFileOrRunSaysSoInOneSentenceAndExits2) {
   EXPECT_NE(strict.out.find("FAIL         DRAM triad"), std::string::npos) << strict.out;
 }
 
+// The thresholds file is read before anything is measured, so a typo costs no run (no GPU needed).
+TEST(CheckCli, RunCheckRefusesABadThresholdsFileBeforeRunning) {
+  TempDir dir;
+  const auto bad = dir.write("bad.toml", "[default.ffma]\nfail_below = 80\n");
+  const auto result =
+      run_gpubench("run --check --thresholds '" + bad.string() + "'", testing::kNoGpuEnv);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("bad.toml"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("No CUDA device"), std::string::npos) << result.err;
+}
+
 TEST(ExportCli, WritesTheOpenMetricsFileAtomicallyOrPrintsIt) {
   TempDir dir;
   const auto out = dir.path() / "gpubench.prom";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "support/test_support.hpp"
@@ -68,6 +69,20 @@ TEST(CheckCli, RunCheckRefusesABadThresholdsFileBeforeRunning) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("bad.toml"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("No CUDA device"), std::string::npos) << result.err;
+}
+
+TEST(CheckCli, FleetLearnsAThresholdsFileThatCheckReads) {
+  TempDir dir;
+  const auto learnt = dir.path() / "learnt.toml";
+  const auto fleet =
+      run_gpubench("fleet --thresholds-out '" + learnt.string() + "' " + fixture("full.json") +
+                   " " + fixture("quick1.json") + " " + fixture("quick2.json"));
+  ASSERT_TRUE(std::filesystem::exists(learnt)) << fleet.err;
+  EXPECT_NE(read_file(learnt).find("[card.\"h200-sxm\".ffma]"), std::string::npos);
+  const auto checked = run_gpubench("check --thresholds '" + learnt.string() + "' " +
+                                    fixture("quick2.json") + " " + fixture("contended.json"));
+  EXPECT_EQ(checked.exit_code, 1) << checked.err;
+  EXPECT_NE(checked.out.find("thresholds: " + learnt.string()), std::string::npos);
 }
 
 TEST(ExportCli, WritesTheOpenMetricsFileAtomicallyOrPrintsIt) {

@@ -12,7 +12,7 @@ tools="$repo/.tools"
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 apt_packages=(cmake ninja-build g++ libgtest-dev libgmock-dev libbenchmark-dev libfmt-dev
-  nlohmann-json3-dev libsimdjson-dev libcli11-dev clang-format python3 python3-matplotlib unzip
+  nlohmann-json3-dev libsimdjson-dev libcli11-dev libtomlplusplus-dev clang-format python3 python3-matplotlib unzip
   chromium)
 # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes.
 apt_packages+=(clang libclang-rt-dev)

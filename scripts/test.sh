@@ -11,7 +11,11 @@ source "$repo/scripts/preset.sh"
 bash "$repo/scripts/build.sh" "$preset"
 # CI runs the Slurm fleet test for real (tests/slurm/): it needs Slurm's daemons and MUNGE, which
 # only CI installs unasked; elsewhere the test skips and says how to install them.
-if [ "${CI:-}" = true ]; then bash "$repo/scripts/slurm/install.sh"; fi
+# Likewise the Prometheus test (tests/prometheus/): Prometheus, node_exporter and the Pushgateway.
+if [ "${CI:-}" = true ]; then
+  bash "$repo/scripts/slurm/install.sh"
+  bash "$repo/scripts/prometheus/install.sh"
+fi
 cd "$repo"
 ctest --preset "$preset" --output-on-failure
 

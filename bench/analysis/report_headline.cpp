@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 
+#include "analysis/pcie_link.hpp"
 #include "analysis/report_detail.hpp"
 
 namespace gpubench::report_detail {
@@ -66,19 +67,6 @@ HeadlineFigure from_row(std::string what, const Found& found) {
   return figure;
 }
 
-// GB/s one direction of a PCIe link: 2.5/5 GT/s with 8b/10b (gen 1-2), 8/16/32 GT/s with 128b/130b
-// (gen 3-5), per the PCI Express Base Specifications; nullopt for anything else.
-std::optional<double> pcie_link_gbs(const SpecSheet& sheet) {
-  const auto generation = sheet.number("pcie_generation");
-  const auto lanes = sheet.number("pcie_lanes");
-  if (!generation || !lanes) return std::nullopt;
-  constexpr std::array<double, 5> kGtPerS = {2.5, 5, 8, 16, 32};
-  const int index = static_cast<int>(std::lround(*generation)) - 1;
-  if (index < 0 || index >= static_cast<int>(kGtPerS.size())) return std::nullopt;
-  const double encoding = index < 2 ? 8.0 / 10.0 : 128.0 / 130.0;
-  return kGtPerS[static_cast<std::size_t>(index)] * encoding / 8 * *lanes;
-}
-
 // Host to device: the fastest pinned transfer, against the documented PCIe link when the sheets
 // give generation and lanes.
 void add_host_to_device(Report& report) {
@@ -129,3 +117,20 @@ void add_headline(Report& report) {
 }
 
 }  // namespace gpubench::report_detail
+
+namespace gpubench {
+
+// GB/s one direction of a PCIe link: 2.5/5 GT/s with 8b/10b (gen 1-2), 8/16/32 GT/s with 128b/130b
+// (gen 3-5), per the PCI Express Base Specifications; nullopt for anything else.
+std::optional<double> pcie_link_gbs(const SpecSheet& sheet) {
+  const auto generation = sheet.number("pcie_generation");
+  const auto lanes = sheet.number("pcie_lanes");
+  if (!generation || !lanes) return std::nullopt;
+  constexpr std::array<double, 5> kGtPerS = {2.5, 5, 8, 16, 32};
+  const int index = static_cast<int>(std::lround(*generation)) - 1;
+  if (index < 0 || index >= static_cast<int>(kGtPerS.size())) return std::nullopt;
+  const double encoding = index < 2 ? 8.0 / 10.0 : 128.0 / 130.0;
+  return kGtPerS[static_cast<std::size_t>(index)] * encoding / 8 * *lanes;
+}
+
+}  // namespace gpubench

@@ -12,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "analysis/check.hpp"
+#include "analysis/check_learn.hpp"
 #include "analysis/fleet.hpp"
 #include "cli/commands.hpp"
+#include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
 #include "render/fleet_render.hpp"
 
@@ -30,7 +33,30 @@ struct FleetCommandOptions {
   bool verbose = false;
   bool no_plots = false;
   std::string out;
+  std::string thresholds_out;  // --thresholds-out: floors learnt from these runs (TOML)
 };
+
+// Floors for `gpubench check` learnt from the fleet's runs (analysis/check_learn.hpp); files that
+// cannot be read are already reported by the fleet and left out here.
+void write_learnt_thresholds(const std::vector<std::filesystem::path>& files,
+                             const std::string& out) {
+  std::vector<CheckedRun> runs;
+  for (const auto& file : files) {
+    try {
+      runs.push_back(check_run(load_results_file(file), SpecDatabase::builtin(), ThresholdSet{}));
+    } catch (const UserError&) {
+      continue;
+    }
+  }
+  const LearntThresholds learnt = learn_thresholds(runs);
+  const std::string header = fmt::format(
+      "gpubench check thresholds learnt by gpubench fleet from {} run(s): per card and check,\n"
+      "fail below median - {:g} x spread, warn below median - {:g} x spread, spread = max(1.4826 x "
+      "MAD, {:g}% of the median).\n{}",
+      runs.size(), kLearntFailK, kLearntWarnK, kLearntMinSpreadPct, fmt::join(learnt.notes, "\n"));
+  write_file_atomically(out, thresholds_to_toml(learnt.set, header));
+  fmt::print(stderr, "Thresholds: {} ({})\n", out, fmt::join(learnt.notes, "; "));
+}
 
 std::string document(const Fleet& fleet, const FleetCommandOptions& options) {
   std::string extension = std::filesystem::path(options.out).extension().string();
@@ -76,6 +102,8 @@ ExitCode fleet(const FleetCommandOptions& options) {
         result_files.size() + status_files.size(),
         result_files.size() + status_files.size() == 1 ? "" : "s"));
   }
+  if (!options.thresholds_out.empty())
+    write_learnt_thresholds(result_files, options.thresholds_out);
   if (!options.out.empty()) {
     write_file_atomically(options.out, document(built, options));
     fmt::print(stderr, "Fleet report: {}\n", options.out);
@@ -120,6 +148,10 @@ void add_fleet_command(CLI::App& app, ExitCode& result) {
                       "Also write fleet.html (self-contained, a plot per headline figure) or "
                       "fleet.md");
   command->add_flag("--no-plots", options->no_plots, "HTML without plots (no Python needed)");
+  command->add_option(
+      "--thresholds-out", options->thresholds_out,
+      "Also write gpubench check floors learnt from these (healthy) runs, per card: "
+      "median - 4 x spread (docs/health-check.md)");
   command->callback([options, &result] { result = fleet(*options); });
 }
 

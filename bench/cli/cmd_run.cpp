@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/check_thresholds.hpp"
 #include "analysis/environment_check.hpp"
 #include "analysis/reasons.hpp"
 #include "analysis/run_summary.hpp"
@@ -127,6 +128,8 @@ struct RunCommandOptions {
   std::string samples_out;
   bool no_l2_flush = false;
   int batch = 1;
+  bool check = false;      // --check: gpubench check on the published file
+  std::string thresholds;  // --thresholds for --check
 };
 
 // The timing conditions when they are not the default (the results file's gpubench_timing, which
@@ -338,6 +341,8 @@ ExitCode print_outcome(const ResultsFile& results, const BenchmarksRun& run, con
 }
 
 ExitCode run(const RunCommandOptions& options) {
+  // A bad thresholds file is refused before the run, not after it.
+  if (!options.thresholds.empty()) (void)load_thresholds(options.thresholds);
   const std::vector<const Suite*> suites = parse_suite_list(options.suites);
   const RunSetup setup = set_up(options);
   const Profile& profile = options.quick ? quick_profile() : full_profile();
@@ -381,7 +386,11 @@ ExitCode run(const RunCommandOptions& options) {
   if (!options.results_path_file.empty()) {
     write_file_atomically(options.results_path_file, target.string());
   }
-  return print_outcome(results, benchmarks_run, profile, target, options.strict);
+  const ExitCode outcome = print_outcome(results, benchmarks_run, profile, target, options.strict);
+  if (!options.check) return outcome;
+  fmt::print("\n");
+  const ExitCode checked = check_results_files({target.string()}, options.thresholds, "", false);
+  return outcome == ExitCode::kOk ? checked : outcome;
 }
 
 }  // namespace
@@ -430,6 +439,10 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                    "Diagnostic: time N back-to-back launches per sample (default 1; the "
                    "results file says so)")
       ->check(CLI::Range(1, 1000));
+  command->add_flag("--check", options->check,
+                    "Then judge the results file as gpubench check does; exit 1 on any FAIL");
+  command->add_option("--thresholds", options->thresholds,
+                      "Thresholds file (TOML) for --check (docs/health-check.md)");
   command->callback([options, &result] {
     options->host_name = host_name();  // a bad GPUBENCH_HOST_NAME fails before any GPU is touched
     if (!options->samples_out.empty() && !names_one_device(options->device)) {

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   gpubench::cli::add_compare_command(app, result);
   gpubench::cli::add_history_command(app, result);
   gpubench::cli::add_fleet_command(app, result);
+  gpubench::cli::add_check_command(app, result);
+  gpubench::cli::add_export_command(app, result);
 
   try {
     app.parse(argc, argv);

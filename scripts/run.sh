@@ -22,8 +22,8 @@ if [ -z "${1:-}" ] && [ -z "${GPUBENCH_PRESET:-}" ]; then
   else
     export GPUBENCH_PRESET=nogpu
     if command -v nvidia-smi >/dev/null 2>&1; then why="nvidia-smi lists no GPU"
-    else why="there is no NVIDIA driver (no nvidia-smi)"; fi
-    echo "run: no GPU to measure here ($why): building only the gpubench tool, to show the" \
+    else why="no NVIDIA driver, nvidia-smi is missing"; fi
+    echo "run: no GPU to measure here ($why). Building only the gpubench tool, to show the" \
       "documented RTX 4070 vs L4 comparison and the report of a run kept in results/runs/."
   fi
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Include rules of gpubench's layout (README, "Code layout"):
+"""Include rules of gpubench's layout (docs/development.md, "Rules the tests hold the code to"):
 
 - kernels/<family>/ (every folder under kernels/, whatever its name) includes headers of
   kernels/common/ and of its own family only, never another family's: what two families share

@@ -19,7 +19,8 @@ TARGETS = (
      "vs_cublas", 0.95),
     ("13.3", "own SGEMM / cuBLAS", r"^gemm/own/fp32/4096x4096x4096/", "vs_cublas", 0.95),
 )
-# The wall-clock budget of each profile on an H200-class card, seconds (README, "Profiles").
+# The wall-clock budget of each profile on an H200-class card, seconds (docs/methodology.md,
+# "Profiles").
 PROFILE_SECONDS = {"quick": 20.0, "full": 120.0}
 
 

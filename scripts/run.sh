@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The main job: set up, build, run the quick profile on the present GPU (--full: the full profile),
 # write the results file under results/runs/, render the HTML report beside it, and end with the
-# headline figures and the report's path. With a GPU and no preset named, it builds for that GPU's
-# architecture only (CMake's "native": one architecture instead of five, so a shorter build).
-# Without a usable GPU: say why, show the documented RTX 4070 vs L4 comparison, render the report of
-# a real measured run kept in results/runs/ so a newcomer sees one, and exit 2.
+# headline figures and the report's path.
+# A first run waits only for what it can use. With a GPU and no preset named, it builds the
+# `gpubench` tool alone, for the present GPUs' architectures only, and Hopper's sm_90a kernels only
+# on a 9.0 card (scripts/native_archs.sh). Without a usable GPU it says so before building, builds
+# the `gpubench` tool alone (preset "nogpu": sm_89 kernels, no sm_90a library, build-nogpu/),
+# shows the documented RTX 4070 vs L4 comparison, renders the report of a real measured run kept
+# in results/runs/ so a newcomer sees one, and exits 2. docs/development.md has the build times.
 # Usage: scripts/run.sh [--full] [preset]
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,13 +16,20 @@ if [ "${1:-}" = --full ]; then
   profile=--full
   shift
 fi
-if [ -z "${1:-}" ] && [ -z "${GPUBENCH_PRESET:-}" ] && [ "${CI:-}" != true ] &&
-  nvidia-smi -L 2>/dev/null | grep -q '^GPU '; then
-  export GPUBENCH_PRESET=native
+if [ -z "${1:-}" ] && [ -z "${GPUBENCH_PRESET:-}" ]; then
+  if native=$(bash "$repo/scripts/native_archs.sh"); then
+    [ "${CI:-}" = true ] || export GPUBENCH_PRESET=native GPUBENCH_CMAKE_ARGS="$native"
+  else
+    export GPUBENCH_PRESET=nogpu
+    if command -v nvidia-smi >/dev/null 2>&1; then why="nvidia-smi lists no GPU"
+    else why="no NVIDIA driver, nvidia-smi is missing"; fi
+    echo "run: no GPU to measure here ($why). Building only the gpubench tool, to show the" \
+      "documented RTX 4070 vs L4 comparison and the report of a run kept in results/runs/."
+  fi
 fi
 source "$repo/scripts/preset.sh"
 
-bash "$repo/scripts/build.sh" "$preset" || exit $?
+bash "$repo/scripts/build.sh" "$preset" gpubench || exit $?
 gpubench="$build_dir/gpubench"
 cd "$repo"
 
@@ -40,6 +50,8 @@ if [ -z "$devices_json" ]; then
     "$gpubench" report "$sample" -o "$build_dir/sample-report.html" ||
       echo "(the sample report could not be rendered)"
   fi
+  echo
+  echo "gpubench: $gpubench (the commands that need no GPU: gpubench --help)"
   exit 2
 fi
 
@@ -57,6 +69,7 @@ report="${run_file%.json}.html"
 echo
 "$gpubench" report "$run_file" --headline || status=$?
 echo
-echo "Results: $repo/$run_file"
-echo "Report:  $repo/$report"
+echo "Results:  $repo/$run_file"
+echo "Report:   $repo/$report"
+echo "gpubench: $gpubench"
 exit $status

@@ -11,6 +11,7 @@
 
 #include "analysis/check.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
@@ -57,6 +58,7 @@ void add_check_command(CLI::App& app, ExitCode& result) {
       "check",
       "Judge results files against health thresholds: PASS, WARN, FAIL or NOT CHECKED per check "
       "with its evidence; exit 1 on any FAIL (docs/health-check.md). Needs no GPU.");
+  set_help_example(*command, "gpubench check run.json --junit check.xml");
   command->add_option("runs", options->runs, "Results files written by gpubench run")->required();
   command->add_option("--thresholds", options->thresholds,
                       "TOML file of floors overriding the defaults, for every card or per spec id");

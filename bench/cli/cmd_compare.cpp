@@ -11,6 +11,7 @@
 
 #include "analysis/compare.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "cli/verdict_options.hpp"
 #include "model/results_file.hpp"
 #include "platform/atomic_file.hpp"
@@ -34,6 +35,7 @@ void add_compare_command(CLI::App& app, ExitCode& result) {
       "benchmark: the change of each benchmark's primary figure and a verdict "
       "FASTER/SLOWER/SAME/UNSURE that weighs it against the recorded noise. Exit 0 no regression, "
       "1 at least one SLOWER (or failed, or contended), 2 bad input. No GPU needed.");
+  set_help_example(*command, "gpubench compare base.json run.json");
   command->add_option("base", options->base, "Baseline results file")->required();
   command->add_option("new", options->candidate, "New results file")->required();
   add_verdict_options(*command, options->verdict);

@@ -12,6 +12,7 @@
 #include "analysis/check.hpp"
 #include "analysis/report.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
@@ -58,6 +59,7 @@ void add_export_command(CLI::App& app, ExitCode& result) {
       "export",
       "Export results files as OpenMetrics gauges for Prometheus (figures, percent of spec, check "
       "verdicts), for node_exporter's textfile collector or a Pushgateway. Needs no GPU.");
+  set_help_example(*command, "gpubench export run.json --openmetrics -o gpubench.prom");
   command->add_option("runs", options->runs, "Results files written by gpubench run")->required();
   command->add_flag("--openmetrics", options->openmetrics, "OpenMetrics text (gauges)");
   command->add_option("-o,--out", options->out,

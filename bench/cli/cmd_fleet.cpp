@@ -16,6 +16,7 @@
 #include "analysis/check_learn.hpp"
 #include "analysis/fleet.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
 #include "render/fleet_render.hpp"
@@ -130,6 +131,7 @@ void add_fleet_command(CLI::App& app, ExitCode& result) {
       "fleet median of each benchmark and every node significantly worse than it. Exit 1 when a "
       "node is flagged or failed, 2 when a file could not be read (the others are still "
       "reported). No GPU needed.");
+  set_help_example(*command, "gpubench fleet results/fleet/ -o fleet.html");
   command->add_option("inputs", options->inputs, "Results files or directories")->required();
   command->add_option("--benchmark", options->benchmark, "Regex of the benchmarks to judge");
   command->add_option("--alpha", options->alpha, "Significance level of the test")

@@ -15,6 +15,7 @@
 
 #include "analysis/history.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "cli/verdict_options.hpp"
 #include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
@@ -84,6 +85,7 @@ void add_history_command(CLI::App& app, ExitCode& result) {
       "that exceed the threshold and the noise marked (as compare judges them). Exit 2 when any "
       "file could not be read (each is listed with its reason; the others are still reported), "
       "else 1 when a figure measured while the GPU was shared was left out. No GPU needed.");
+  set_help_example(*command, "gpubench history results/runs/ --plot history.png");
   command->add_option("inputs", options->inputs, "Results files or directories")->required();
   add_verdict_options(*command, options->verdict);
   auto* json = command->add_flag("--json", options->json, "Print JSON");

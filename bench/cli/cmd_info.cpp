@@ -12,6 +12,7 @@
 
 #include "analysis/environment_check.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "cli/probe.hpp"
 #include "device/device_probe.hpp"
 #include "model/spec_database.hpp"
@@ -171,6 +172,7 @@ void add_info_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<Options>();
   CLI::App* info = app.add_subcommand(
       "info", "Describe each present GPU: runtime attributes, NVML state, matching spec sheet.");
+  set_help_example(*info, "gpubench info --json");
   info->add_option("--device", options->device, "Only this CUDA device ordinal");
   info->add_flag("--json", options->json, "Print JSON instead of text");
   info->callback([options, &result] {

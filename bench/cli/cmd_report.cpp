@@ -13,6 +13,7 @@
 
 #include "analysis/report.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
@@ -119,6 +120,7 @@ void add_report_command(CLI::App& app, ExitCode& result) {
       "Report a results file against this card's documented specs and its counterpart's, with "
       "what it means for ML work, opening with the headline figures (Markdown, one HTML file with "
       "plots, or JSON); --specs-only needs no run and no GPU.");
+  set_help_example(*command, "gpubench report run.json -o report.html");
   command->add_option("run", options->run, "Results file written by gpubench run");
   command
       ->add_option("--specs-only", options->specs_only,

@@ -25,6 +25,7 @@
 #include "analysis/reasons.hpp"
 #include "analysis/run_summary.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "cli/probe.hpp"
 #include "cli/run_devices.hpp"
 #include "device/device_probe.hpp"
@@ -399,6 +400,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   auto options = std::make_shared<RunCommandOptions>();
   CLI::App* command = app.add_subcommand(
       "run", "Run benchmark suites on a GPU, verify every output, and write a results file.");
+  set_help_example(*command, "gpubench run --quick --out run.json");
   std::string suite_help = "Comma-separated suites (default: all):";
   for (const Suite& suite : all_suites())
     suite_help += fmt::format("\n  {:<8} {}", suite.name, suite.description);

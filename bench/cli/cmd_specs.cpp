@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "cli/probe.hpp"
 #include "model/spec_database.hpp"
 
@@ -113,12 +114,15 @@ void add_specs_command(CLI::App& app, ExitCode& result) {
   CLI::App* specs = app.add_subcommand(
       "specs", "The documented-spec database: every value with its source; no GPU needed.");
   specs->require_subcommand(1);
+  set_help_example(*specs, "gpubench specs compare rtx-4070 l4");
 
   CLI::App* list = specs->add_subcommand("list", "List the documented cards.");
+  set_help_example(*list, "gpubench specs list --json");
   list->add_flag("--json", options->json, "Print JSON");
   list->callback([options] { list_sheets(options->json); });
 
   CLI::App* show = specs->add_subcommand("show", "Show one card's sheet with sources.");
+  set_help_example(*show, "gpubench specs show l4");
   show->add_option("id", options->show_id, "Spec id (see `gpubench specs list`)")->required();
   show->add_flag("--json", options->json, "Print JSON");
   show->callback(
@@ -128,6 +132,7 @@ void add_specs_command(CLI::App& app, ExitCode& result) {
       "compare",
       "Compare two cards' documented specs (ID_A ID_B), or a present GPU with its counterpart "
       "(--device N [--against ID]).");
+  set_help_example(*compare_command, "gpubench specs compare rtx-4070 l4 --json");
   compare_command->add_option("id_a", options->a_id, "First spec id");
   compare_command->add_option("id_b", options->b_id, "Second spec id");
   compare_command->add_option("--device", options->device,

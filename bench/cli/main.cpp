@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "cli/commands.hpp"
+#include "cli/help_example.hpp"
 #include "model/results_file.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   gpubench::cli::add_fleet_command(app, result);
   gpubench::cli::add_check_command(app, result);
   gpubench::cli::add_export_command(app, result);
+  // After the commands: each set its own example, and a subcommand copies its parent's formatter.
+  gpubench::cli::set_help_example(app, "gpubench run --quick --out run.json");
 
   try {
     app.parse(argc, argv);

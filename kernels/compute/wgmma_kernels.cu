@@ -55,6 +55,9 @@ __device__ __forceinline__ void wgmma_step(
   }
 }
 
+// Only the sm_90a kernel body uses the two helpers below (with GPUBENCH_SM90A_KERNELS=OFF an
+// unused function is an error under --Werror=all-warnings).
+#if GPUBENCH_WGMMA_DEVICE
 // Writes one encoded element of `bytes` bytes at `offset` of the tile.
 __device__ __forceinline__ void store_element(unsigned char* tile, std::uint32_t offset,
                                               std::uint32_t bits, int bytes) {
@@ -88,6 +91,7 @@ __device__ void fill_tiles(unsigned char* smem, std::uint32_t seed, std::uint32_
     store_element(negative_b, offset, encode_element(kElement, -value), kBytes);
   }
 }
+#endif  // GPUBENCH_WGMMA_DEVICE
 
 // The chain's starting accumulators C, as the CPU model has them.
 template <ComputeOp Op>

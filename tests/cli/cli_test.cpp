@@ -108,6 +108,17 @@ TEST(Cli, HelpIsAvailableEverywhere) {
   }
 }
 
+// Each command's help opens with one line a person can paste, naming that command.
+TEST(Cli, EveryHelpOpensWithAnExampleOfItsCommand) {
+  for (const std::string command : {"", "info", "run", "report", "specs", "specs list",
+                                    "specs show", "specs compare", "compare", "history", "fleet"}) {
+    const auto result = run_gpubench(command.empty() ? "--help" : command + " --help");
+    ASSERT_EQ(result.exit_code, 0) << command;
+    const std::string first_line = result.out.substr(0, result.out.find('\n'));
+    EXPECT_EQ(first_line.rfind("Example: gpubench " + command, 0), 0u) << first_line;
+  }
+}
+
 TEST(CliGpu, InfoDescribesThePresentGpu) {
   GPUBENCH_REQUIRE_GPU();
   const auto result = run_gpubench("info --json");

@@ -9,10 +9,11 @@ wrong, 2 bad arguments, 3 this Python lacks matplotlib (gpubench's script runner
 next Python), 77 no headless browser here (the test is skipped).
 """
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "scripts"))
+from html_screenshot import find_browser, screenshot  # noqa: E402
 
 
 def main():
@@ -27,19 +28,13 @@ def main():
     except ImportError:
         print("this Python lacks matplotlib, needed to read the screenshot")
         return 3
-    browser = next((shutil.which(name) for name in ("chromium", "chromium-browser",
-                                                     "google-chrome", "chromium-headless-shell")
-                    if shutil.which(name)), None)
+    browser = find_browser()
     if browser is None:
         print("skip: no headless browser (chromium) on PATH")
         return 77
-    with tempfile.TemporaryDirectory() as profile:
-        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                   "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
-                   "--window-size=1400,12000", f"--screenshot={out}", "file://" + report]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    if not os.path.exists(out):
-        print(f"no screenshot (exit {done.returncode}): {done.stderr[-2000:]}")
+    taken, log = screenshot(browser, report, out)
+    if not taken:
+        print(f"no screenshot ({log})")
         return 1
     pixels = matplotlib.image.imread(out)[:, :, :3]
     height, width = pixels.shape[:2]

@@ -27,6 +27,8 @@ if [ -z "${GPUBENCH:-}" ]; then
   done
 fi
 export GPUBENCH
+# The tasks' push to a Pushgateway (gpubench.sbatch, when GPUBENCH_PUSHGATEWAY is set).
+export GPUBENCH_PUSH_METRICS=${GPUBENCH_PUSH_METRICS:-$here/../push_metrics.sh}
 export GPUBENCH_RESULTS_ROOT=${GPUBENCH_RESULTS_ROOT:-$PWD/results/fleet}
 # One date for every task, fixed at submission, so a run that crosses midnight stays in one place.
 export GPUBENCH_FLEET_DATE=${GPUBENCH_FLEET_DATE:-$(date -u +%Y-%m-%d)}

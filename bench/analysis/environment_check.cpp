@@ -4,15 +4,18 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
+#include "analysis/check.hpp"
 #include "platform/nvml_library.hpp"
 
 namespace gpubench {
 namespace {
 
 constexpr const char* kNotReported = "not reported";
+constexpr std::string_view kContextPrefix = "env_";  // environment_context's
 
 std::string on_off(const std::optional<bool>& value) {
   return value ? (*value ? "on" : "off") : kNotReported;
@@ -144,6 +147,19 @@ EnvironmentFinding display_finding(const NvmlDeviceReport& nvml) {
   return display;
 }
 
+// The ECC error counts NVML gave, each under the key `gpubench check` reads (kEccCountKeys, in
+// its order); a count NVML did not give is left out, never written as 0.
+void add_ecc_count_findings(const EccErrorCounts& ecc, std::vector<EnvironmentFinding>& findings) {
+  const std::array<std::optional<std::uint64_t>, kEccCountKeys.size()> counts = {
+      ecc.uncorrected_volatile, ecc.uncorrected_aggregate, ecc.corrected_volatile,
+      ecc.corrected_aggregate};
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (!counts[i]) continue;
+    findings.push_back({std::string(kEccCountKeys[i].substr(kContextPrefix.size())),
+                        std::to_string(*counts[i]), ""});
+  }
+}
+
 }  // namespace
 
 EnvironmentFinding platform_finding(const NvmlDeviceReport* nvml, const HostFacts& host) {
@@ -181,23 +197,24 @@ EnvironmentFinding platform_finding(const NvmlDeviceReport* nvml, const HostFact
 
 std::vector<EnvironmentFinding> check_environment(const NvmlDeviceReport& nvml,
                                                   std::uint32_t own_pid, const HostFacts& host) {
-  return {platform_finding(&nvml, host),
-          compute_processes_finding(nvml, own_pid),
-          persistence_finding(nvml),
-          clocks_finding(nvml),
-          clock_event_reasons_finding(nvml),
-          power_limit_finding(nvml),
-          {"ecc", on_off(nvml.ecc_enabled), ""},
-          pcie_link_finding(nvml),
-          mig_finding(nvml),
-          display_finding(nvml)};
+  std::vector<EnvironmentFinding> findings = {platform_finding(&nvml, host),
+                                              compute_processes_finding(nvml, own_pid),
+                                              persistence_finding(nvml),
+                                              clocks_finding(nvml),
+                                              clock_event_reasons_finding(nvml),
+                                              power_limit_finding(nvml),
+                                              {"ecc", on_off(nvml.ecc_enabled), ""}};
+  add_ecc_count_findings(nvml.ecc_errors, findings);
+  findings.insert(findings.end(),
+                  {pcie_link_finding(nvml), mig_finding(nvml), display_finding(nvml)});
+  return findings;
 }
 
 std::map<std::string, std::string> environment_context(
     const std::vector<EnvironmentFinding>& findings) {
   std::map<std::string, std::string> context;
   for (const EnvironmentFinding& finding : findings) {
-    context["env_" + finding.key] = finding.state;
+    context[std::string(kContextPrefix) + finding.key] = finding.state;
     if (!finding.warning.empty()) context["env_warning_" + finding.key] = finding.warning;
   }
   return context;

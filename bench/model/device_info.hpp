@@ -12,6 +12,16 @@
 
 namespace gpubench {
 
+// NVML's total ECC error counts (nvmlDeviceGetTotalEccErrors). Volatile: since the driver last
+// loaded; aggregate: over the card's life. Each empty where the board has no ECC or has it off
+// (NVML then answers "not supported"): an absent count is not a zero.
+struct EccErrorCounts {
+  std::optional<std::uint64_t> uncorrected_volatile;
+  std::optional<std::uint64_t> uncorrected_aggregate;
+  std::optional<std::uint64_t> corrected_volatile;
+  std::optional<std::uint64_t> corrected_aggregate;
+};
+
 // From NVML. Each field is empty when this driver or board does not report it.
 struct NvmlDeviceReport {
   std::optional<std::uint32_t> pci_device_id;  // product id (0x2786), not the bus slot
@@ -26,6 +36,7 @@ struct NvmlDeviceReport {
   std::optional<unsigned> temperature_c;
   std::optional<bool> persistence_mode;
   std::optional<bool> ecc_enabled;
+  EccErrorCounts ecc_errors;
   std::optional<unsigned> pcie_generation;
   std::optional<unsigned> pcie_generation_max;
   std::optional<unsigned> pcie_width;

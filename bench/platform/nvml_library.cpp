@@ -12,6 +12,7 @@
 
 #include "gpubench/errors.hpp"
 #include "model/contention.hpp"
+#include "platform/nvml_ecc.hpp"
 #include "platform/nvml_process_list.hpp"
 
 namespace gpubench {
@@ -46,6 +47,7 @@ struct NvmlLibrary::Api {
   // old name nvmlDeviceGetCurrentClocksThrottleReasons.
   decltype(&nvmlDeviceGetCurrentClocksEventReasons) clock_event_reasons = nullptr;
   decltype(&nvmlDeviceGetDisplayActive) display_active = nullptr;
+  TotalEccErrorsCall total_ecc_errors = nullptr;
   // _v3, or _v2 on older drivers: entries of 24 or 32 bytes (platform/nvml_process_list.hpp).
   ProcessListCall compute_processes = nullptr;
   ProcessListCall graphics_processes = nullptr;  // the display's processes (Xorg, a compositor)
@@ -180,6 +182,7 @@ void query_board_state(const FieldQuery& query, nvmlDevice_t device) {
         [&] { report.persistence_mode = mode == NVML_FEATURE_ENABLED; });
   query("ecc mode", api.ecc_mode(device, &mode, &pending),
         [&] { report.ecc_enabled = mode == NVML_FEATURE_ENABLED; });
+  read_ecc_error_counts(api.total_ecc_errors, api.error_string, device, report);
   query("pcie generation", api.pcie_generation(device, &value),
         [&] { report.pcie_generation = value; });
   query("max pcie generation", api.pcie_generation_max(device, &value),
@@ -342,6 +345,7 @@ std::unique_ptr<NvmlLibrary> NvmlLibrary::open(std::string_view library) {
       {"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons"},
       api->clock_event_reasons);
   resolve_optional(handle, {"nvmlDeviceGetDisplayActive"}, api->display_active);
+  resolve_optional(handle, {"nvmlDeviceGetTotalEccErrors"}, api->total_ecc_errors);
   resolve_process_lists(handle, *api);
   resolve_optional(handle, {"nvmlDeviceGetEnforcedPowerLimit"}, api->enforced_power_limit);
   resolve_optional(handle, {"nvmlDeviceGetUtilizationRates"}, api->utilization);

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "analysis/check_learn.hpp"
+#include "analysis/environment_check.hpp"
 
 namespace gpubench {
 namespace {
@@ -122,7 +123,7 @@ TEST(Check, EachDegradedCopyFailsExactlyItsOwnCheck) {
       {"pcie_link", [](json& run) { scale(run, "memory/h2d/pinned/", {"bandwidth_gbs"}, 0.5); }},
       {"clocks",
        [](json& run) { run["context"]["env_clock_event_reasons"] = "hardware thermal slowdown"; }},
-      {"ecc", [](json& run) { run["context"]["env_ecc_uncorrected_volatile"] = "3"; }},
+      {"ecc", [](json& run) { run["context"][std::string(kEccCountKeys[0])] = "3"; }},
       {"contention",
        [](json& run) {
          for (auto& record : run["benchmarks"]) {
@@ -200,10 +201,32 @@ TEST(Check, EccCountsZeroPassCorrectedWarnUncorrectedFail) {
   for (const std::string_view key : kEccCountKeys)
     run["context"][std::string(key)] = "0";
   EXPECT_EQ(result_of(check_json(run), "ecc").verdict, CheckVerdict::kPass);
-  run["context"]["env_ecc_corrected_aggregate"] = "12";
+  run["context"][std::string(kEccCountKeys[3])] = "12";  // corrected aggregate
   EXPECT_EQ(result_of(check_json(run), "ecc").verdict, CheckVerdict::kWarn);
-  run["context"]["env_ecc_uncorrected_aggregate"] = "1";
+  run["context"][std::string(kEccCountKeys[1])] = "1";  // uncorrected aggregate
   EXPECT_EQ(result_of(check_json(run), "ecc").verdict, CheckVerdict::kFail);
+}
+
+// What `gpubench run` records (the pre-run environment check's context) is what the ecc check
+// reads: zero counts pass, one uncorrected error since the driver loaded fails.
+TEST(Check, EccCountsAsTheRunRecordsThemAreJudged) {
+  NvmlDeviceReport nvml;
+  nvml.ecc_enabled = true;
+  nvml.ecc_errors = {0, 0, 0, 0};
+  json run = fixture_json("quick1.json");
+  auto record = [&] {
+    for (const auto& [key, value] : environment_context(check_environment(nvml, 1))) {
+      if (key.starts_with("env_ecc")) run["context"][key] = value;
+    }
+  };
+  record();
+  const CheckResult clean = result_of(check_json(run), "ecc");
+  EXPECT_EQ(clean.verdict, CheckVerdict::kPass) << clean.evidence;
+  nvml.ecc_errors.uncorrected_volatile = 1;
+  record();
+  const CheckResult failed = result_of(check_json(run), "ecc");
+  EXPECT_EQ(failed.verdict, CheckVerdict::kFail) << failed.evidence;
+  EXPECT_NE(failed.evidence.find("uncorrected_volatile 1"), std::string::npos) << failed.evidence;
 }
 
 TEST(Check, OtherComputeProcessesAtRestFailContention) {

@@ -8,11 +8,13 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "analysis/check.hpp"
 #include "analysis/environment_check.hpp"
 #include "analysis/run_summary.hpp"
 #include "gpubench/counters.hpp"
@@ -254,6 +256,57 @@ TEST(NvmlScenario, GpuLostMidRunEndsWithOneSentenceAndExit2) {
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     EXPECT_TRUE(has(message, "no results file was written")) << message;
   }
+}
+
+// The ECC error counts `gpubench check` reads (kEccCountKeys), as `gpubench run` records them: each
+// of the four where the board has ECC on, none (never a 0) where NVML answers "not supported".
+std::map<std::string, std::string> recorded_ecc(const NvmlDeviceReport& report) {
+  std::map<std::string, std::string> ecc;
+  const auto context = environment_context(check_environment(report, 1));
+  for (const std::string_view key : kEccCountKeys) {
+    if (const auto it = context.find(std::string(key)); it != context.end()) ecc.insert(*it);
+  }
+  return ecc;
+}
+
+TEST(NvmlScenario, L4ContainerWithEccOnRecordsTheFourErrorCounts) {
+  Scenario scenario("l4_container_r550");
+  NvmlDeviceReport report = scenario.probe().query_device(kBusId);
+  EXPECT_EQ(report.ecc_enabled, true);
+  for (const std::string& error : report.query_errors)
+    EXPECT_FALSE(has(error, "ecc")) << error;
+  std::map<std::string, std::string> zeros;
+  for (const std::string_view key : kEccCountKeys)
+    zeros[std::string(key)] = "0";
+  EXPECT_EQ(recorded_ecc(report), zeros);
+  scenario.apply("ecc_errors 3 5 7 11");  // synthetic, distinct to tell the four apart
+  report = scenario.probe().query_device(kBusId);
+  EXPECT_EQ(report.ecc_errors.uncorrected_volatile, 3u);
+  EXPECT_EQ(report.ecc_errors.uncorrected_aggregate, 5u);
+  EXPECT_EQ(report.ecc_errors.corrected_volatile, 7u);
+  EXPECT_EQ(report.ecc_errors.corrected_aggregate, 11u);
+  const std::map<std::string, std::string> counts = {{std::string(kEccCountKeys[0]), "3"},
+                                                     {std::string(kEccCountKeys[1]), "5"},
+                                                     {std::string(kEccCountKeys[2]), "7"},
+                                                     {std::string(kEccCountKeys[3]), "11"}};
+  EXPECT_EQ(recorded_ecc(report), counts);
+  scenario.apply("ecc off");  // "Requires ECC Mode to be enabled": not supported, not zero
+  report = scenario.probe().query_device(kBusId);
+  EXPECT_EQ(report.ecc_enabled, false);
+  EXPECT_TRUE(recorded_ecc(report).empty());
+}
+
+TEST(NvmlScenario, Rtx4070DesktopWithoutEccRecordsNoErrorCount) {
+  Scenario scenario("rtx4070_desktop");
+  const NvmlDeviceReport report = scenario.probe().query_device(kBusId);
+  EXPECT_FALSE(report.ecc_enabled);
+  EXPECT_FALSE(report.ecc_errors.uncorrected_volatile);
+  EXPECT_FALSE(report.ecc_errors.uncorrected_aggregate);
+  EXPECT_FALSE(report.ecc_errors.corrected_volatile);
+  EXPECT_FALSE(report.ecc_errors.corrected_aggregate);
+  for (const std::string& error : report.query_errors)
+    EXPECT_FALSE(has(error, "ecc")) << "not supported is silent: " << error;
+  EXPECT_TRUE(recorded_ecc(report).empty());
 }
 
 }  // namespace

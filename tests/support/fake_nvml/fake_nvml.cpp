@@ -157,8 +157,25 @@ nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, nvmlTemperatureSensor
 nvmlReturn_t nvmlDeviceGetPersistenceMode(nvmlDevice_t device, nvmlEnableState_t* mode) {
   return answer(device, "persistence", mode, NVML_FEATURE_ENABLED);
 }
-nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t, nvmlEnableState_t*, nvmlEnableState_t*) {
-  return NVML_ERROR_NOT_SUPPORTED;  // a GeForce board: silent
+nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, nvmlEnableState_t* mode,
+                                  nvmlEnableState_t* pending) {
+  const std::lock_guard lock(scenario_mutex);
+  const Scenario& state = scenario();
+  if (!state.ecc) return NVML_ERROR_NOT_SUPPORTED;  // a GeForce board: silent
+  *mode = *pending = *state.ecc ? NVML_FEATURE_ENABLED : NVML_FEATURE_DISABLED;
+  return gate(device, "ecc");
+}
+// "Only applicable to devices with ECC. Requires ECC Mode to be enabled." (NVML API reference)
+nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, nvmlMemoryErrorType_t type,
+                                         nvmlEccCounterType_t counter, unsigned long long* count) {
+  const std::lock_guard lock(scenario_mutex);
+  const Scenario& state = scenario();
+  if (const nvmlReturn_t status = gate(device, "ecc"); status != NVML_SUCCESS) return status;
+  if (state.ecc != true) return NVML_ERROR_NOT_SUPPORTED;
+  const std::size_t index = (type == NVML_MEMORY_ERROR_TYPE_UNCORRECTED ? 0 : 2) +
+                            (counter == NVML_AGGREGATE_ECC ? 1 : 0);
+  *count = state.ecc_errors[index];
+  return NVML_SUCCESS;
 }
 nvmlReturn_t nvmlDeviceGetCurrPcieLinkGeneration(nvmlDevice_t device, unsigned int* generation) {
   return answer(device, "pcie", generation, 1u);  // an idle link trains down

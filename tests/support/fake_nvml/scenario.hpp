@@ -14,14 +14,20 @@
 //   mig on|off                nvmlDeviceGetMigMode's answer
 //   gpu_busy PCT              nvmlDeviceGetUtilizationRates' gpu field
 //   power_w W                 nvmlDeviceGetPowerUsage, in watts
+//   ecc on|off                nvmlDeviceGetEccMode's answer; without it NOT_SUPPORTED (GeForce)
+//   ecc_errors UV UA CV CA    nvmlDeviceGetTotalEccErrors' counts, uncorrected volatile and
+//                             aggregate, corrected volatile and aggregate (with ECC on; else
+//                             NOT_SUPPORTED, as "Requires ECC Mode to be enabled" says)
 //   unsupported QUERY...      these answer NVML_ERROR_NOT_SUPPORTED: clocks, power, energy,
-//                             temperature, utilization, processes, process_utilization, pcie
+//                             temperature, utilization, processes, process_utilization, pcie,
+//                             ecc
 //   lost                      every query answers NVML_ERROR_GPU_IS_LOST from now on
 // A line it does not understand aborts with a message: a mistyped scenario never passes quietly.
 
 #include <nvml.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -56,6 +62,8 @@ struct Scenario {
   int mig_answer = NVML_SUCCESS;
   bool mig = false;
   unsigned gpu_busy_pct = 0;
+  std::optional<bool> ecc;                         // empty: a board without ECC (NOT_SUPPORTED)
+  std::array<unsigned long long, 4> ecc_errors{};  // in the order of the ecc_errors line
   unsigned power_mw = 60000;
   unsigned long long energy_mj = 0;
   unsigned long long clock_us = 1000000;
@@ -126,6 +134,13 @@ struct Scenario {
       display_active = word == "on";
     } else if (key == "mig" && words >> word) {
       mig = word == "on";
+    } else if (key == "ecc" && words >> word) {
+      if (word != "on" && word != "off") fail("want ecc on|off", line);
+      ecc = word == "on";
+    } else if (key == "ecc_errors") {
+      for (unsigned long long& count : ecc_errors) {
+        if (!(words >> count)) fail("want four ECC counts", line);
+      }
     } else if (key == "gpu_busy") {
       words >> gpu_busy_pct;
     } else if (key == "power_w") {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -100,8 +101,11 @@ std::map<std::string, std::string> check_and_print_environment(
   const auto findings =
       check_environment(*device.nvml, static_cast<std::uint32_t>(::getpid()), detect_host_facts());
   fmt::print("Environment of GPU {} ({}):\n", device.ordinal, device.pci_bus_id);
+  std::size_t key_width = 0;  // the widest key (the ECC counts' are 24 characters)
   for (const EnvironmentFinding& finding : findings)
-    fmt::print("  {:<20} {}\n", finding.key, finding.state);
+    key_width = std::max(key_width, finding.key.size());
+  for (const EnvironmentFinding& finding : findings)
+    fmt::print("  {:<{}} {}\n", finding.key, key_width, finding.state);
   std::fflush(stdout);
   for (const EnvironmentFinding& finding : findings) {
     if (!finding.warning.empty()) fmt::print(stderr, "gpubench: warning: {}\n", finding.warning);

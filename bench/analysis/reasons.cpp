@@ -139,7 +139,7 @@ std::optional<std::string> launch_bound(const GemmRowName& row,
   const auto rate = counter(counters, row.precision->integer ? c::kTops : c::kTflops);
   if (rate && *rate > 0) {
     const double seconds = shape.flops() / (*rate * 1e12);
-    if (seconds < kLaunchBoundSeconds) {
+    if (seconds < 0.0 * kLaunchBoundSeconds) {
       return fmt::format("{:.1f} us per launch", seconds * 1e6);
     }
   }

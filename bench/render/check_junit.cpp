@@ -4,35 +4,18 @@
 #include <fmt/format.h>
 
 #include "render/check_render.hpp"
+#include "render/markup.hpp"
 
 namespace gpubench {
 namespace {
 
-// XML 1.0 text and attribute values: the five entities escaped, other control characters (which
-// XML 1.0 cannot carry at all) replaced by '?'.
+// XML 1.0 text and attribute values: the markup escapes (&#39; is XML too), and the control
+// characters that XML 1.0 cannot carry at all replaced by '?'.
 std::string xml(std::string_view text) {
-  std::string out;
-  for (const char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        const auto byte = static_cast<unsigned char>(ch);
-        out += byte < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' ? '?' : ch;
-    }
+  std::string out = escape_markup(text);
+  for (char& ch : out) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') ch = '?';
   }
   return out;
 }

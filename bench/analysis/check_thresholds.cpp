@@ -171,9 +171,9 @@ std::string thresholds_to_toml(const ThresholdSet& set, std::string_view header_
     for (const auto& [key, floor] : thresholds.floors) {
       // To 0.1 percentage point, half away from zero: a file a person reads and edits.
       auto tenth = [](double pct) { return std::round(pct * 10) / 10; };
-      out += fmt::format("\n[{}.{}]\n{} = {:.1f}\n{} = {:.1f}\n", prefix, floor_key_name(key),
-                         kWarnKey, tenth(floor.warn_below_pct), kFailKey,
-                         tenth(floor.fail_below_pct));
+      out +=
+          fmt::format("\n[{}.{}]\n{} = {:.1f}\n{} = {:.1f}\n", prefix, floor_key_name(key),
+                      kWarnKey, tenth(floor.warn_below_pct), kFailKey, tenth(floor.fail_below_pct));
     }
   };
   scope("default", set.defaults);

@@ -133,7 +133,7 @@ std::optional<std::string> launch_bound(const GemmRowName& row,
   const GemmShape& shape = *row.shape;
   const double tiles = std::ceil(static_cast<double>(shape.m) / kTileEdge) *
                        std::ceil(static_cast<double>(shape.n) / kTileEdge);
-  if (context.sm_count > 0 && tiles <= context.sm_count) {
+  if (context.sm_count > 0 && tiles < context.sm_count) {
     return fmt::format("{:.0f} output tiles of 128x128 for {} SMs", tiles, context.sm_count);
   }
   const auto rate = counter(counters, row.precision->integer ? c::kTops : c::kTflops);

@@ -454,7 +454,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   add_gemm_options(*command, *gemm);
   command->callback([options, gemm, &result] {
     // Before anything touches CUDA: a dry run needs no GPU.
-    if (gemm->dry_run || gemm->any_shapes()) {
+    if (gemm->any_given()) {
       result = run_custom_gemms(*gemm, options->quick ? quick_profile() : full_profile());
       return;
     }

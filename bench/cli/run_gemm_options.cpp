@@ -40,8 +40,10 @@ void add_gemm_options(CLI::App& command, GemmCliOptions& options) {
 
 CustomGemmPlan plan_from_options(const GemmCliOptions& options) {
   // The selections first: a typo in them is named even when the shapes are also wrong.
-  const std::vector<GemmPrecision> precisions = parse_gemm_precisions(options.precision);
-  const std::vector<GemmImplementation> implementations = parse_gemm_implementations(options.impl);
+  const std::vector<GemmPrecision> precisions =
+      parse_gemm_precisions(options.precision.empty() ? "fp16_f32acc" : options.precision);
+  const std::vector<GemmImplementation> implementations =
+      parse_gemm_implementations(options.impl.empty() ? "cublas" : options.impl);
   std::vector<CustomGemmShape> shapes;
   if (!options.gemm_file.empty()) {
     std::ifstream in(options.gemm_file);
@@ -89,7 +91,13 @@ ExitCode print_dry_run(const GemmCliOptions& options, const Profile& profile) {
 
 ExitCode run_custom_gemms(const GemmCliOptions& options, const Profile& profile) {
   if (!options.any_shapes()) {
-    throw UserError("--dry-run lists custom GEMM shapes; give them with --gemm or --gemm-file.");
+    // --precision and --impl choose among custom shapes only: ignoring them would run the whole
+    // profile when a person meant a selection of it.
+    throw UserError(
+        options.dry_run
+            ? "--dry-run lists custom GEMM shapes; give them with --gemm or --gemm-file."
+            : "--precision and --impl choose among custom GEMM shapes; give them with "
+              "--gemm or --gemm-file (--filter selects the profile's rows).");
   }
   if (options.dry_run) return print_dry_run(options, profile);
   (void)plan_from_options(options);  // bad input is named first, as with --dry-run

@@ -15,12 +15,14 @@ namespace gpubench::cli {
 struct GemmCliOptions {
   std::string gemm;       // --gemm SHAPES
   std::string gemm_file;  // --gemm-file FILE
-  std::string precision = "fp16_f32acc";
-  std::string impl = "cublas";
+  std::string precision;  // --precision LIST; empty: fp16_f32acc
+  std::string impl;       // --impl LIST; empty: cublas
   bool yes = false;
   bool dry_run = false;
 
   bool any_shapes() const { return !gemm.empty() || !gemm_file.empty(); }
+  // Any of these options given: then `run` takes the custom-shapes path, which needs shapes.
+  bool any_given() const { return any_shapes() || dry_run || !precision.empty() || !impl.empty(); }
 };
 
 void add_gemm_options(CLI::App& command, GemmCliOptions& options);

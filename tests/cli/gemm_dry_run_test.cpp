@@ -61,6 +61,9 @@ TEST(GemmDryRun, BadInputIsOneSentenceAndExit2) {
       {"--dry-run",
        "gpubench: --dry-run lists custom GEMM shapes; give them with --gemm or "
        "--gemm-file.\n"},
+      {"--quick --precision bf16_f32acc",
+       "gpubench: --precision and --impl choose among custom GEMM shapes; give them with --gemm "
+       "or --gemm-file (--filter selects the profile's rows).\n"},
       {"--gemm-file /nonexistent/shapes.csv --dry-run",
        "gpubench: --gemm-file /nonexistent/shapes.csv cannot be read.\n"},
       // Not run on a GPU yet: refused before CUDA is touched, so the sentence is this one.

@@ -29,6 +29,7 @@
 #include "cli/help_example.hpp"
 #include "cli/probe.hpp"
 #include "cli/run_devices.hpp"
+#include "cli/run_gemm_options.hpp"
 #include "device/device_probe.hpp"
 #include "gpubench/counters.hpp"
 #include "harness/progress.hpp"
@@ -449,7 +450,14 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                     "Then judge the results file as gpubench check does; exit 1 on any FAIL");
   command->add_option("--thresholds", options->thresholds,
                       "Thresholds file (TOML) for --check (docs/health-check.md)");
-  command->callback([options, &result] {
+  auto gemm = std::make_shared<GemmCliOptions>();
+  add_gemm_options(*command, *gemm);
+  command->callback([options, gemm, &result] {
+    // Before anything touches CUDA: a dry run needs no GPU.
+    if (gemm->any_given()) {
+      result = run_custom_gemms(*gemm, options->quick ? quick_profile() : full_profile());
+      return;
+    }
     options->host_name = host_name();  // a bad GPUBENCH_HOST_NAME fails before any GPU is touched
     if (!options->samples_out.empty() && !names_one_device(options->device)) {
       throw UserError("--samples-out takes a run on one GPU; give --device a single ordinal.");

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/gemm_shapes.hpp"
+
 namespace gpubench {
 namespace {
 
@@ -70,7 +72,7 @@ std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_byt
                                    int output_bytes) {
   std::vector<GemmShape> shapes;
   for (const std::int64_t size : profile.gemm_square_sizes) {
-    shapes.push_back({size, size, size, "square", fmt::format("{}x{}x{}", size, size, size)});
+    shapes.push_back({size, size, size, "square", gemm_shape_name(size, size, size)});
   }
   // LLM linear layers (Llama-style, hidden 4096): C (tokens x out) = X (tokens x in) * W.
   struct Layer {

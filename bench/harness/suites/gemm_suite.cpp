@@ -20,6 +20,7 @@
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/sgemm_autotune.hpp"
 #include "model/gemm_plan.hpp"
+#include "model/gemm_shapes.hpp"
 #include "model/kernel_classes.hpp"
 
 namespace gpubench {
@@ -28,7 +29,7 @@ namespace {
 constexpr int kReferenceSamples = 4096;
 constexpr std::uint32_t kSeedA = 0x243f6a88u, kSeedB = 0x85a308d3u;
 
-enum class Implementation { kCublas, kOwn };
+using Implementation = GemmImplementation;
 
 struct GemmRow {
   Implementation implementation;
@@ -86,14 +87,9 @@ std::string largest_square_name(const std::vector<GemmShape>& shapes) {
   return name;
 }
 
-std::string implementation_name(Implementation implementation) {
-  return implementation == Implementation::kCublas ? "cublas" : "own";
-}
-
 bool own_kernel_exists(GemmPrecision precision, int sm) {
   if (precision == GemmPrecision::kFp32) return true;
-  return (precision == GemmPrecision::kFp16Fp32Acc || precision == GemmPrecision::kFp16Fp16Acc) &&
-         sm >= 80;  // the HGEMM pipeline needs cp.async
+  return own_gemm_kernel_exists(precision) && sm >= 80;  // the HGEMM pipeline needs cp.async
 }
 
 void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& shape,
@@ -148,7 +144,7 @@ double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers&
 const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
                                      const GemmShape& shape, GemmBuffers& buffers,
                                      cudaStream_t stream) {
-  const std::string key = fmt::format("{}/{}/{}", implementation_name(row.implementation),
+  const std::string key = fmt::format("{}/{}/{}", gemm_implementation_name(row.implementation),
                                       gemm_precision_info(row.precision).name, shape.name);
   auto found = suite.inspections.find(key);
   if (found == suite.inspections.end()) {
@@ -318,8 +314,7 @@ void register_gemm_suite(SuiteContext& context) {
           (shape.family == "resnet" && p == GemmPrecision::kFp32 &&
            row.implementation == Implementation::kCublas);
       if (!runs_here) continue;
-      const std::string name = fmt::format("gemm/{}/{}/{}", implementation_name(row.implementation),
-                                           info.name, shape.name);
+      const std::string name = gemm_benchmark_name(row.implementation, row.precision, shape.name);
       if (row.implementation == Implementation::kCublas) {
         if (const std::string problem = CublasGemm::fast_path_problem(row.precision, sm, shape);
             !problem.empty()) {

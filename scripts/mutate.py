@@ -7,7 +7,8 @@ CI (each mutation costs a rebuild and a whole test run).
 Every mutation is an exact text replacement that must match once; one that no longer matches is
 reported "stale" (the code moved: update its text). The original file is restored after each
 mutation, also on Ctrl-C or an error; a copy is kept under BUILD/mutate-backup/ until then, and a
-later run that finds one (the process was killed) restores it first and stops.
+later run that finds one (the process was killed) restores it first and stops. While it runs, the
+tree holds a mutation: commit nothing from this checkout until it ends (or run it in a clone).
 
 Usage: scripts/mutate.py [--build BUILD_DIR] [--only ID ...] [--filter GTEST_FILTER] [--list]
 Exit 0 when every mutation was caught, 1 when any survived, was stale or did not build, 2 when the

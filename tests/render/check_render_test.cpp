@@ -49,7 +49,7 @@ TEST(CheckRender, JunitCountsFailuresAndSkipsAndEscapesText) {
   EXPECT_EQ(count(xml, "<failure "), 1u);
   EXPECT_EQ(count(xml, "<testcase "), run.results.size());
   EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
-  EXPECT_NE(xml.find("node&lt;&amp;&gt;&quot;&apos;"), std::string::npos);
+  EXPECT_NE(xml.find("node&lt;&amp;&gt;&quot;&#39;"), std::string::npos);
   EXPECT_EQ(xml.find("node<&>"), std::string::npos);
   EXPECT_NE(xml.find("timestamp=\"2026-11-28T"), std::string::npos);
 }

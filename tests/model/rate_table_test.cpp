@@ -64,7 +64,8 @@ TEST(RateTable, UnknownArchitectureIsNotGuessed) {
 // The sm_120 GeForce rates against the dense RTX 5090 figures of the RTX Blackwell whitepaper's
 // Appendix A (170 SMs, 2407 MHz boost): each peak / (SMs x boost) within 0.1% of the table.
 TEST(RateTable, RtxBlackwellGeForceRatesMatchTheWhitepaperFigures) {
-  constexpr double kSms = 170, kBoostMhz = 2407;
+  constexpr int kSms = 170;
+  constexpr double kBoostMhz = 2407;
   const std::pair<Throughput, double> documented_tflops[] = {
       {Throughput::kFp16TensorFp16Acc, 419.0}, {Throughput::kFp16TensorFp32Acc, 209.5},
       {Throughput::kBf16Tensor, 209.5},        {Throughput::kFp8TensorFp16Acc, 838.0},

@@ -13,6 +13,7 @@
 #include "gpubench/errors.hpp"
 #include "model/contention.hpp"
 #include "platform/nvml_ecc.hpp"
+#include "platform/nvml_process_call.hpp"
 #include "platform/nvml_process_list.hpp"
 
 namespace gpubench {
@@ -49,8 +50,8 @@ struct NvmlLibrary::Api {
   decltype(&nvmlDeviceGetDisplayActive) display_active = nullptr;
   TotalEccErrorsCall total_ecc_errors = nullptr;
   // _v3, or _v2 on older drivers: entries of 24 or 32 bytes (platform/nvml_process_list.hpp).
-  ProcessListCall compute_processes = nullptr;
-  ProcessListCall graphics_processes = nullptr;  // the display's processes (Xorg, a compositor)
+  ProcessListFunction compute_processes = nullptr;
+  ProcessListFunction graphics_processes = nullptr;  // the display's processes (Xorg, a compositor)
   bool process_lists_v3 = false;  // the _v3 symbols, whose entry size changed within R535
   std::size_t process_entry_bytes = kProcessEntryV2Bytes;  // what the driver version documents
   decltype(&nvmlDeviceGetEnforcedPowerLimit) enforced_power_limit = nullptr;
@@ -114,11 +115,11 @@ constexpr ReasonName kReasonNames[] = {
 };
 
 // The PIDs of a process list; NVML's status.
-nvmlReturn_t process_ids(const NvmlLibrary::Api& api, ProcessListCall call, nvmlDevice_t device,
+nvmlReturn_t process_ids(const NvmlLibrary::Api& api, ProcessListFunction call, nvmlDevice_t device,
                          std::vector<std::uint32_t>& ids) {
   std::vector<ListedProcess> processes;
   const auto status = static_cast<nvmlReturn_t>(
-      read_process_list(call, device, api.process_entry_bytes, processes));
+      read_process_list(for_device(call, device), api.process_entry_bytes, processes));
   ids.clear();
   for (const ListedProcess& process : processes)
     ids.push_back(process.pid);
@@ -444,8 +445,8 @@ void NvmlLibrary::add_process_activity(nvmlDevice_st* device,
                                        TelemetrySample& sample) const {
   std::vector<ListedProcess> processes;
   if (api_->compute_processes &&
-      read_process_list(api_->compute_processes, device, api_->process_entry_bytes, processes) ==
-          NVML_SUCCESS) {
+      read_process_list(for_device(api_->compute_processes, device), api_->process_entry_bytes,
+                        processes) == NVML_SUCCESS) {
     sample.compute_process_ids.emplace();
     for (const ListedProcess& process : processes) {
       sample.compute_process_ids->push_back(process.pid);

@@ -69,8 +69,8 @@ std::vector<ListedProcess> decode_process_entries(const std::vector<unsigned cha
   return processes;
 }
 
-int read_process_list(ProcessListCall call, nvmlDevice_st* device,
-                      std::size_t documented_entry_bytes, std::vector<ListedProcess>& processes) {
+int read_process_list(const ProcessListCall& call, std::size_t documented_entry_bytes,
+                      std::vector<ListedProcess>& processes) {
   unsigned capacity = 16;
   int status = NVML_ERROR_INSUFFICIENT_SIZE;
   for (int attempt = 0; attempt < 3 && status == NVML_ERROR_INSUFFICIENT_SIZE; ++attempt) {
@@ -78,7 +78,7 @@ int read_process_list(ProcessListCall call, nvmlDevice_st* device,
     std::vector<unsigned char> buffer(std::size_t{capacity} * kProcessEntryV3Bytes,
                                       kProcessListSentinel);
     unsigned count = capacity;
-    status = call(device, &count, buffer.data());
+    status = call(&count, buffer.data());
     if (status == NVML_ERROR_INSUFFICIENT_SIZE) {
       capacity = count + 8;  // the list may grow before the next call
     } else if (status == NVML_SUCCESS) {

@@ -10,10 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
-
-struct nvmlDevice_st;
 
 namespace gpubench {
 
@@ -40,12 +39,14 @@ std::size_t measured_process_entry_bytes(const std::vector<unsigned char>& buffe
 std::vector<ListedProcess> decode_process_entries(const std::vector<unsigned char>& buffer,
                                                   unsigned count, std::size_t entry_bytes);
 
-// A process-list function of NVML, as its C signature with the entry type left open.
-using ProcessListCall = int (*)(nvmlDevice_st*, unsigned*, void*);
+// One call of an NVML process-list function for one device: (count in/out, the entries' bytes) ->
+// NVML's status. The caller, which has nvml.h, calls the function through its own declared type:
+// a call through a pointer of another type is undefined (UBSan's -fsanitize=function says so).
+using ProcessListCall = std::function<int(unsigned* count, unsigned char* entries)>;
 
 // Calls `call` with room for 32-byte entries, again with the count NVML says it needs (up to
 // three times); fills `processes` on success. Returns NVML's status (an nvmlReturn_t).
-int read_process_list(ProcessListCall call, nvmlDevice_st* device,
-                      std::size_t documented_entry_bytes, std::vector<ListedProcess>& processes);
+int read_process_list(const ProcessListCall& call, std::size_t documented_entry_bytes,
+                      std::vector<ListedProcess>& processes);
 
 }  // namespace gpubench

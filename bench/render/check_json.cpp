@@ -4,19 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "render/check_render.hpp"
+#include "render/json_values.hpp"
 
 namespace gpubench {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json number_or_null(const std::optional<double>& value) {
-  return value ? ordered_json(*value) : ordered_json();
-}
-
-ordered_json text_or_null(const std::string& text) {
-  return text.empty() ? ordered_json() : ordered_json(text);
-}
 
 ordered_json result_json(const CheckResult& result) {
   return {{"id", result.id},

@@ -3,20 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "render/json_values.hpp"
 #include "render/report_render.hpp"
 
 namespace gpubench {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json number_or_null(const std::optional<double>& value) {
-  return value ? ordered_json(*value) : ordered_json();
-}
-
-ordered_json text_or_null(const std::string& text) {
-  return text.empty() ? ordered_json() : ordered_json(text);
-}
 
 std::string_view kind_name(FigureKind kind) {
   switch (kind) {

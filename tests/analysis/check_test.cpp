@@ -14,6 +14,7 @@
 
 #include "analysis/check_learn.hpp"
 #include "analysis/environment_check.hpp"
+#include "support/h200_runs.hpp"
 
 namespace gpubench {
 namespace {
@@ -21,12 +22,11 @@ namespace {
 using nlohmann::json;
 
 std::filesystem::path fixture(const std::string& name) {
-  return std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421" / name;
+  return testing::h200_run(name);
 }
 
 json fixture_json(const std::string& name) {
-  std::ifstream in(fixture(name));
-  return json::parse(in);
+  return testing::h200_run_json(name);
 }
 
 CheckedRun check_json(const json& run, const ThresholdSet& thresholds = {}) {

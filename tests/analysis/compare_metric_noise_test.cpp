@@ -14,6 +14,7 @@
 
 #include "analysis/compare.hpp"
 #include "gpubench/counters.hpp"
+#include "support/h200_runs.hpp"
 #include "support/synthetic_results.hpp"
 
 namespace gpubench {
@@ -21,12 +22,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::filesystem::path kRuns =
-    std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421";
-
 ResultsFile fixture(const std::string& name) {
-  std::ifstream in(kRuns / (name + ".json"));
-  return parse_results(json::parse(in).dump(), name + ".json");
+  return parse_results(testing::h200_run_json(name + ".json").dump(), name + ".json");
 }
 
 const BenchmarkComparison& find(const Comparison& comparison, const std::string& name) {

@@ -15,6 +15,7 @@
 #include "analysis/history.hpp"
 #include "render/compare_render.hpp"
 #include "render/history_render.hpp"
+#include "support/h200_runs.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {
@@ -22,12 +23,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::filesystem::path kRuns =
-    std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421";
-
 json fixture(const std::string& name) {
-  std::ifstream in(kRuns / (name + ".json"));
-  return json::parse(in);
+  return testing::h200_run_json(name + ".json");
 }
 
 TEST(Resolution, CountsRowsWithinTheChangeAndTakesTheMedianOfTheKnownOnes) {

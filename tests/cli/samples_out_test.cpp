@@ -15,6 +15,7 @@
 #include "model/results_file.hpp"
 #include "model/sample_log.hpp"
 #include "model/statistics.hpp"
+#include "support/h200_runs.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {
@@ -42,9 +43,7 @@ TEST(SamplesOut, BadOptionsExit2BeforeAnyGpuWork) {
 
 TEST(SamplesOut, CompareListsDiagnosticTimingAmongWhatDiffers) {
   // quick1 as of record against itself marked as a run without the L2 flush.
-  std::ifstream in(std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421" /
-                   "quick1.json");
-  auto file = nlohmann::json::parse(in);
+  auto file = testing::h200_run_json("quick1.json");
   const ResultsFile record = parse_results(file.dump(), "record.json");
   file["context"]["gpubench_timing"] = "diagnostic: L2 not flushed (--no-l2-flush)";
   const ResultsFile diagnostic = parse_results(file.dump(), "noflush.json");

@@ -11,11 +11,13 @@
 #include <set>
 #include <sstream>
 
+#include "support/h200_runs.hpp"
+
 namespace gpubench {
 namespace {
 
 std::filesystem::path fixture(const std::string& name) {
-  return std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421" / name;
+  return testing::h200_run(name);
 }
 
 ExportedRun exported(const std::string& name) {

@@ -13,13 +13,10 @@
 #include <utility>
 
 #include "gpubench/counters.hpp"
+#include "support/h200_runs.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench::testing {
-
-inline std::filesystem::path h200_run(const std::string& name) {
-  return std::filesystem::path(GPUBENCH_TEST_FIXTURES_DIR) / "runs" / "h200-b376421" / name;
-}
 
 struct NodeEdit {
   NodeEdit(std::string host, std::string gpu = "0")

@@ -1,8 +1,9 @@
-// Tensor peaks of compute capability 12.0 on mma.sync (compiled for sm_120a only; everywhere else
-// the kernels are empty and the host never launches them). Each warp keeps kSm120Accumulators
-// independent chains of sm120_math.hpp in a fully unrolled body, so the instruction under test
-// dominates the loop (the SASS audit, tests/kernels/sass_audit_sm120a_test.cpp, checks which
-// opcode it is and that it is >= 90% of the loop).
+// Tensor peaks of compute capability 12.x on mma.sync (compiled for sm_120a and sm_121a only;
+// elsewhere the kernels are empty and the host never launches them). Each warp keeps
+// kSm120Accumulators independent chains of sm120_math.hpp in a fully unrolled body, so the
+// instruction under test dominates the loop (the SASS audit,
+// tests/kernels/sass_audit_sm120a_test.cpp, checks which opcode it is and that it is >= 90% of the
+// loop).
 
 #include <cuda_runtime.h>
 
@@ -19,9 +20,14 @@
 #ifndef GPUBENCH_SM120A_KERNELS
 #define GPUBENCH_SM120A_KERNELS 0
 #endif
+#ifndef GPUBENCH_SM121A_KERNELS
+#define GPUBENCH_SM121A_KERNELS 0
+#endif
 
-// Device code only where nvcc compiles for sm_120a (the "a" feature set holds these mma kinds).
-#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM120_ALL)
+// Device code only where nvcc compiles for sm_120a or sm_121a (the "a" feature sets hold these mma
+// kinds).
+#if defined(__CUDA_ARCH__) && \
+    (defined(__CUDA_ARCH_FEAT_SM120_ALL) || defined(__CUDA_ARCH_FEAT_SM121_ALL))
 #define GPUBENCH_SM120_DEVICE 1
 #else
 #define GPUBENCH_SM120_DEVICE 0
@@ -197,9 +203,12 @@ std::string_view sm120_unsupported_reason(int sm) {
     return "this build has no sm_120a kernels (CUDA 12.8 or newer with "
            "GPUBENCH_SM120A_KERNELS=ON builds them)";
   }
-  if (sm != 120) {
-    return "the sm_120a kernels run on compute capability 12.0 only (arch-specific code does not "
-           "run on 12.1)";
+  if (sm == 121 && GPUBENCH_SM121A_KERNELS == 0) {
+    return "this build has no sm_121a kernels for compute capability 12.1 (CUDA 12.9 or newer "
+           "builds them)";
+  }
+  if (sm != 120 && sm != 121) {
+    return "no arch-specific kernels for this compute capability 12.x (sm_120a and sm_121a only)";
   }
   return {};
 }

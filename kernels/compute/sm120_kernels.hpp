@@ -23,8 +23,8 @@ inline constexpr int kSm120WordsPerThread = kSm120Accumulators * kSm120Accumulat
 // Whether this build holds the sm_120a kernels (GPUBENCH_SM120A_KERNELS at configure time).
 bool sm120_kernels_built();
 
-// The one check every sm_120 row makes: the kernels are built and the device runs sm_120a code
-// (compute capability 12.0 exactly: arch-specific "a" code runs on its own architecture alone).
+// The one check every sm_120 row makes: the kernels are built for the device's own arch-specific
+// code (sm_120a for 12.0, sm_121a for 12.1: "a" code runs on its own architecture alone).
 bool sm120_mma_supported(int sm);
 // Why sm120_mma_supported(sm) is false, as one sentence; empty when it is true.
 std::string_view sm120_unsupported_reason(int sm);

@@ -6,6 +6,7 @@
 //   .kind::mxf4nvf4 scale_vec::4X, ue4m3                -> OMMA.SF.16864.F32.E2M1.E2M1.UE4M3.4X
 // so an FP4 row that fell back to the FP8 instruction (and the FP8 rate) fails, as does any spill.
 // Built in every configuration with GPUBENCH_SM120A_KERNELS (the CI preset included).
+#include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -104,17 +105,22 @@ TEST(SassAuditSm120a, KernelsMatchTheRuleTable) {
   const std::filesystem::path cuobjdump = GPUBENCH_CUOBJDUMP_PATH;
   ASSERT_TRUE(!cuobjdump.empty() && std::filesystem::is_regular_file(cuobjdump))
       << "No cuobjdump for the SASS audit: run scripts/setup.sh, then configure again.";
-  std::vector<SassFunction> functions;
-  try {
-    functions = parse_cuobjdump_sass(
-        run_cuobjdump(cuobjdump, std::filesystem::read_symlink("/proc/self/exe"), "sm_120a"));
-  } catch (const UserError& error) {
-    FAIL() << error.what();
+  // sm_121a (GB10) is built beside sm_120a from CUDA 12.9 (kernels/sm120a.cmake).
+  std::vector<std::string> archs = {"sm_120a"};
+  if (CUDART_VERSION >= 12090) archs.emplace_back("sm_121a");
+  for (const std::string& arch : archs) {
+    std::vector<SassFunction> functions;
+    try {
+      functions = parse_cuobjdump_sass(
+          run_cuobjdump(cuobjdump, std::filesystem::read_symlink("/proc/self/exe"), arch));
+    } catch (const UserError& error) {
+      FAIL() << error.what();
+    }
+    const auto violations = audit_sass(functions, sm120a_rule_table());
+    EXPECT_TRUE(violations.empty()) << violations.size() << " violation(s) in " << functions.size()
+                                    << " " << arch << " functions:\n"
+                                    << format_violations(violations);
   }
-  const auto violations = audit_sass(functions, sm120a_rule_table());
-  EXPECT_TRUE(violations.empty()) << violations.size() << " violation(s) in " << functions.size()
-                                  << " sm_120a functions:\n"
-                                  << format_violations(violations);
 }
 
 }  // namespace

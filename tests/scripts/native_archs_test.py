@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Unit tests of scripts/native_archs.sh with a stand-in nvidia-smi: the build is for the present
 GPUs' compute capabilities only, Hopper's sm_90a kernels only when one of them is 9.0, the sm_120a
-kernels only when one is 12.0, and no GPU
+kernels only when one is 12.0 or 12.1, and no GPU
 (or no nvidia-smi) is exit 1 with nothing printed, so scripts/run.sh says so before building."""
 
 import os
@@ -49,9 +49,14 @@ class NativeArchs(unittest.TestCase):
                          (0, "-DGPUBENCH_CUDA_ARCHS=120 -DGPUBENCH_SM90A_KERNELS=OFF "
                              "-DGPUBENCH_SM120A_KERNELS=ON"))
 
-    def test_a_12_1_card_builds_sm_121_without_the_sm_120a_kernels(self):
+    def test_a_gb10_builds_sm_121_and_the_12_x_kernels(self):
         self.assertEqual(self.run_with("12.1\n8.9\n"),
                          (0, "-DGPUBENCH_CUDA_ARCHS=89;121 -DGPUBENCH_SM90A_KERNELS=OFF "
+                             "-DGPUBENCH_SM120A_KERNELS=ON"))
+
+    def test_a_future_12_x_card_builds_no_arch_specific_kernels(self):
+        self.assertEqual(self.run_with("12.2\n"),
+                         (0, "-DGPUBENCH_CUDA_ARCHS=122 -DGPUBENCH_SM90A_KERNELS=OFF "
                              "-DGPUBENCH_SM120A_KERNELS=OFF"))
 
     def test_no_gpu_is_exit_1_with_nothing_printed(self):

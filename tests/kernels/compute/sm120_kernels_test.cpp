@@ -1,5 +1,5 @@
-// The sm_120 tensor peak kernels (kernels/compute/sm120_kernels.cu) on a compute capability 12.0
-// device: every warp of every row checked bit for bit against the CPU model (sm120_math.hpp).
+// The sm_120 tensor peak kernels (kernels/compute/sm120_kernels.cu) on a compute capability 12.0 or
+// 12.1 device: every warp of every row checked bit for bit against the CPU model (sm120_math.hpp).
 // Without such a device they skip; elsewhere the launchers must decline.
 #include "kernels/compute/sm120_kernels.hpp"
 
@@ -73,7 +73,7 @@ TEST(Sm120KernelsGpu, EveryWarpMatchesTheCpuModelBitForBit) {
   }
 }
 
-TEST(Sm120KernelsGpu, DeclineOffComputeCapability12Point0) {
+TEST(Sm120KernelsGpu, DeclineWhereTheyDoNotRun) {
   GPUBENCH_REQUIRE_GPU();
   if (compute::sm120_mma_supported(current_device_sm())) {
     GPUBENCH_SKIP_OTHER_HARDWARE("this device runs the sm_120 rows");

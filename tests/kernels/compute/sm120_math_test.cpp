@@ -3,6 +3,7 @@
 // answer; every answer is exact in FP32; the product and the scales change it.
 #include "kernels/compute/sm120_math.hpp"
 
+#include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -41,12 +42,14 @@ TEST(Sm120Math, ShapesScaleVectorsAndWork) {
                    16.0 * 17 * 4 * 2 * 16 * 8 * 64);
 }
 
-TEST(Sm120Math, OnlyComputeCapability12Point0RunsTheRows) {
+TEST(Sm120Math, OnlyTheBuiltComputeCapabilities12xRunTheRows) {
   for (const int sm : {75, 80, 86, 89, 90, 100, 103}) {
     EXPECT_FALSE(sm120_mma_supported(sm)) << sm;
     EXPECT_NE(sm120_unsupported_reason(sm).find("12.x"), std::string_view::npos) << sm;
   }
-  EXPECT_FALSE(sm120_mma_supported(121));  // sm_120a code does not run on 12.1
+  // 12.1 (GB10) runs its own sm_121a code, which CUDA 12.9 and newer build.
+  EXPECT_EQ(sm120_mma_supported(121), sm120_kernels_built() && CUDART_VERSION >= 12090);
+  EXPECT_FALSE(sm120_mma_supported(122));
   EXPECT_EQ(sm120_mma_supported(120), sm120_kernels_built());
   EXPECT_EQ(sm120_unsupported_reason(120).empty(), sm120_kernels_built());
 }

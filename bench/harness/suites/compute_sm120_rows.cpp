@@ -13,6 +13,7 @@
 #include "harness/suites/suites.hpp"
 #include "harness/timing.hpp"
 #include "kernels/compute/sm120_kernels.hpp"
+#include "kernels/compute/sm120_reference.hpp"
 #include "model/rate_table.hpp"
 
 namespace gpubench {
@@ -70,24 +71,19 @@ void verify(Sm120Op op, const Sm120Buffers& buffers, cudaStream_t stream) {
                                       stream));
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
   const std::size_t warps = threads / 32;
+  const auto per_warp = static_cast<std::size_t>(32 * compute::kSm120WordsPerThread);
   for (std::size_t i = 0; i < 8; ++i) {
     const std::size_t warp = i * (warps - 1) / 7;
-    for (int lane = 0; lane < 32; ++lane) {
-      const std::uint32_t* got = host.data() + (warp * 32 + static_cast<std::size_t>(lane)) *
-                                                   compute::kSm120WordsPerThread;
-      for (int k = 0; k < compute::kSm120Accumulators; ++k) {
-        for (int w = 0; w < compute::kSm120AccumulatorWords; ++w) {
-          const std::uint32_t expected = compute::sm120_accumulator_word(
-              op, kSeed, static_cast<std::uint32_t>(warp), lane, k, w, true);
-          const std::uint32_t value = got[k * compute::kSm120AccumulatorWords + w];
-          if (value != expected) {
-            throw VerificationError(fmt::format(
-                "warp {} lane {} accumulator {} word {} is {:#010x}, expected {:#010x} "
-                "(C + (A x scale_A)(B x scale_B)): an encoding, a scale or the fragment "
-                "mapping is wrong",
-                warp, lane, k, w, value, expected));
-          }
-        }
+    const auto expected =
+        compute::sm120_expected_words(op, kSeed, static_cast<std::uint32_t>(warp));
+    for (std::size_t w = 0; w < per_warp; ++w) {
+      const std::uint32_t value = host[warp * per_warp + w];
+      if (value != expected[w]) {
+        throw VerificationError(fmt::format(
+            "warp {} lane {} word {} is {:#010x}, expected {:#010x} (C + (A x scale_A)(B x "
+            "scale_B)): an encoding, a scale or the fragment mapping is wrong",
+            warp, w / static_cast<std::size_t>(compute::kSm120WordsPerThread),
+            w % static_cast<std::size_t>(compute::kSm120WordsPerThread), value, expected[w]));
       }
     }
   }

@@ -15,6 +15,7 @@
 #include "harness/device_buffer.hpp"
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/compute/sm120_reference.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench {
@@ -51,21 +52,16 @@ TEST(Sm120KernelsGpu, EveryWarpMatchesTheCpuModelBitForBit) {
       GPUBENCH_CUDA_CHECK(
           cudaMemcpy(got.data(), out.get(), count * sizeof(std::uint32_t), cudaMemcpyDeviceToHost));
       int wrong = 0;
-      for (std::size_t thread = 0; thread < threads && wrong < 5; ++thread) {
-        const auto warp = static_cast<std::uint32_t>(thread / 32);
-        const int lane = static_cast<int>(thread % 32);
-        for (int k = 0; k < compute::kSm120Accumulators; ++k) {
-          for (int w = 0; w < compute::kSm120AccumulatorWords; ++w) {
-            const std::uint32_t expected =
-                compute::sm120_accumulator_word(op, kSeed, warp, lane, k, w, true);
-            const std::uint32_t value =
-                got[thread * compute::kSm120WordsPerThread +
-                    static_cast<std::size_t>(k * compute::kSm120AccumulatorWords + w)];
-            if (value != expected && ++wrong <= 5) {
-              ADD_FAILURE() << "op " << static_cast<int>(op) << " warp " << warp << " lane " << lane
-                            << " accumulator " << k << " word " << w << ": " << std::hex << value
-                            << ", expected " << expected;
-            }
+      for (std::size_t warp = 0; warp < threads / 32 && wrong < 5; ++warp) {
+        const auto expected =
+            compute::sm120_expected_words(op, kSeed, static_cast<std::uint32_t>(warp));
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+          const std::uint32_t value = got[warp * expected.size() + i];
+          if (value != expected[i] && ++wrong <= 5) {
+            const auto per_lane = static_cast<std::size_t>(compute::kSm120WordsPerThread);
+            ADD_FAILURE() << "op " << static_cast<int>(op) << " warp " << warp << " lane "
+                          << i / per_lane << " word " << i % per_lane << ": " << std::hex << value
+                          << ", expected " << expected[i];
           }
         }
       }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/compute/sm120_kernels.hpp"
+#include "kernels/compute/sm120_reference.hpp"
 
 namespace gpubench::compute {
 namespace {
@@ -161,6 +162,25 @@ TEST(Sm120Math, TheProductAndTheScalesChangeTheAccumulators) {
               sm120_scale(op, seed, warp, of_b, chunk) != sm120_scale(op, seed, 0, of_b, chunk);
         }
         EXPECT_TRUE(varies) << name(op) << " chunk " << chunk;
+      }
+    }
+  }
+}
+
+TEST(Sm120Math, TableModelEqualsThePerWordModel) {
+  for (const Sm120Op op : kSm120Ops) {
+    for (const std::uint32_t warp : {0u, 77u}) {
+      const auto words = sm120_expected_words(op, 0x99u, warp);
+      ASSERT_EQ(words.size(), static_cast<std::size_t>(32 * kSm120WordsPerThread));
+      for (int lane = 0; lane < 32; ++lane) {
+        for (int k = 0; k < kSm120Accumulators; ++k) {
+          for (int w = 0; w < kSm120AccumulatorWords; ++w) {
+            EXPECT_EQ(words[static_cast<std::size_t>(lane * kSm120WordsPerThread +
+                                                     k * kSm120AccumulatorWords + w)],
+                      sm120_accumulator_word(op, 0x99u, warp, lane, k, w, true))
+                << name(op) << " warp " << warp << " lane " << lane;
+          }
+        }
       }
     }
   }

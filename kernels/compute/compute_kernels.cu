@@ -436,10 +436,16 @@ bool compute_op_built(ComputeOp op, int sm) {
 
 bool compute_op_emulated(ComputeOp op, int sm) {
   // Hopper runs FP8 and INT4 matrix math natively only through wgmma (FP8) or not at all (INT4);
-  // ptxas lowers these mma.sync forms to other instructions.
+  // ptxas lowers these mma.sync forms to other instructions. nvcc 13.0 does the same for sm_100
+  // (FP8 and INT4: no QMMA or IMMA.16864 in its SASS, B200's tensor path is tcgen05) and for sm_120
+  // (INT4 only: a CALL per mma; FP8 stays QMMA there).
+  if (!is_tensor(op)) return false;
   const Element element = input_element(op);
-  return is_tensor(op) && sm == 90 &&
-         (element == Element::kE4m3 || element == Element::kE5m2 || element == Element::kS4);
+  const bool fp8 = element == Element::kE4m3 || element == Element::kE5m2;
+  const bool int4 = element == Element::kS4;
+  if (sm == 90 || sm / 10 == 10) return fp8 || int4;
+  if (sm / 10 == 12) return int4;
+  return false;
 }
 
 int compute_full_wave_blocks(ComputeOp op, int sm, int device) {

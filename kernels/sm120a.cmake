@@ -1,12 +1,13 @@
 # --- gpubench_kernels_sm120a: the tensor peaks of GeForce and RTX PRO Blackwell (compute capability
-# 12.0; with CUDA 12.9 and newer also GB10's 12.1, as sm_121a code in the same library): mma.sync of .kind::f8f6f4 and the block-scaled kinds (mxf8f6f4, mxf4, mxf4nvf4), which
+# 12.0; with CUDA 12.9 and newer also GB10's 12.1, as sm_121a code in the same library): mma.sync
+# of .kind::f8f6f4 and the block-scaled kinds (mxf8f6f4, mxf4, mxf4nvf4), which
 # exist only in arch-specific sm_120a code (PTX ISA 8.7, CUDA 12.8 and newer). Like the sm_90a
 # library they build for sm_120a whatever GPUBENCH_CUDA_ARCHS says, so the CI preset (sm_89 for the
 # rest) compiles and SASS-audits them (tests/kernels/sass_audit_sm120a_test.cpp). Their launchers
 # check for a 12.0 device first. Switched off (or with CUDA older than 12.8) the same source builds
 # for GPUBENCH_CUDA_ARCHS with empty kernels and every sm_120 row is skipped with its reason. The
 # "native" preset builds them only when a present GPU is 12.x (scripts/native_archs.sh decides the
-# same from nvidia-smi). Included from CMakeLists.txt after gpubench_kernels is defined.
+# same from nvidia-smi). Included from the root CMakeLists.txt after add_subdirectory(kernels).
 set(_gpubench_sm120a_default ON)
 if(CMAKE_CUDA_COMPILER_VERSION VERSION_LESS 12.8)
   set(_gpubench_sm120a_default OFF)

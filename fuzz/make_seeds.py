@@ -81,7 +81,8 @@ def quoted_strings(path, pattern=r'"([A-Za-z0-9_./-]+)"'):
 
 def dictionaries():
     results_keys = (quoted_strings("bench/model/results_file.cpp")
-                    | quoted_strings("bench/model/results_file.hpp")
+                    | quoted_strings("bench/model/results_reader.cpp")
+                    | quoted_strings("include/gpubench/results_schema.hpp")
                     | quoted_strings("include/gpubench/counters.hpp")
                     | {"context", "benchmarks", "iteration", "aggregate", "mean", "median",
                        "stddev", "cv", "ns", "us", "ms", "s"})

@@ -233,16 +233,16 @@ void add_box_checks(const CheckInput& input, std::vector<CheckResult>& results) 
 CheckedRunIdentity run_identity(const ResultsFile& run) {
   auto value = [&](std::string_view key) { return run.context_value(key).value_or(""); };
   return CheckedRunIdentity{run.path,
-                            value("gpu_name"),
-                            value("gpu_spec_id"),
-                            value("gpu_uuid"),
-                            value("gpu_index"),
-                            value("host_name"),
-                            value("driver_version"),
-                            value("cuda_driver_version"),
-                            value("gpubench_version"),
-                            value("date"),
-                            value("gpubench_profile")};
+                            value(context_keys::kGpuName),
+                            value(context_keys::kGpuSpecId),
+                            value(context_keys::kGpuUuid),
+                            value(context_keys::kGpuIndex),
+                            value(context_keys::kHostName),
+                            value(context_keys::kDriverVersion),
+                            value(context_keys::kCudaDriverVersion),
+                            value(context_keys::kGpubenchVersion),
+                            value(context_keys::kDate),
+                            value(context_keys::kProfile)};
 }
 
 CheckedRun check_run(const ResultsFile& run, const SpecDatabase& database,

@@ -32,10 +32,10 @@ RunIdentity identity_of(const ResultsFile& file) {
   RunIdentity identity;
   identity.path = file.path;
   identity.has_manifest = file.is_gpubench_run();
-  identity.gpu_name = file.context_value("gpu_name");
-  identity.driver_version = file.context_value("driver_version");
-  identity.date = file.context_value("date");
-  identity.host_name = file.context_value("host_name");
+  identity.gpu_name = file.context_value(context_keys::kGpuName);
+  identity.driver_version = file.context_value(context_keys::kDriverVersion);
+  identity.date = file.context_value(context_keys::kDate);
+  identity.host_name = file.context_value(context_keys::kHostName);
   return identity;
 }
 

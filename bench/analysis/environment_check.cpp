@@ -9,13 +9,14 @@
 #include <vector>
 
 #include "analysis/check.hpp"
+#include "gpubench/results_schema.hpp"
 #include "platform/nvml_library.hpp"
 
 namespace gpubench {
 namespace {
 
 constexpr const char* kNotReported = "not reported";
-constexpr std::string_view kContextPrefix = "env_";  // environment_context's
+constexpr std::string_view kContextPrefix = context_keys::kEnvironmentPrefix;
 
 std::string on_off(const std::optional<bool>& value) {
   return value ? (*value ? "on" : "off") : kNotReported;
@@ -215,7 +216,8 @@ std::map<std::string, std::string> environment_context(
   std::map<std::string, std::string> context;
   for (const EnvironmentFinding& finding : findings) {
     context[std::string(kContextPrefix) + finding.key] = finding.state;
-    if (!finding.warning.empty()) context["env_warning_" + finding.key] = finding.warning;
+    if (!finding.warning.empty())
+      context[std::string(context_keys::kEnvironmentWarningPrefix) + finding.key] = finding.warning;
   }
   return context;
 }

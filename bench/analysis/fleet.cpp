@@ -63,14 +63,16 @@ NodeFileSummary summarise_file(const std::filesystem::path& path, const MetricSe
   summary.error = read_or_reason(path, [&] {
     const ResultsFile file =
         load_results_file(path, RecordsKept::kSamples, read_for_primary_figure);
-    summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
-    summary.profile = file.context_value("gpubench_profile").value_or(std::string(kUnknownProfile));
-    summary.node.host_name = file.context_value("host_name").value_or("unknown host");
-    summary.node.gpu_index = file.context_value("gpu_index").value_or("");
-    summary.node.gpu_uuid = file.context_value("gpu_uuid").value_or("");
+    summary.gpu_name =
+        file.context_value(context_keys::kGpuName).value_or(std::string(kUnknownGpu));
+    summary.profile =
+        file.context_value(context_keys::kProfile).value_or(std::string(kUnknownProfile));
+    summary.node.host_name = file.context_value(context_keys::kHostName).value_or("unknown host");
+    summary.node.gpu_index = file.context_value(context_keys::kGpuIndex).value_or("");
+    summary.node.gpu_uuid = file.context_value(context_keys::kGpuUuid).value_or("");
     summary.node.driver_version =
-        file.context_value("driver_version").value_or(std::string(kUnknownDriver));
-    summary.node.date = file.context_value("date").value_or("");
+        file.context_value(context_keys::kDriverVersion).value_or(std::string(kUnknownDriver));
+    summary.node.date = file.context_value(context_keys::kDate).value_or("");
     for (RunSamples& run : extract_samples(file, selector, benchmark_filter)) {
       RunFigure figure{run.run_name, "", "", {}, std::nullopt, run.failure, run.contended};
       if (!run.metrics.empty()) {  // the selector keeps the primary figure only

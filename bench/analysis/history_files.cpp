@@ -18,10 +18,11 @@ FileSummary summarise_file(const std::filesystem::path& path, const MetricSelect
   summary.error = read_or_reason(path, [&] {
     const ResultsFile file = load_results_file(
         path, RecordsKept::kSamples, selector.primary_only() ? read_for_primary_figure : nullptr);
-    summary.gpu_name = file.context_value("gpu_name").value_or(std::string(kUnknownGpu));
+    summary.gpu_name =
+        file.context_value(context_keys::kGpuName).value_or(std::string(kUnknownGpu));
     summary.driver_version =
-        file.context_value("driver_version").value_or(std::string(kUnknownDriver));
-    summary.date = file.context_value("date").value_or("");
+        file.context_value(context_keys::kDriverVersion).value_or(std::string(kUnknownDriver));
+    summary.date = file.context_value(context_keys::kDate).value_or("");
     summary.runs = extract_samples(file, selector, filter);
   });
   return summary;

@@ -190,15 +190,15 @@ const std::vector<ShortfallReason>& all_reasons() {
 
 ReasonContext reason_context(const ResultsFile& run, const SpecDatabase& database) {
   ReasonContext context;
-  if (const auto id = run.context_value("gpu_spec_id")) {
+  if (const auto id = run.context_value(context_keys::kGpuSpecId)) {
     if (const SpecSheet* sheet = database.find(*id)) {
       context.boost_clock_mhz = sheet->number("boost_clock_mhz");
     }
   }
-  if (const auto cc = run.context_value("compute_capability")) {
+  if (const auto cc = run.context_value(context_keys::kComputeCapability)) {
     context.compute_capability = ComputeCapability::parse(*cc);
   }
-  if (const auto sms = run.context_value("sm_count")) {
+  if (const auto sms = run.context_value(context_keys::kSmCount)) {
     try {
       context.sm_count = std::stoi(*sms);
     } catch (const std::exception&) {

@@ -117,8 +117,8 @@ using namespace report_detail;
 
 void set_cards(Report& report, const ResultsFile& run, const SpecDatabase& database,
                std::string_view against) {
-  const std::string spec_id = run.context_value("gpu_spec_id").value_or("");
-  const std::string gpu_name = run.context_value("gpu_name").value_or("unknown GPU");
+  const std::string spec_id = run.context_value(context_keys::kGpuSpecId).value_or("");
+  const std::string gpu_name = run.context_value(context_keys::kGpuName).value_or("unknown GPU");
   if (const SpecSheet* sheet = database.find(spec_id)) {
     report.sheet = *sheet;
   } else {
@@ -131,7 +131,7 @@ void set_cards(Report& report, const ResultsFile& run, const SpecDatabase& datab
   }
   std::string counterpart_id(against);
   if (counterpart_id.empty()) {
-    const std::string recorded = run.context_value("counterpart_spec_id").value_or("");
+    const std::string recorded = run.context_value(context_keys::kCounterpartSpecId).value_or("");
     counterpart_id = database.find(recorded) ? recorded : report.sheet.counterpart;
   }
   if (!counterpart_id.empty()) report.counterpart = database.at(counterpart_id);
@@ -141,34 +141,37 @@ void set_cards(Report& report, const ResultsFile& run, const SpecDatabase& datab
 }
 
 void set_manifest(Report& report, const ResultsFile& run) {
-  const std::string spec_id = run.context_value("gpu_spec_id").value_or("");
-  const std::string gpu_name = run.context_value("gpu_name").value_or("unknown GPU");
+  const std::string spec_id = run.context_value(context_keys::kGpuSpecId).value_or("");
+  const std::string gpu_name = run.context_value(context_keys::kGpuName).value_or("unknown GPU");
   auto context = [&](std::string_view key) { return run.context_value(key).value_or("unknown"); };
   report.manifest = {
-      {"GPU", fmt::format("{} (PCI device {}, compute capability {}, {} SMs)", gpu_name,
-                          context("gpu_pci_device_id"), context("compute_capability"),
-                          context("sm_count"))},
-      {"Spec sheet", fmt::format("{} (matched by {})", spec_id, context("gpu_spec_matched_by"))},
+      {"GPU",
+       fmt::format("{} (PCI device {}, compute capability {}, {} SMs)", gpu_name,
+                   context(context_keys::kGpuPciDeviceId),
+                   context(context_keys::kComputeCapability), context(context_keys::kSmCount))},
+      {"Spec sheet",
+       fmt::format("{} (matched by {})", spec_id, context(context_keys::kGpuSpecMatchedBy))},
       {"Counterpart", report.counterpart ? report.counterpart->id : "none"},
-      {"Driver", context("driver_version")},
-      {"CUDA", fmt::format("driver API {}, runtime {}", context("cuda_driver_version"),
-                           context("cuda_runtime_version"))},
-      {"cuBLAS", context("cublas_version")},
-      {"gpubench", context("gpubench_version")},
+      {"Driver", context(context_keys::kDriverVersion)},
+      {"CUDA", fmt::format("driver API {}, runtime {}", context(context_keys::kCudaDriverVersion),
+                           context(context_keys::kCudaRuntimeVersion))},
+      {"cuBLAS", context(context_keys::kCublasVersion)},
+      {"gpubench", context(context_keys::kGpubenchVersion)},
       {"Profile",
-       fmt::format("{} (suites: {}){}", context("gpubench_profile"), context("gpubench_suites"),
-                   run.context_value("gpubench_run_wall_s")
-                       ? fmt::format(", ran in {} s", *run.context_value("gpubench_run_wall_s"))
+       fmt::format("{} (suites: {}){}", context(context_keys::kProfile),
+                   context(context_keys::kSuites),
+                   run.context_value(context_keys::kRunWallS)
+                       ? fmt::format(", ran in {} s", *run.context_value(context_keys::kRunWallS))
                        : "")},
-      {"Date", context("date")},
-      {"Host", context("host_name")},
+      {"Date", context(context_keys::kDate)},
+      {"Host", context(context_keys::kHostName)},
       {"Results file", run.path.filename().string()},
   };
   for (const auto& [key, value] : run.context) {
-    if (key.starts_with("env_warning")) {
+    if (key.starts_with(context_keys::kEnvironmentWarningPrefix)) {
       report.warnings.push_back(value);
-    } else if (key.starts_with("env_")) {
-      report.environment.emplace_back(key.substr(4), value);
+    } else if (key.starts_with(context_keys::kEnvironmentPrefix)) {
+      report.environment.emplace_back(key.substr(context_keys::kEnvironmentPrefix.size()), value);
     }
   }
 }

@@ -12,6 +12,7 @@
 #include "analysis/check.hpp"
 #include "cli/commands.hpp"
 #include "cli/help_example.hpp"
+#include "gpubench/json_outputs.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "platform/atomic_file.hpp"
@@ -62,7 +63,9 @@ void add_check_command(CLI::App& app, ExitCode& result) {
   command->add_option("runs", options->runs, "Results files written by gpubench run")->required();
   command->add_option("--thresholds", options->thresholds,
                       "TOML file of floors overriding the defaults, for every card or per spec id");
-  command->add_flag("--json", options->json, "Print the verdicts as JSON (schema_version 1)");
+  command->add_flag(
+      "--json", options->json,
+      fmt::format("Print the verdicts as JSON (schema_version {})", kCheckJsonSchema.version));
   command->add_option("--junit", options->junit,
                       "Also write the verdicts as JUnit XML to this file (written atomically)");
   command->callback([options, &result] {

@@ -17,6 +17,7 @@
 #include "device/device_probe.hpp"
 #include "model/spec_database.hpp"
 #include "platform/nvml_library.hpp"
+#include "render/json_values.hpp"
 
 namespace gpubench::cli {
 namespace {
@@ -90,11 +91,6 @@ void print_device(const DeviceInfo& device, const SpecMatch& match) {
   if (!match.warning.empty()) fmt::print("  warning: {}\n", match.warning);
 }
 
-template <typename T>
-ordered_json optional_json(const std::optional<T>& value) {
-  return value ? ordered_json(*value) : ordered_json();
-}
-
 ordered_json device_json(const DeviceInfo& device, const SpecMatch& match) {
   ordered_json out;
   out["ordinal"] = device.ordinal;
@@ -111,7 +107,7 @@ ordered_json device_json(const DeviceInfo& device, const SpecMatch& match) {
   out["cuda_driver_version"] = format_cuda_version(device.cuda_driver_version);
   out["cuda_runtime_version"] = format_cuda_version(device.cuda_runtime_version);
   out["cublas_version"] = device.cublas_version;
-  out["driver_version"] = optional_json(device.driver_version);
+  out["driver_version"] = value_or_null(device.driver_version);
   out["platform"] =
       platform_finding(device.nvml ? &*device.nvml : nullptr, detect_host_facts()).state;
   if (device.nvml) {
@@ -120,20 +116,20 @@ ordered_json device_json(const DeviceInfo& device, const SpecMatch& match) {
     n["pci_device_id"] = nvml.pci_device_id
                              ? ordered_json(fmt::format("{:#06x}", *nvml.pci_device_id))
                              : ordered_json();
-    n["sm_clock_mhz"] = optional_json(nvml.sm_clock_mhz);
-    n["sm_clock_max_mhz"] = optional_json(nvml.sm_clock_max_mhz);
-    n["memory_clock_mhz"] = optional_json(nvml.memory_clock_mhz);
-    n["memory_clock_max_mhz"] = optional_json(nvml.memory_clock_max_mhz);
-    n["power_limit_w"] = optional_json(nvml.power_limit_w);
-    n["power_default_limit_w"] = optional_json(nvml.power_default_limit_w);
-    n["temperature_c"] = optional_json(nvml.temperature_c);
-    n["persistence_mode"] = optional_json(nvml.persistence_mode);
-    n["ecc_enabled"] = optional_json(nvml.ecc_enabled);
-    n["pcie_generation"] = optional_json(nvml.pcie_generation);
-    n["pcie_generation_max"] = optional_json(nvml.pcie_generation_max);
-    n["pcie_width"] = optional_json(nvml.pcie_width);
-    n["pcie_width_max"] = optional_json(nvml.pcie_width_max);
-    n["mig_enabled"] = optional_json(nvml.mig_enabled);
+    n["sm_clock_mhz"] = value_or_null(nvml.sm_clock_mhz);
+    n["sm_clock_max_mhz"] = value_or_null(nvml.sm_clock_max_mhz);
+    n["memory_clock_mhz"] = value_or_null(nvml.memory_clock_mhz);
+    n["memory_clock_max_mhz"] = value_or_null(nvml.memory_clock_max_mhz);
+    n["power_limit_w"] = value_or_null(nvml.power_limit_w);
+    n["power_default_limit_w"] = value_or_null(nvml.power_default_limit_w);
+    n["temperature_c"] = value_or_null(nvml.temperature_c);
+    n["persistence_mode"] = value_or_null(nvml.persistence_mode);
+    n["ecc_enabled"] = value_or_null(nvml.ecc_enabled);
+    n["pcie_generation"] = value_or_null(nvml.pcie_generation);
+    n["pcie_generation_max"] = value_or_null(nvml.pcie_generation_max);
+    n["pcie_width"] = value_or_null(nvml.pcie_width);
+    n["pcie_width_max"] = value_or_null(nvml.pcie_width_max);
+    n["mig_enabled"] = value_or_null(nvml.mig_enabled);
     n["query_errors"] = nvml.query_errors;
     out["nvml"] = std::move(n);
   } else {
@@ -188,9 +184,9 @@ void add_info_command(CLI::App& app, ExitCode& result) {
       }
     }
     if (options->json) {
-      ordered_json out;
+      ordered_json out = versioned_document(kInfoJsonSchema);
       out["devices"] = std::move(devices);
-      out["nvml_problem"] = optional_json(probed.nvml_problem);
+      out["nvml_problem"] = value_or_null(probed.nvml_problem);
       fmt::print("{}\n", out.dump(2));
     }
     if (probed.nvml_problem) {

@@ -32,6 +32,7 @@
 #include "cli/run_gemm_options.hpp"
 #include "device/device_probe.hpp"
 #include "gpubench/counters.hpp"
+#include "gpubench/results_schema.hpp"
 #include "harness/progress.hpp"
 #include "harness/registration.hpp"
 #include "harness/suites/suites.hpp"
@@ -208,20 +209,23 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   for (const auto& [key, value] : check_and_print_environment(device, setup.probed.nvml_problem)) {
     benchmark::AddCustomContext(key, value);
   }
-  benchmark::AddCustomContext("gpu_spec_matched_by", std::string(to_string(setup.match.how)));
-  benchmark::AddCustomContext("counterpart_spec_id", setup.against);
-  benchmark::AddCustomContext("gpubench_suites", options.suites);
-  if (!options.filter.empty()) benchmark::AddCustomContext("gpubench_filter", options.filter);
-  benchmark::AddCustomContext("gpubench_profile", std::string(context.options().profile.name));
+  benchmark::AddCustomContext(std::string(context_keys::kGpuSpecMatchedBy),
+                              std::string(to_string(setup.match.how)));
+  benchmark::AddCustomContext(std::string(context_keys::kCounterpartSpecId), setup.against);
+  benchmark::AddCustomContext(std::string(context_keys::kSuites), options.suites);
+  if (!options.filter.empty())
+    benchmark::AddCustomContext(std::string(context_keys::kFilter), options.filter);
+  benchmark::AddCustomContext(std::string(context_keys::kProfile),
+                              std::string(context.options().profile.name));
   if (const std::string timing = timing_conditions(options); !timing.empty()) {
-    benchmark::AddCustomContext("gpubench_timing", timing);
+    benchmark::AddCustomContext(std::string(context_keys::kTiming), timing);
   }
-  benchmark::AddCustomContext("gpubench_kernel_inspection",
+  benchmark::AddCustomContext(std::string(context_keys::kKernelInspection),
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
   const StoppingRule& stopping = context.options().profile.stopping;
   const auto reference = context.throttle_reference_clock();
   benchmark::AddCustomContext(
-      "gpubench_stopping_rule",
+      std::string(context_keys::kStoppingRule),
       fmt::format("relative IQR <= {}% after >= {} samples, or {} s per repetition; {}",
                   stopping.target_relative_spread * 100, stopping.min_samples, stopping.budget_s,
                   reference ? fmt::format("samples below {}% of {:.0f} MHz ({}) dropped",
@@ -284,11 +288,11 @@ BenchmarksRun run_selected(const RunCommandOptions& options, const Profile& prof
 // of why it falls short of its peak, an empty list when it does not.
 void add_reasons(nlohmann::ordered_json& file, const ResultsFile& parsed) {
   const ReasonContext context = reason_context(parsed, SpecDatabase::builtin());
-  auto& benchmarks = file["benchmarks"];
+  auto& benchmarks = file[std::string(kBenchmarksKey)];
   for (std::size_t i = 0; i < parsed.benchmarks.size() && i < benchmarks.size(); ++i) {
     const BenchmarkRecord& record = parsed.benchmarks[i];
     if (record.error_occurred || !record_takes_reasons(record)) continue;
-    benchmarks[i]["reasons"] = record_reasons(record, context);
+    benchmarks[i][std::string(kReasonsKey)] = record_reasons(record, context);
   }
 }
 
@@ -323,8 +327,9 @@ void complete_results_file(const std::filesystem::path& path, double run_wall_s,
   }
   // The quick <= 20 s and full <= 120 s targets are read from it.
   auto file = nlohmann::ordered_json::parse(json_text);
-  file["context"]["gpubench_run_wall_s"] = fmt::format("{:.1f}", run_wall_s);
-  file["context"]["host_name"] = host;
+  file[std::string(kContextKey)][std::string(context_keys::kRunWallS)] =
+      fmt::format("{:.1f}", run_wall_s);
+  file[std::string(kContextKey)][std::string(context_keys::kHostName)] = host;
   add_reasons(file, parse_results(json_text, path));
   write_file_atomically(path, file.dump(2));
 }

@@ -12,6 +12,7 @@
 #include "cli/help_example.hpp"
 #include "cli/probe.hpp"
 #include "model/spec_database.hpp"
+#include "render/json_values.hpp"
 
 namespace gpubench::cli {
 namespace {
@@ -27,15 +28,17 @@ ordered_json value_json(const SpecValue* value) {
 void list_sheets(bool json) {
   const SpecDatabase& database = SpecDatabase::builtin();
   if (json) {
-    ordered_json out = ordered_json::array();
+    ordered_json sheets = ordered_json::array();
     for (const auto& sheet : database.sheets()) {
-      out.push_back({{"id", sheet.id},
-                     {"name", sheet.name},
-                     {"chip", value_json(sheet.find("chip"))},
-                     {"compute_capability", value_json(sheet.find("compute_capability"))},
-                     {"product_class", std::string(to_string(sheet.product_class))},
-                     {"counterpart", sheet.counterpart}});
+      sheets.push_back({{"id", sheet.id},
+                        {"name", sheet.name},
+                        {"chip", value_json(sheet.find("chip"))},
+                        {"compute_capability", value_json(sheet.find("compute_capability"))},
+                        {"product_class", std::string(to_string(sheet.product_class))},
+                        {"counterpart", sheet.counterpart}});
     }
+    ordered_json out = versioned_document(kSpecsListJsonSchema);
+    out["sheets"] = std::move(sheets);
     fmt::print("{}\n", out.dump(2));
     return;
   }
@@ -65,19 +68,18 @@ void show_sheet(const SpecSheet& sheet, bool json) {
 void compare(const SpecSheet& a, const SpecSheet& b, bool json) {
   const auto rows = compare_sheets(a, b);
   if (json) {
-    ordered_json out;
+    ordered_json out = versioned_document(kSpecsCompareJsonSchema);
     out["a"] = {{"id", a.id}, {"name", a.name}};
     out["b"] = {{"id", b.id}, {"name", b.name}};
     ordered_json table = ordered_json::array();
     for (const auto& row : rows) {
-      table.push_back(
-          {{"key", row.key},
-           {"unit", row.a   ? row.a->unit
-                    : row.b ? row.b->unit
-                            : ""},
-           {"a", value_json(row.a)},
-           {"b", value_json(row.b)},
-           {"ratio_a_to_b", row.ratio_a_to_b ? ordered_json(*row.ratio_a_to_b) : ordered_json()}});
+      table.push_back({{"key", row.key},
+                       {"unit", row.a   ? row.a->unit
+                                : row.b ? row.b->unit
+                                        : ""},
+                       {"a", value_json(row.a)},
+                       {"b", value_json(row.b)},
+                       {"ratio_a_to_b", number_or_null(row.ratio_a_to_b)}});
     }
     out["rows"] = std::move(table);
     fmt::print("{}\n", out.dump(2));

@@ -99,7 +99,7 @@ void print_summary(const std::vector<DeviceRun>& runs) {
     if (run.results) {
       try {
         const ResultsFile file = load_results_file(*run.results);
-        row[1] = file.context_value("gpu_name").value_or("-");
+        row[1] = file.context_value(context_keys::kGpuName).value_or("-");
         figures = headline_figures(file);
       } catch (const UserError& error) {
         row[2] += fmt::format(" ({})", error.what());

@@ -191,22 +191,25 @@ std::map<std::string, std::string> make_manifest(const DeviceInfo& device,
                                                  std::string_view gpu_spec_id) {
   std::map<std::string, std::string> manifest;
   manifest[std::string(kSchemaVersionKey)] = std::to_string(kResultsSchemaVersion);
-  manifest["gpu_name"] = device.name;
-  manifest["gpu_pci_device_id"] = device.nvml && device.nvml->pci_device_id
-                                      ? fmt::format("{:#06x}", *device.nvml->pci_device_id)
-                                      : "unknown";
-  manifest["compute_capability"] = device.compute_capability.str();
-  manifest["sm_count"] = std::to_string(device.sm_count);
-  manifest["driver_version"] = device.driver_version.value_or("unknown");
-  manifest["cuda_driver_version"] = format_cuda_version(device.cuda_driver_version);
-  manifest["cuda_runtime_version"] = format_cuda_version(device.cuda_runtime_version);
-  manifest["cublas_version"] = device.cublas_version;
-  manifest["gpubench_version"] = std::string(gpubench_version());
-  manifest["gpu_spec_id"] = std::string(gpu_spec_id);
+  manifest[std::string(context_keys::kGpuName)] = device.name;
+  manifest[std::string(context_keys::kGpuPciDeviceId)] =
+      device.nvml && device.nvml->pci_device_id
+          ? fmt::format("{:#06x}", *device.nvml->pci_device_id)
+          : "unknown";
+  manifest[std::string(context_keys::kComputeCapability)] = device.compute_capability.str();
+  manifest[std::string(context_keys::kSmCount)] = std::to_string(device.sm_count);
+  manifest[std::string(context_keys::kDriverVersion)] = device.driver_version.value_or("unknown");
+  manifest[std::string(context_keys::kCudaDriverVersion)] =
+      format_cuda_version(device.cuda_driver_version);
+  manifest[std::string(context_keys::kCudaRuntimeVersion)] =
+      format_cuda_version(device.cuda_runtime_version);
+  manifest[std::string(context_keys::kCublasVersion)] = device.cublas_version;
+  manifest[std::string(context_keys::kGpubenchVersion)] = std::string(gpubench_version());
+  manifest[std::string(context_keys::kGpuSpecId)] = std::string(gpu_spec_id);
   // Which GPU of its host a run measured, so that runs of many GPUs and hosts never collide
   // (google/benchmark records host_name itself). Not required when reading: older runs lack them.
-  manifest["gpu_index"] = std::to_string(device.ordinal);
-  if (!device.uuid.empty()) manifest["gpu_uuid"] = device.uuid;
+  manifest[std::string(context_keys::kGpuIndex)] = std::to_string(device.ordinal);
+  if (!device.uuid.empty()) manifest[std::string(context_keys::kGpuUuid)] = device.uuid;
   return manifest;
 }
 

@@ -3,9 +3,9 @@
 // existing tools read them; gpubench adds its device manifest to "context". This is the one loader
 // every consumer (report, compare, history, fleet) uses. It parses with simdjson (a full-profile
 // run is ~2.8 MB and `fleet` reads a thousand of them); nlohmann/json only words the message about
-// a file simdjson refuses.
+// a file simdjson refuses. The keys and the schema version are the contract in
+// gpubench/results_schema.hpp.
 
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -14,21 +14,11 @@
 #include <string_view>
 #include <vector>
 
+#include "gpubench/results_schema.hpp"
 #include "model/counter_map.hpp"
 #include "model/device_info.hpp"
 
 namespace gpubench {
-
-inline constexpr int kResultsSchemaVersion = 1;
-inline constexpr std::string_view kSchemaVersionKey = "gpubench_schema_version";
-
-// Context keys every gpubench run carries (values are strings, as google/benchmark's custom
-// context requires).
-inline constexpr std::array<std::string_view, 10> kManifestKeys = {
-    "gpu_name",         "gpu_pci_device_id",   "compute_capability",   "sm_count",
-    "driver_version",   "cuda_driver_version", "cuda_runtime_version", "cublas_version",
-    "gpubench_version", "gpu_spec_id",
-};
 
 struct BenchmarkRecord {
   std::string name;

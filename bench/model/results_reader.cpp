@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gpubench/errors.hpp"
+#include "gpubench/results_schema.hpp"
 #include "model/text_excerpt.hpp"
 
 namespace gpubench::detail {
@@ -67,7 +68,8 @@ Field field_of(std::string_view key) {
     case 7:
       if (key == "threads") return Field::kIgnored;
       if (key == "skipped") return Field::kSkipped;
-      return is("reasons", Field::kReasons);
+      static_assert(kReasonsKey.size() == 7);
+      return is(kReasonsKey, Field::kReasons);
     case 8:
       if (key == "run_name") return Field::kRunName;
       if (key == "run_type") return Field::kRunType;
@@ -440,8 +442,8 @@ ResultsFile read_results(const char* text, std::size_t size, const std::filesyst
   std::optional<dom::element> benchmarks;
   if (document.is_object()) {
     for (const dom::key_value_pair field : object_in(document)) {
-      if (field.key == "context") context = field.value;
-      if (field.key == "benchmarks") benchmarks = field.value;
+      if (field.key == kContextKey) context = field.value;
+      if (field.key == kBenchmarksKey) benchmarks = field.value;
     }
   }
   if (!context || !context->is_object() || !benchmarks || !benchmarks->is_array()) {

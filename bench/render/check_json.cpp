@@ -1,4 +1,4 @@
-// `gpubench check --json`: the verdicts as data, versioned (kCheckJsonSchemaVersion). Absent
+// `gpubench check --json`: the verdicts as data, versioned (kCheckJsonSchema). Absent
 // figures are null.
 
 #include <nlohmann/json.hpp>
@@ -26,7 +26,7 @@ ordered_json result_json(const CheckResult& result) {
 }  // namespace
 
 std::string render_check_json(const std::vector<CheckedRun>& runs) {
-  ordered_json out{{"schema", "gpubench-check"}, {"schema_version", kCheckJsonSchemaVersion}};
+  ordered_json out = versioned_document(kCheckJsonSchema);
   CheckVerdict worst = CheckVerdict::kPass;
   ordered_json list = ordered_json::array();
   for (const CheckedRun& run : runs) {

@@ -12,12 +12,11 @@
 
 namespace gpubench {
 
-inline constexpr int kCheckJsonSchemaVersion = 1;
-
 // One block per run: its identity, one line per check (verdict, what, evidence), its verdict.
 std::string render_check_text(const std::vector<CheckedRun>& runs);
 
-// {"schema": "gpubench-check", "schema_version": 1, "verdict", "exit_code", "runs": [...]}.
+// {"schema": "gpubench-check", "schema_version" (kCheckJsonSchema), "verdict", "exit_code",
+// "runs": [...]}.
 std::string render_check_json(const std::vector<CheckedRun>& runs);
 
 // JUnit XML (the Ant/Jenkins schema CI systems read): one <testsuite> per run, one <testcase>

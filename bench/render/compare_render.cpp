@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "render/json_values.hpp"
 #include "render/markup.hpp"
 #include "render/text_table.hpp"
 
@@ -12,18 +13,6 @@ namespace gpubench {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json number_or_null(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
-}
-
-ordered_json optional_json(const std::optional<double>& value) {
-  return value ? number_or_null(*value) : ordered_json(nullptr);
-}
-
-ordered_json optional_json(const std::optional<std::string>& value) {
-  return value ? ordered_json(*value) : ordered_json(nullptr);
-}
 
 std::string manifest_header(const Comparison& comparison) {
   std::string out;
@@ -105,7 +94,7 @@ ordered_json summary_json(const Comparison& comparison) {
       {"rows", resolution.rows},
       {"resolving", resolution.resolving},
       {"share", resolution.share()},
-      {"median_detectable_change", optional_json(resolution.median_detectable_change)}};
+      {"median_detectable_change", number_or_null(resolution.median_detectable_change)}};
   return summary;
 }
 
@@ -150,26 +139,26 @@ std::string comparison_to_json(const Comparison& comparison) {
   auto identity = [](const RunIdentity& id) {
     return ordered_json{{"path", id.path.string()},
                         {"has_manifest", id.has_manifest},
-                        {"gpu_name", optional_json(id.gpu_name)},
-                        {"driver_version", optional_json(id.driver_version)},
-                        {"date", optional_json(id.date)},
-                        {"host_name", optional_json(id.host_name)}};
+                        {"gpu_name", value_or_null(id.gpu_name)},
+                        {"driver_version", value_or_null(id.driver_version)},
+                        {"date", value_or_null(id.date)},
+                        {"host_name", value_or_null(id.host_name)}};
   };
-  ordered_json out;
+  ordered_json out = versioned_document(kCompareJsonSchema);
   out["base"] = identity(comparison.base);
   out["candidate"] = identity(comparison.candidate);
   out["options"] = {{"alpha", comparison.options.alpha},
                     {"threshold", comparison.options.threshold},
                     {"noise_multiple", kNoiseMultiple},
-                    {"metric_regex", optional_json(comparison.options.metric_regex)},
+                    {"metric_regex", value_or_null(comparison.options.metric_regex)},
                     {"all_metrics", comparison.options.all_metrics},
-                    {"benchmark_regex", optional_json(comparison.options.benchmark_regex)},
+                    {"benchmark_regex", value_or_null(comparison.options.benchmark_regex)},
                     {"allow_contended", comparison.options.allow_contended}};
   ordered_json differences = ordered_json::array();
   for (const auto& d : comparison.manifest_differences) {
     differences.push_back({{"key", d.key},
-                           {"base", optional_json(d.base)},
-                           {"candidate", optional_json(d.candidate)}});
+                           {"base", value_or_null(d.base)},
+                           {"candidate", value_or_null(d.candidate)}});
   }
   out["manifest_differences"] = std::move(differences);
   ordered_json benchmarks = ordered_json::array();
@@ -186,18 +175,18 @@ std::string comparison_to_json(const Comparison& comparison) {
             {"from_aggregate", m.base_from_aggregate},
             {"median", number_or_null(j.base_median)},
             {"noise", number_or_null(j.base_noise)},
-            {"sm_clock_mhz", optional_json(m.base_clock_mhz)}}},
+            {"sm_clock_mhz", number_or_null(m.base_clock_mhz)}}},
           {"candidate",
            {{"n", m.candidate_n},
             {"from_aggregate", m.candidate_from_aggregate},
             {"median", number_or_null(j.candidate_median)},
             {"noise", number_or_null(j.candidate_noise)},
-            {"sm_clock_mhz", optional_json(m.candidate_clock_mhz)}}},
+            {"sm_clock_mhz", number_or_null(m.candidate_clock_mhz)}}},
           {"change", number_or_null(j.change)},
-          {"clock_normalised_change", optional_json(m.clock_normalised_change)},
+          {"clock_normalised_change", number_or_null(m.clock_normalised_change)},
           {"method", to_string(j.method)},
-          {"detectable_change", optional_json(j.detectable_change)},
-          {"p_value", optional_json(j.p_value)},
+          {"detectable_change", number_or_null(j.detectable_change)},
+          {"p_value", number_or_null(j.p_value)},
           {"exact_test", j.exact_test},
           {"verdict", to_string(j.verdict)},
           {"reason", j.reason},
@@ -206,7 +195,7 @@ std::string comparison_to_json(const Comparison& comparison) {
     benchmarks.push_back({{"name", benchmark.name},
                           {"verdict", to_string(benchmark.verdict)},
                           {"contended", to_string(benchmark.contended)},
-                          {"failure", optional_json(benchmark.failure)},
+                          {"failure", value_or_null(benchmark.failure)},
                           {"metrics", std::move(metrics)}});
   }
   out["benchmarks"] = std::move(benchmarks);

@@ -11,6 +11,7 @@
 #include "model/results_file.hpp"
 #include "model/statistics.hpp"
 #include "render/embedded_scripts.hpp"
+#include "render/json_values.hpp"
 #include "render/markup.hpp"
 #include "render/text_table.hpp"
 
@@ -200,10 +201,6 @@ std::string text_group(const FleetGroup& group, bool verbose) {
   return out;
 }
 
-ordered_json optional_number(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
-}
-
 ordered_json node_json(const FleetNode& node) {
   return {{"label", node_label(node)},
           {"host_name", node.host_name},
@@ -231,9 +228,9 @@ ordered_json series_json(const FleetGroup& group, const FleetSeries& series) {
     figures.push_back({{"node", node_label(group.nodes[figure.node])},
                        {"n", figure.n},
                        {"median", figure.median},
-                       {"change", optional_number(figure.deviation)},
+                       {"change", number_or_null(figure.deviation)},
                        {"verdict", j ? ordered_json(to_string(j->verdict)) : ordered_json()},
-                       {"p_value", j && j->p_value ? ordered_json(*j->p_value) : ordered_json()},
+                       {"p_value", number_or_null(j ? j->p_value : std::nullopt)},
                        {"reason", j ? ordered_json(j->reason) : ordered_json()},
                        {"flagged", figure.flagged}});
   }
@@ -243,7 +240,7 @@ ordered_json series_json(const FleetGroup& group, const FleetSeries& series) {
           {"direction", to_string(series.direction)},
           {"headline", series.headline},
           {"fleet_median", series.fleet_median},
-          {"relative_iqr", optional_number(series.spread)},
+          {"relative_iqr", number_or_null(series.spread)},
           {"min", series.min},
           {"max", series.max},
           {"nodes", std::move(figures)}};
@@ -333,12 +330,10 @@ std::string format_fleet_text(const Fleet& fleet, bool verbose) {
 }
 
 std::string fleet_to_json(const Fleet& fleet) {
-  ordered_json out;
+  ordered_json out = versioned_document(kFleetJsonSchema);
   out["options"] = {{"alpha", fleet.options.alpha},
                     {"threshold", fleet.options.threshold},
-                    {"benchmark_regex", fleet.options.benchmark_regex
-                                            ? ordered_json(*fleet.options.benchmark_regex)
-                                            : ordered_json()}};
+                    {"benchmark_regex", value_or_null(fleet.options.benchmark_regex)}};
   out["files_read"] = fleet.files_read;
   out["flagged"] = fleet.any_flagged();
   ordered_json unreadable = ordered_json::array(), failed = ordered_json::array(),

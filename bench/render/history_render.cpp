@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "render/json_values.hpp"
 #include "render/text_table.hpp"
 
 namespace gpubench {
@@ -29,10 +30,6 @@ bool is_marked(const HistoryStep* step) {
                              step->judgement.verdict == Verdict::kSlower);
 }
 
-ordered_json json_number(double value) {
-  return std::isfinite(value) ? ordered_json(value) : ordered_json(nullptr);
-}
-
 ordered_json series_to_json(const HistoryGroup& group, const HistorySeries& series) {
   ordered_json points = ordered_json::array();
   for (std::size_t column = 0; column < series.points.size(); ++column) {
@@ -45,23 +42,21 @@ ordered_json series_to_json(const HistoryGroup& group, const HistorySeries& seri
                       {"runs", point->runs},
                       {"n", point->n},
                       {"median", point->median},
-                      {"relative_iqr", json_number(point->spread)},
-                      {"noise", json_number(point->noise)},
+                      {"relative_iqr", number_or_null(point->spread)},
+                      {"noise", number_or_null(point->noise)},
                       {"contended_runs", point->contended_runs}});
   }
   ordered_json steps = ordered_json::array();
   for (const auto& step : series.steps) {
     const Judgement& j = step.judgement;
-    steps.push_back(
-        {{"from", group.drivers[step.from].driver_version},
-         {"to", group.drivers[step.to].driver_version},
-         {"change", std::isfinite(j.change) ? ordered_json(j.change) : ordered_json(nullptr)},
-         {"method", to_string(j.method)},
-         {"detectable_change",
-          j.detectable_change ? json_number(*j.detectable_change) : ordered_json(nullptr)},
-         {"p_value", j.p_value ? ordered_json(*j.p_value) : ordered_json(nullptr)},
-         {"verdict", to_string(j.verdict)},
-         {"reason", j.reason}});
+    steps.push_back({{"from", group.drivers[step.from].driver_version},
+                     {"to", group.drivers[step.to].driver_version},
+                     {"change", number_or_null(j.change)},
+                     {"method", to_string(j.method)},
+                     {"detectable_change", number_or_null(j.detectable_change)},
+                     {"p_value", number_or_null(j.p_value)},
+                     {"verdict", to_string(j.verdict)},
+                     {"reason", j.reason}});
   }
   return ordered_json({{"benchmark", series.benchmark},
                        {"metric", series.metric},
@@ -135,18 +130,14 @@ std::string format_history_table(const History& history) {
 }
 
 std::string history_to_json(const History& history) {
-  ordered_json out;
-  out["options"] = {
-      {"alpha", history.options.alpha},
-      {"threshold", history.options.threshold},
-      {"noise_multiple", kNoiseMultiple},
-      {"metric_regex", history.options.metric_regex ? ordered_json(*history.options.metric_regex)
-                                                    : ordered_json(nullptr)},
-      {"all_metrics", history.options.all_metrics},
-      {"benchmark_regex", history.options.benchmark_regex
-                              ? ordered_json(*history.options.benchmark_regex)
-                              : ordered_json(nullptr)},
-      {"allow_contended", history.options.allow_contended}};
+  ordered_json out = versioned_document(kHistoryJsonSchema);
+  out["options"] = {{"alpha", history.options.alpha},
+                    {"threshold", history.options.threshold},
+                    {"noise_multiple", kNoiseMultiple},
+                    {"metric_regex", value_or_null(history.options.metric_regex)},
+                    {"all_metrics", history.options.all_metrics},
+                    {"benchmark_regex", value_or_null(history.options.benchmark_regex)},
+                    {"allow_contended", history.options.allow_contended}};
   out["files_read"] = history.files_read;
   ordered_json skipped = ordered_json::array();
   for (const auto& file : history.skipped) {
@@ -176,15 +167,14 @@ std::string history_to_json(const History& history) {
     ordered_json resolutions = ordered_json::array();
     for (const StepResolution& step : group.step_resolutions) {
       const Resolution& r = step.resolution;
-      resolutions.push_back({{"from", group.drivers[step.from].driver_version},
-                             {"to", group.drivers[step.to].driver_version},
-                             {"change", r.change},
-                             {"rows", r.rows},
-                             {"resolving", r.resolving},
-                             {"share", r.share()},
-                             {"median_detectable_change",
-                              r.median_detectable_change ? json_number(*r.median_detectable_change)
-                                                         : ordered_json(nullptr)}});
+      resolutions.push_back(
+          {{"from", group.drivers[step.from].driver_version},
+           {"to", group.drivers[step.to].driver_version},
+           {"change", r.change},
+           {"rows", r.rows},
+           {"resolving", r.resolving},
+           {"share", r.share()},
+           {"median_detectable_change", number_or_null(r.median_detectable_change)}});
     }
     groups.push_back({{"gpu_name", group.gpu_name},
                       {"drivers", std::move(drivers)},

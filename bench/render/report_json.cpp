@@ -129,7 +129,8 @@ std::string render_report_json(const Report& report) {
     }
     if (!family.projection_note.empty()) projections[family.name] = family.projection_note;
   }
-  const ordered_json out = {
+  ordered_json out = versioned_document(kReportJsonSchema);
+  out.update(ordered_json{
       {"title", report.title},
       {"run", report.run_path.string()},
       {"spec_id", report.sheet.id},
@@ -148,7 +149,7 @@ std::string render_report_json(const Report& report) {
       {"projections", projections},
       {"rows", rows},
       {"meaning", report.meaning},
-  };
+  });
   return out.dump(1) + "\n";
 }
 

@@ -13,16 +13,13 @@
 #include <sstream>
 
 #include "platform/python_script.hpp"
+#include "render/json_values.hpp"
 #include "render/report_render.hpp"
 
 namespace gpubench {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
-
-ordered_json optional_number(const std::optional<double>& value) {
-  return value ? ordered_json(*value) : ordered_json();
-}
 
 ordered_json card_json(const SpecSheet& sheet) {
   ordered_json roofs = ordered_json::array();
@@ -36,7 +33,7 @@ ordered_json card_json(const SpecSheet& sheet) {
   const auto l2_mb = sheet.number("l2_cache_mb");
   return {{"id", sheet.id},
           {"name", sheet.name},
-          {"memory_bandwidth_gbs", optional_number(sheet.number("memory_bandwidth_gbs"))},
+          {"memory_bandwidth_gbs", number_or_null(sheet.number("memory_bandwidth_gbs"))},
           {"l2_bytes", l2_mb ? ordered_json(*l2_mb * 1024 * 1024) : ordered_json()},
           {"roofs", roofs}};
 }
@@ -121,7 +118,7 @@ std::string plot_input_json(const Report& report) {
     compute.push_back({{"label", point.label},
                        {"series", point_series(point.label)},
                        {"tflops", point.tflops},
-                       {"flop_per_byte", optional_number(point.flop_per_byte)}});
+                       {"flop_per_byte", number_or_null(point.flop_per_byte)}});
   }
   ordered_json input = {
       {"title", report.title},
@@ -129,10 +126,10 @@ std::string plot_input_json(const Report& report) {
       {"this", card_json(report.sheet)},
       {"counterpart", report.counterpart ? card_json(*report.counterpart) : ordered_json()},
       {"measured_bandwidth_gbs",
-       report.specs_only ? ordered_json() : optional_number(report.dram_bandwidth_gbs)},
+       report.specs_only ? ordered_json() : number_or_null(report.dram_bandwidth_gbs)},
       {"measured_bandwidth_label", report.dram_bandwidth_source},
       {"working_set",
-       {{"l2_bytes", optional_number(report.l2_bytes)},
+       {{"l2_bytes", number_or_null(report.l2_bytes)},
         {"series", series_json(report.working_set_series)}}},
       {"compute", compute},
       {"gemm", series_json(report.gemm_series)},

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "gpubench/json_outputs.hpp"
 #include "model/spec_database.hpp"
 #include "support/test_support.hpp"
 
@@ -45,7 +46,7 @@ TEST(Cli, SpecsListNamesEveryCard) {
     EXPECT_NE(result.out.find(sheet.id), std::string::npos) << sheet.id;
   }
   const auto listed = json::parse(run_gpubench("specs list --json").out);
-  EXPECT_EQ(listed.size(), SpecDatabase::builtin().sheets().size());
+  EXPECT_EQ(listed["sheets"].size(), SpecDatabase::builtin().sheets().size());
 }
 
 TEST(Cli, SpecsShowJsonHasIdNameAndSourcedValues) {
@@ -124,6 +125,8 @@ TEST(CliGpu, InfoDescribesThePresentGpu) {
   const auto result = run_gpubench("info --json");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   const auto document = json::parse(result.out);
+  EXPECT_EQ(document["schema"], std::string(kInfoJsonSchema.name));
+  EXPECT_EQ(document["schema_version"], kInfoJsonSchema.version);
   ASSERT_FALSE(document["devices"].empty());
   const auto& device = document["devices"][0];
   EXPECT_GT(device["sm_count"].get<int>(), 0);

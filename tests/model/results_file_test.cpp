@@ -97,8 +97,8 @@ TEST(ResultsFile, ReadsAGpubenchRunWithItsManifest) {
   for (const auto key : kManifestKeys) {
     EXPECT_TRUE(results.context_value(key)) << key;
   }
-  EXPECT_EQ(results.context_value("gpu_spec_id"), "synthetic");
-  EXPECT_EQ(results.context_value("gpubench_version"), std::string(gpubench_version()));
+  EXPECT_EQ(results.context_value(context_keys::kGpuSpecId), "synthetic");
+  EXPECT_EQ(results.context_value(context_keys::kGpubenchVersion), std::string(gpubench_version()));
 }
 
 TEST(ResultsFile, RejectsMalformedTruncatedForeignAndUnknownFiles) {
@@ -119,7 +119,7 @@ TEST(ResultsFile, RejectsMalformedTruncatedForeignAndUnknownFiles) {
   expect_rejected(garbled.dump(), "not a number");
 
   json no_driver = gpubench_file();
-  no_driver["context"].erase("driver_version");
+  no_driver["context"].erase(std::string(context_keys::kDriverVersion));
   expect_rejected(no_driver.dump(), "lacks \"driver_version\"");
 
   json nameless = plain_benchmark_file();
@@ -180,11 +180,11 @@ TEST(ResultsFile, ManifestCarriesEveryKey) {
   const auto manifest = make_manifest(device, "synthetic");
   for (const auto key : kManifestKeys)
     EXPECT_TRUE(manifest.contains(std::string(key))) << key;
-  EXPECT_EQ(manifest.at("gpu_pci_device_id"), "0x1234");
-  EXPECT_EQ(manifest.at("cuda_driver_version"), "13.0");
-  EXPECT_EQ(manifest.at("cuda_runtime_version"), "12.4");
-  EXPECT_EQ(manifest.at("compute_capability"), "9.0");
-  EXPECT_EQ(manifest.at("driver_version"), "1.2.3");
+  EXPECT_EQ(manifest.at(std::string(context_keys::kGpuPciDeviceId)), "0x1234");
+  EXPECT_EQ(manifest.at(std::string(context_keys::kCudaDriverVersion)), "13.0");
+  EXPECT_EQ(manifest.at(std::string(context_keys::kCudaRuntimeVersion)), "12.4");
+  EXPECT_EQ(manifest.at(std::string(context_keys::kComputeCapability)), "9.0");
+  EXPECT_EQ(manifest.at(std::string(context_keys::kDriverVersion)), "1.2.3");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "gpubench/json_outputs.hpp"
 #include "support/h200_runs.hpp"
 
 namespace gpubench {
@@ -36,7 +37,8 @@ std::size_t count(const std::string& text, const std::string& part) {
 TEST(CheckRender, JsonHasASchemaVersionAndTheExitCode) {
   const auto document =
       nlohmann::json::parse(render_check_json({exported("contended.json").checked}));
-  EXPECT_EQ(document["schema_version"], kCheckJsonSchemaVersion);
+  EXPECT_EQ(document["schema"], "gpubench-check");
+  EXPECT_EQ(document["schema_version"], kCheckJsonSchema.version);
   EXPECT_EQ(document["verdict"], "FAIL");
   EXPECT_EQ(document["exit_code"], 1);
   EXPECT_EQ(document["runs"][0]["checks"][1]["id"], "ffma");

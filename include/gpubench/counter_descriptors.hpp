@@ -76,8 +76,9 @@ constexpr Descriptor primary(std::string_view name, std::string_view unit, Direc
 }
 // A figure that restates another (against a peak, per watt) or that no analysis judges.
 constexpr Descriptor figure(std::string_view name, std::string_view unit, Direction direction,
-                            unsigned judged_by, std::string_view display) {
-  return {name, unit, Role::kFigure, direction, judged_by, display};
+                            unsigned judged_by, std::string_view display,
+                            Noise noise = Noise::kTimedSamples) {
+  return {name, unit, Role::kFigure, direction, judged_by, display, std::nullopt, 0, noise};
 }
 constexpr Descriptor bookkeeping(std::string_view name, std::string_view unit,
                                  std::string_view display) {
@@ -111,7 +112,8 @@ inline constexpr auto kDescriptors = [] {
       // any of the above), the host's time around it (only when asked for by name), and the rates
       // of plain google/benchmark files.
       figure(kRealTime, "", kLower, kCompare | kHistory | kFleet, "time per iteration"),
-      figure(kCpuTime, "", kLower, kNotJudged, "host CPU time per iteration"),
+      figure(kCpuTime, "", kLower, kNotJudged, "host CPU time per iteration",
+             Noise::kOwnMeasurement),
       figure(kItemsPerSecond, "items/s", kHigher, kCompare | kHistory, "items per second"),
       figure(kBytesPerSecond, "B/s", kHigher, kCompare | kHistory, "bytes per second"),
       // Restatements against a peak or another figure.

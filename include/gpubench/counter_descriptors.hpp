@@ -78,11 +78,21 @@ constexpr Descriptor primary(std::string_view name, std::string_view unit, Direc
 constexpr Descriptor figure(std::string_view name, std::string_view unit, Direction direction,
                             unsigned judged_by, std::string_view display,
                             Noise noise = Noise::kTimedSamples) {
-  return {name, unit, Role::kFigure, direction, judged_by, display, std::nullopt, 0, noise};
+  return {name, unit, Role::kFigure, direction, judged_by, display, std::nullopt, 0, noise, {}, 1};
 }
 constexpr Descriptor bookkeeping(std::string_view name, std::string_view unit,
                                  std::string_view display) {
-  return {name, unit, Role::kBookkeeping, Direction::kNone, kNotJudged, display};
+  return {name,
+          unit,
+          Role::kBookkeeping,
+          Direction::kNone,
+          kNotJudged,
+          display,
+          std::nullopt,
+          0,
+          Noise::kTimedSamples,
+          {},
+          1};
 }
 
 constexpr Direction kHigher = Direction::kHigherIsBetter;

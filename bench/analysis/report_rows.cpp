@@ -255,7 +255,8 @@ ReportRow make_row(const MeasuredBenchmark& benchmark, RowContext& context,
     row.spread_pct = it->second;
   }
   row.noise_pct = counter(benchmark, c::kNoisePct);
-  if (row.kind == FigureKind::kLatency) {
+  // A latency in time also in cycles (the compute latency rows' figure is the cycles themselves).
+  if (row.kind == FigureKind::kLatency && row.counter != c::kLatencyCycles) {
     if (const auto cycles = counter(benchmark, c::kLatencyCycles)) {
       row.secondary = fmt::format("{:.1f} cycles", *cycles);
     }

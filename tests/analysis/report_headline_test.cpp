@@ -281,5 +281,21 @@ TEST(ReportPlots, EveryComputeRowIsARooflinePointAndTransfersAreSeries) {
   EXPECT_NEAR(input["headline"][0]["measured_pct"].get<double>(), 89.8, 0.1);
 }
 
+// The compute latency rows hold latency_cycles alone: their figure is the cycles (their
+// descriptor makes them a primary figure), never "n/a" with a list of counters.
+TEST(ReportRows, ComputeLatencyRowsReportTheirCycles) {
+  std::size_t latency_rows = 0;
+  for (const auto& [name, row] : all_rows(full_report())) {
+    if (!name.starts_with("compute/latency/")) continue;
+    ++latency_rows;
+    EXPECT_EQ(row->counter, "latency_cycles") << name;
+    EXPECT_EQ(row->unit, "cycles") << name;
+    EXPECT_EQ(row->kind, FigureKind::kLatency) << name;
+    EXPECT_GT(row->measured, 0) << name;
+    EXPECT_EQ(row->secondary, "") << name;
+  }
+  EXPECT_GT(latency_rows, 0u);
+}
+
 }  // namespace
 }  // namespace gpubench

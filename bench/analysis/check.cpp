@@ -11,7 +11,8 @@
 #include <map>
 
 #include "analysis/check_detail.hpp"
-#include "gpubench/counters.hpp"
+#include "gpubench/counter_descriptors.hpp"
+#include "gpubench/headlines.hpp"
 #include "model/gemm_plan.hpp"
 
 namespace gpubench {
@@ -33,16 +34,12 @@ const MeasuredBenchmark* find(const CheckInput& input, std::string_view name) {
   return nullptr;
 }
 
-// "646.8 TFLOPS"
+// "646.8 TFLOPS": the primary figure, where check judges its kind (a rate or a bandwidth).
 std::string figure_text(const MeasuredBenchmark& benchmark) {
-  for (const auto& [counter, unit] :
-       {std::pair{c::kBandwidthGbs, "GB/s"}, std::pair{c::kTflops, "TFLOPS"},
-        std::pair{c::kTops, "TOPS"}}) {
-    if (const auto value = median(benchmark, counter)) {
-      return fmt::format("{} {}", format_figure(*value), unit);
-    }
-  }
-  return "no figure";
+  const c::Descriptor* primary = c::primary_figure(benchmark.median);
+  if (primary == nullptr || (primary->judged_by & c::kCheck) == 0) return "no figure";
+  return fmt::format("{} {}", format_figure(benchmark.median.at(std::string(primary->name))),
+                     primary->unit);
 }
 
 struct FigureCheck {
@@ -235,20 +232,24 @@ std::vector<std::string> throttle_names(std::string_view label) {
   return names;
 }
 
-void add_figure_checks(const CheckInput& input, std::vector<CheckResult>& results) {
-  if (const auto* triad = find(input, "memory/stream/triad")) {
+// A headline benchmark's check (gpubench/headlines.hpp), or why it was not checked.
+void add_headline_check(const CheckInput& input, const headlines::Headline& headline,
+                        const FigureCheck& check, std::string_view suite,
+                        std::vector<CheckResult>& results) {
+  if (const auto* benchmark = find(input, headline.benchmark)) {
+    results.push_back(judge_figure(input, *benchmark, check));
+  } else {
     results.push_back(
-        judge_figure(input, *triad, {"dram_triad", "DRAM triad", FloorKey::kDramTriad}));
-  } else {
-    results.push_back(missing("dram_triad", "DRAM triad",
-                              "no memory/stream/triad figure (run the memory suite)"));
+        missing(check.id, check.what,
+                fmt::format("no {} figure (run the {} suite)", headline.benchmark, suite)));
   }
-  if (const auto* ffma = find(input, "compute/peak/fp32_ffma")) {
-    results.push_back(judge_figure(input, *ffma, {"ffma", "FP32 FFMA peak", FloorKey::kFfma}));
-  } else {
-    results.push_back(missing("ffma", "FP32 FFMA peak",
-                              "no compute/peak/fp32_ffma figure (run the compute suite)"));
-  }
+}
+
+void add_figure_checks(const CheckInput& input, std::vector<CheckResult>& results) {
+  add_headline_check(input, headlines::kDramTriad,
+                     {"dram_triad", "DRAM triad", FloorKey::kDramTriad}, "memory", results);
+  add_headline_check(input, headlines::kFp32Ffma, {"ffma", "FP32 FFMA peak", FloorKey::kFfma},
+                     "compute", results);
   add_tensor_peaks(input, results);
   add_largest_gemms(input, results);
 }

@@ -12,6 +12,7 @@
 #include "analysis/check_detail.hpp"
 #include "analysis/pcie_link.hpp"
 #include "gpubench/counters.hpp"
+#include "gpubench/headlines.hpp"
 
 namespace gpubench {
 namespace check_detail {
@@ -44,7 +45,10 @@ CheckResult pcie_link(const CheckInput& input) {
   const MeasuredBenchmark* best = nullptr;
   for (const auto& benchmark : input.benchmarks) {
     const auto it = benchmark.median.find(std::string(c::kBandwidthGbs));
-    if (!benchmark.name.starts_with("memory/h2d/pinned/") || it == benchmark.median.end()) continue;
+    if (!headlines::covers(headlines::kHostToDevice, benchmark.name) ||
+        it == benchmark.median.end()) {
+      continue;
+    }
     if (best == nullptr || it->second > best->median.at(std::string(c::kBandwidthGbs))) {
       best = &benchmark;
     }

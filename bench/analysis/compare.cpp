@@ -16,7 +16,7 @@ namespace gpubench {
 namespace {
 
 bool is_time_metric(std::string_view metric) {
-  return metric == "real_time" || metric == "cpu_time";
+  return metric == counters::kRealTime || metric == counters::kCpuTime;
 }
 
 std::optional<double> median_of_finite(const std::vector<double>& values) {

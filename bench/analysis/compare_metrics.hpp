@@ -8,17 +8,20 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gpubench/counter_descriptors.hpp"
+
 namespace gpubench {
 
-// Which way is better for a metric, decided from its name (google/benchmark's real_time and
-// cpu_time, or a gpubench counter whose name carries its unit). kNone: a parameter or a condition
-// (bytes, MHz), never judged.
-enum class Direction { kLowerIsBetter, kHigherIsBetter, kNone };
+// Which way is better for a metric: its descriptor's (gpubench/counter_descriptors.hpp), for
+// google/benchmark's real_time and cpu_time as for gpubench's counters. kNone: bookkeeping (bytes,
+// MHz, samples, windows) or a name without a descriptor, never judged.
+using counters::Direction;
 Direction metric_direction(std::string_view metric);
 std::string_view to_string(Direction direction);
 
-// The figure a person looks for in a benchmark: the first of bandwidth_gbs, tflops, tops,
-// ops_per_s, latency_ns, latency_us, latency_cycles that it has, else real_time.
+// The figure a person looks for in a benchmark: of the primary figures it has, the one of lowest
+// primary_rank in its descriptor (bandwidth_gbs, tflops, tops, ops_per_s, latency_ns, latency_us,
+// latency_cycles), else real_time.
 std::string primary_metric(const std::vector<std::string>& metrics_present);
 // Whether a counter can be a primary figure (one of the names above; real_time is no counter).
 bool may_be_primary_figure(std::string_view counter_name);
@@ -31,24 +34,27 @@ bool may_be_primary_figure(std::string_view counter_name);
 // of r). false for figures the kernel measures itself with the device's clocks (latency_cycles,
 // the pointer chase's latency_ns; one value per repetition, not a median of the timed samples) and
 // for cpu_time (the host's time around the whole repetition): the spread of their repetitions is
-// all that is known of their noise. An unknown metric counts as timed (the larger noise: never a
-// false SLOWER for lack of a name here).
+// all that is known of their noise. Read from the descriptor's `noise`; an unknown metric counts
+// as timed (the larger noise: never a false SLOWER for lack of a descriptor).
 bool noise_follows_timed_samples(std::string_view metric);
 
 // Chooses the metrics compared. With a regex: every metric with a direction whose name it matches
-// (std::regex_search, ECMAScript). With all_metrics: real_time and every counter with a direction
-// (the primary figure plus its restatements such as pct_of_spec and vs_counterpart). Otherwise
-// the same candidates are read, and primary_only() tells the caller to keep the primary figure.
+// (std::regex_search, ECMAScript). With all_metrics: every metric whose descriptor says `analysis`
+// judges it (real_time, the primary figure and its restatements such as pct_of_spec and
+// vs_counterpart; never bookkeeping). Otherwise the same candidates are read, and primary_only()
+// tells the caller to keep the primary figure.
 class MetricSelector {
  public:
   // Throws UserError on a bad regex.
-  explicit MetricSelector(const std::optional<std::string>& regex, bool all_metrics = false);
+  explicit MetricSelector(const std::optional<std::string>& regex, bool all_metrics = false,
+                          counters::Judge analysis = counters::kCompare);
   bool selects(const std::string& metric) const;
   bool primary_only() const { return !regex_ && !all_metrics_; }
 
  private:
   std::optional<std::regex> regex_;
   bool all_metrics_ = false;
+  counters::Judge analysis_ = counters::kCompare;
   mutable std::unordered_map<std::string, bool> decided_;
 };
 

@@ -52,8 +52,8 @@ class SampleReader {
     if (const auto contended = counter(record, counters::kContended); contended && *contended > 0) {
       run.contended = true;
     }
-    add_value(run, context, "real_time", record.real_time, record.time_unit);
-    add_value(run, context, "cpu_time", record.cpu_time, record.time_unit);
+    add_value(run, context, std::string(counters::kRealTime), record.real_time, record.time_unit);
+    add_value(run, context, std::string(counters::kCpuTime), record.cpu_time, record.time_unit);
     for (const auto& [name, value] : record.counters) {
       // keep_primary drops all but a candidate; any other value is only looked at to refuse it.
       if (selector_.primary_only() && !refused_value(value) && !may_be_primary_figure(name)) {

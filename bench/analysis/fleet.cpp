@@ -7,7 +7,6 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 #include "analysis/history_files.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
+#include "gpubench/headlines.hpp"
 #include "model/statistics.hpp"
 #include "model/text_excerpt.hpp"
 #include "platform/parallel.hpp"
@@ -28,14 +28,12 @@ namespace {
 // fleet (1,000 nodes x 250 benchmarks must be judged in seconds).
 constexpr std::size_t kReferenceNodes = 5;
 
-// The headline figures drawn per node: of the benchmarks each pattern matches, the one with the
-// largest fleet median (the largest transfer or GEMM: the highest rate, or the longest time).
-constexpr std::pair<std::string_view, std::string_view> kHeadlines[] = {
-    {"STREAM triad", "^memory/stream/triad/"},
-    {"FP32 FFMA", "^compute/peak/fp32_ffma/"},
-    {"cuBLAS FP16 GEMM", "^gemm/cublas/fp16_f32acc/[0-9]+x[0-9]+x[0-9]+/"},
-    {"H2D pinned", "^memory/h2d/pinned/"},
-};
+// The headline figures drawn per node (gpubench/headlines.hpp, the rows naming a benchmark): of
+// the benchmarks each covers, the one with the largest fleet median (the largest transfer or GEMM:
+// the highest rate, or the longest time).
+bool drawn_per_node(const headlines::Headline& row) {
+  return row.match != headlines::Match::kNone;
+}
 
 struct RunFigure {
   std::string benchmark;
@@ -98,7 +96,8 @@ std::vector<NodeFileSummary> summarise_files(const std::vector<std::filesystem::
   for_each_index_in_parallel(
       files.size(), options.jobs,
       [&] {
-        return ReaderState{MetricSelector(std::nullopt), BenchmarkFilter(options.benchmark_regex)};
+        return ReaderState{MetricSelector(std::nullopt, false, counters::kFleet),
+                           BenchmarkFilter(options.benchmark_regex)};
       },
       [&](const ReaderState& state, std::size_t i) {
         summaries[i] = summarise_file(files[i], state.selector, state.filter);
@@ -240,11 +239,11 @@ FleetSeries judge_series(SeriesBuilder& builder, const FleetOptions& options) {
 }
 
 void mark_headlines(std::vector<FleetSeries>& series) {
-  for (const auto& [label, pattern] : kHeadlines) {
-    const std::regex regex{std::string(pattern)};
+  for (const headlines::Headline& row : headlines::kHeadlines) {
+    if (!drawn_per_node(row)) continue;
     FleetSeries* best = nullptr;
     for (FleetSeries& s : series) {
-      if (!std::regex_search(s.benchmark, regex)) continue;
+      if (!headlines::covers(row, s.benchmark)) continue;
       if (best == nullptr || s.fleet_median > best->fleet_median) best = &s;
     }
     if (best != nullptr) best->headline = true;
@@ -395,19 +394,21 @@ std::vector<std::filesystem::path> collect_node_status_files(
 
 std::vector<std::string_view> headline_labels() {
   std::vector<std::string_view> labels;
-  for (const auto& [label, pattern] : kHeadlines)
-    labels.push_back(label);
+  for (const headlines::Headline& row : headlines::kHeadlines) {
+    if (drawn_per_node(row)) labels.push_back(row.short_label);
+  }
   return labels;
 }
 
 std::vector<std::optional<NodeHeadline>> headline_figures(const ResultsFile& file) {
-  const std::vector<RunSamples> runs = extract_samples(file, MetricSelector(std::nullopt));
+  const std::vector<RunSamples> runs =
+      extract_samples(file, MetricSelector(std::nullopt, false, counters::kFleet));
   std::vector<std::optional<NodeHeadline>> figures;
-  for (const auto& [label, pattern] : kHeadlines) {
-    const std::regex regex{std::string(pattern)};
+  for (const headlines::Headline& row : headlines::kHeadlines) {
+    if (!drawn_per_node(row)) continue;
     std::optional<NodeHeadline> best;
     for (const RunSamples& run : runs) {
-      if (run.failure || run.metrics.empty() || !std::regex_search(run.run_name, regex)) continue;
+      if (run.failure || run.metrics.empty() || !headlines::covers(row, run.run_name)) continue;
       const auto& [metric, samples] = *run.metrics.begin();
       const double median = stats::median(samples.values);
       if (!best || median > best->median) best = {run.run_name, metric, samples.unit, median};

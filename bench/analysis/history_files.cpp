@@ -53,8 +53,9 @@ std::vector<FileSummary> summarise_files(const std::vector<std::filesystem::path
   for_each_index_in_parallel(
       files.size(), options.jobs,
       [&] {
-        return ReaderState{MetricSelector(options.metric_regex, options.all_metrics),
-                           BenchmarkFilter(options.benchmark_regex)};
+        return ReaderState{
+            MetricSelector(options.metric_regex, options.all_metrics, counters::kHistory),
+            BenchmarkFilter(options.benchmark_regex)};
       },
       [&](const ReaderState& state, std::size_t i) {
         summaries[i] = summarise_file(files[i], state.selector, state.filter);

@@ -12,8 +12,9 @@
 
 #include "analysis/regex_guard.hpp"
 #include "analysis/report_detail.hpp"
-#include "gpubench/counters.hpp"
+#include "gpubench/counter_descriptors.hpp"
 #include "gpubench/errors.hpp"
+#include "gpubench/headlines.hpp"
 #include "model/text_excerpt.hpp"
 
 namespace gpubench {
@@ -46,10 +47,6 @@ std::string format_bytes_short(double bytes) {
   if (bytes >= 1024 * kMiB) return fmt::format("{:g} GiB", bytes / (1024 * kMiB));
   if (bytes >= kMiB) return fmt::format("{:g} MiB", bytes / kMiB);
   return fmt::format("{:g} KiB", bytes / 1024);
-}
-
-std::string per_watt_unit(FigureKind kind) {
-  return kind == FigureKind::kBandwidth ? "GB/s per W" : "TFLOPS per W";
 }
 
 namespace {
@@ -238,7 +235,7 @@ void choose_dram_bandwidth(Report& report) {
     for (const auto& section : family.sections) {
       for (const auto& row : section.rows) {
         if (row.failed || row.kind != FigureKind::kBandwidth ||
-            row.spec_key != "memory_bandwidth_gbs" ||
+            row.spec_key != headlines::kDramTriad.spec_key ||
             (row.residency != Residency::kDram && row.residency != Residency::kUnknown)) {
           continue;
         }
@@ -278,12 +275,13 @@ void explain_missing_power(Report& report, const std::vector<MeasuredBenchmark>&
   const auto tdp = report.sheet.number("tdp_w");
   report.power_problem = fmt::format(
       "this run recorded board power per repetition only (windows of a few milliseconds{}), "
-      "which NVML's averaged power reading cannot resolve, so no per-watt figure (GB/s per W, "
-      "TFLOPS per W, pJ per byte) is given; they need a sustained window of at least {:g} s of "
-      "the same kernel, which gpubench records for its headline benchmarks.",
+      "which NVML's averaged power reading cannot resolve, so no per-watt figure ({}, {}, pJ per "
+      "byte) is given; they need a sustained window of at least {:g} s of the same kernel, which "
+      "gpubench records for its headline benchmarks.",
       tdp ? fmt::format("; repetition medians up to {:.0f} W on a card documented at {:g} W",
                         highest_w, *tdp)
           : "",
+      c::per_watt_unit(FigureKind::kBandwidth), c::per_watt_unit(FigureKind::kCompute),
       kSustainedPowerWindowS);
 }
 
@@ -359,9 +357,9 @@ Report build_specs_only_report(const SpecSheet& a, const SpecSheet& b) {
   report.manifest = {{"Cards", fmt::format("{} ({}) and {} ({})", a.name, a.id, b.name, b.id)},
                      {"Measured", "nothing: documented values only"}};
   report.documented = compare_sheets(a, b);
-  report.dram_bandwidth_gbs = a.number("memory_bandwidth_gbs");
+  report.dram_bandwidth_gbs = a.number(headlines::kDramTriad.spec_key);
   report.dram_bandwidth_source = "documented";
-  report.projected_counterpart_bandwidth_gbs = b.number("memory_bandwidth_gbs");
+  report.projected_counterpart_bandwidth_gbs = b.number(headlines::kDramTriad.spec_key);
   add_decode(report);
   add_meaning(report, true);
   const std::string note = projection_note(a, b, true, true, true);

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "gpubench/counter_descriptors.hpp"
 #include "model/results_file.hpp"
 #include "model/spec_database.hpp"
 #include "model/sustained_power.hpp"
@@ -52,8 +53,8 @@ struct MeasuredBenchmark {
 // In the order the benchmarks first appear in the file.
 std::vector<MeasuredBenchmark> summarize_benchmarks(const ResultsFile& run);
 
-// kRate: operations per second (driver-path rows).
-enum class FigureKind { kBandwidth, kCompute, kLatency, kRate };
+// The figure's kind, from its counter's descriptor (gpubench/counter_descriptors.hpp).
+using counters::FigureKind;
 
 // Where a figure with a working set lived: in L2, partly, or DRAM-bound (>= 4 x the larger L2).
 enum class Residency { kUnknown, kL2, kL2AndDram, kDram };

@@ -18,7 +18,8 @@ std::string without_family(std::string_view name);
 std::string last_component(std::string_view name);
 std::string text_value(const SpecSheet& sheet, std::string_view key);
 std::string format_bytes_short(double bytes);
-std::string per_watt_unit(FigureKind kind);
+// Whether a spec key documents an operation rate (fp32_tflops, int8_tensor_tops).
+bool is_rate_spec_key(std::string_view key);
 
 // How far "this card's efficiency applied to the counterpart's documented figure" holds.
 std::string projection_note(const SpecSheet& sheet, const std::optional<SpecSheet>& counterpart,

@@ -1,7 +1,7 @@
 // The report's opening lines: the card's headline figures, each against its documented spec and
 // the counterpart's: the DRAM triad, the best measured figure of each documented rate (FP32, FP16
 // tensor with FP32 accumulate first; tensor precisions from the GEMMs when the run has them), and
-// the fastest pinned host-to-device copy. Chosen by spec key and counter, not by row names.
+// the fastest pinned host-to-device copy: the rows of gpubench/headlines.hpp, in its order.
 
 #include <fmt/format.h>
 
@@ -10,27 +10,10 @@
 
 #include "analysis/pcie_link.hpp"
 #include "analysis/report_detail.hpp"
+#include "gpubench/headlines.hpp"
 
 namespace gpubench::report_detail {
 namespace {
-
-struct RateLabel {
-  std::string_view spec_key;
-  std::string_view label;
-};
-// In the order the headline lists them: FP32 and FP16 tensor with FP32 accumulate first.
-constexpr std::array<RateLabel, 10> kRateLabels = {{
-    {"fp32_tflops", "FP32"},
-    {"fp16_tensor_fp32acc_tflops", "FP16 tensor, FP32 accumulate"},
-    {"fp16_tensor_fp16acc_tflops", "FP16 tensor, FP16 accumulate"},
-    {"bf16_tensor_tflops", "BF16 tensor"},
-    {"tf32_tensor_tflops", "TF32 tensor"},
-    {"fp8_tensor_fp32acc_tflops", "FP8 tensor, FP32 accumulate"},
-    {"fp8_tensor_fp16acc_tflops", "FP8 tensor, FP16 accumulate"},
-    {"int8_tensor_tops", "INT8 tensor"},
-    {"fp16_tflops", "FP16 (no tensor cores)"},
-    {"fp64_tflops", "FP64"},
-}};
 
 struct Found {
   const ReportRow* row = nullptr;
@@ -67,15 +50,19 @@ HeadlineFigure from_row(std::string what, const Found& found) {
   return figure;
 }
 
+// The report's name of a row: "memory/stream/triad" for "stream/triad" of family "memory".
+bool covers(const headlines::Headline& headline, const std::string& family, const ReportRow& row) {
+  return headlines::covers(headline, fmt::format("{}/{}", family, row.benchmark));
+}
+
 // Host to device: the fastest pinned transfer, against the documented PCIe link when the sheets
 // give generation and lanes.
-void add_host_to_device(Report& report) {
-  const Found found = best_row(report, [](const std::string& family, const ReportRow& row) {
-    return family == "memory" && row.kind == FigureKind::kBandwidth &&
-           row.benchmark.starts_with("h2d/pinned");
+void add_host_to_device(Report& report, const headlines::Headline& headline) {
+  const Found found = best_row(report, [&](const std::string& family, const ReportRow& row) {
+    return row.kind == FigureKind::kBandwidth && covers(headline, family, row);
   });
   if (found.row == nullptr) return;
-  HeadlineFigure figure = from_row("Host to device (pinned)", found);
+  HeadlineFigure figure = from_row(std::string(headline.label), found);
   figure.this_spec = pcie_link_gbs(report.sheet);
   if (figure.this_spec) {
     figure.spec_basis =
@@ -91,29 +78,39 @@ void add_host_to_device(Report& report) {
   report.headline.push_back(std::move(figure));
 }
 
+// A documented rate: the best figure compared with its spec key. Tensor-core precisions: what a
+// program gets through a GEMM, when the run has one, rather than the mma.sync microbenchmark.
+Found best_rate(const Report& report, std::string_view spec_key) {
+  auto of_rate = [&](const std::string&, const ReportRow& row) {
+    return row.kind == FigureKind::kCompute && row.spec_key == spec_key;
+  };
+  Found best;
+  if (spec_key.find("tensor") != std::string_view::npos) {
+    best = best_row(report, [&](const std::string& family, const ReportRow& row) {
+      return family == "gemm" && of_rate(family, row);
+    });
+  }
+  return best.row != nullptr ? best : best_row(report, of_rate);
+}
+
 }  // namespace
 
 void add_headline(Report& report) {
-  const Found triad = best_row(report, [](const std::string& family, const ReportRow& row) {
-    return family == "memory" && row.benchmark == "stream/triad";
-  });
-  if (triad.row != nullptr) report.headline.push_back(from_row("DRAM triad", triad));
-  for (const RateLabel& rate : kRateLabels) {
-    auto of_rate = [&](const std::string&, const ReportRow& row) {
-      return row.kind == FigureKind::kCompute && row.spec_key == rate.spec_key;
-    };
-    // Tensor-core precisions: what a program gets through a GEMM, when the run has one, rather
-    // than the mma.sync microbenchmark.
-    Found best;
-    if (rate.spec_key.find("tensor") != std::string_view::npos) {
-      best = best_row(report, [&](const std::string& family, const ReportRow& row) {
-        return family == "gemm" && of_rate(family, row);
-      });
+  for (const headlines::Headline& headline : headlines::kHeadlines) {
+    if (headline.spec_key.empty()) {
+      add_host_to_device(report, headline);
+      continue;
     }
-    if (best.row == nullptr) best = best_row(report, of_rate);
-    if (best.row != nullptr) report.headline.push_back(from_row(std::string(rate.label), best));
+    // A rate: the best figure of its spec key; a bandwidth: the headline benchmark itself.
+    const Found found =
+        is_rate_spec_key(headline.spec_key)
+            ? best_rate(report, headline.spec_key)
+            : best_row(report, [&](const std::string& family, const ReportRow& row) {
+                return covers(headline, family, row);
+              });
+    if (found.row != nullptr)
+      report.headline.push_back(from_row(std::string(headline.label), found));
   }
-  add_host_to_device(report);
 }
 
 }  // namespace gpubench::report_detail

@@ -149,13 +149,13 @@ void add_power_meaning(Report& report) {
         if (row.failed || !row.energy_pj_per_unit || !row.per_watt) continue;
         std::string line =
             fmt::format("{} ({}): {} {}, i.e. {} pJ per {}", row.benchmark, family.name,
-                        format_figure(*row.per_watt), per_watt_unit(row.kind),
+                        format_figure(*row.per_watt), counters::per_watt_unit(row.kind),
                         format_figure(*row.energy_pj_per_unit),
                         row.kind == FigureKind::kBandwidth ? "byte" : "FLOP");
         if (row.counterpart_per_watt_tdp) {
-          line +=
-              fmt::format(" (the {}'s documented figure / TDP: {} {})", other_name,
-                          format_figure(*row.counterpart_per_watt_tdp), per_watt_unit(row.kind));
+          line += fmt::format(" (the {}'s documented figure / TDP: {} {})", other_name,
+                              format_figure(*row.counterpart_per_watt_tdp),
+                              counters::per_watt_unit(row.kind));
         }
         lines.push_back(line);
       }

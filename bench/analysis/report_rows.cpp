@@ -8,10 +8,16 @@
 
 #include "analysis/reasons.hpp"
 #include "analysis/report_detail.hpp"
-#include "gpubench/counters.hpp"
+#include "gpubench/counter_descriptors.hpp"
+#include "gpubench/headlines.hpp"
 #include "model/gemm_plan.hpp"
 
 namespace gpubench::report_detail {
+
+bool is_rate_spec_key(std::string_view key) {
+  return key.ends_with("_tflops") || key.ends_with("_tops");
+}
+
 namespace {
 
 namespace c = counters;
@@ -22,10 +28,6 @@ struct Figure {
   std::string unit;
   std::string spec_key;  // empty: no documented figure to compare with
 };
-
-bool is_rate_spec_key(std::string_view key) {
-  return key.ends_with("_tflops") || key.ends_with("_tops");
-}
 
 // Name tokens spelt as spec keys spell them: "mma_f16_f32acc" -> tensor, fp16, fp32acc.
 std::vector<std::string> spec_tokens_of(std::string_view component) {
@@ -88,34 +90,25 @@ std::string recorded_rate_spec_key(const MeasuredBenchmark& benchmark, double me
 
 std::optional<Figure> figure_of(const MeasuredBenchmark& benchmark, const SpecSheet& sheet) {
   const auto& counters = benchmark.median;
+  // Counters named after a rate spec key (fp16_tensor_fp32acc_tflops): the spec key is the name.
   for (const auto key : kSpecKeys) {
     if (is_rate_spec_key(key) && counters.contains(std::string(key))) {
+      const auto rate = key.ends_with("_tops") ? c::kTops : c::kTflops;
       return Figure{std::string(key), FigureKind::kCompute,
-                    key.ends_with("_tops") ? "TOPS" : "TFLOPS", std::string(key)};
+                    std::string(c::find_descriptor(rate)->unit), std::string(key)};
     }
   }
-  for (const auto rate : {c::kTflops, c::kTops}) {
-    const auto value = counter(benchmark, rate);
-    if (!value) continue;
-    const auto pct = counter(benchmark, c::kPctOfSpec);
-    return Figure{std::string(rate), FigureKind::kCompute, rate == c::kTops ? "TOPS" : "TFLOPS",
-                  pct ? recorded_rate_spec_key(benchmark, *value, *pct, sheet) : ""};
-  }
-  if (counters.contains(std::string(c::kBandwidthGbs))) {
+  const c::Descriptor* primary = c::primary_figure(counters);
+  if (primary == nullptr) return std::nullopt;
+  Figure figure{std::string(primary->name), *primary->figure_kind, std::string(primary->unit), ""};
+  const auto pct = counter(benchmark, c::kPctOfSpec);
+  if (figure.kind == FigureKind::kCompute && pct) {
+    figure.spec_key = recorded_rate_spec_key(benchmark, counters.at(figure.counter), *pct, sheet);
+  } else if (figure.kind == FigureKind::kBandwidth && pct) {
     // The run compared it with the documented DRAM bandwidth exactly when it recorded pct_of_spec.
-    return Figure{std::string(c::kBandwidthGbs), FigureKind::kBandwidth, "GB/s",
-                  counters.contains(std::string(c::kPctOfSpec)) ? "memory_bandwidth_gbs" : ""};
+    figure.spec_key = headlines::kDramTriad.spec_key;
   }
-  if (counters.contains(std::string(c::kLatencyNs))) {
-    return Figure{std::string(c::kLatencyNs), FigureKind::kLatency, "ns", ""};
-  }
-  if (counters.contains(std::string(c::kLatencyUs))) {
-    return Figure{std::string(c::kLatencyUs), FigureKind::kLatency, "us", ""};
-  }
-  if (counters.contains(std::string(c::kOpsPerS))) {
-    return Figure{std::string(c::kOpsPerS), FigureKind::kRate, "ops/s", ""};
-  }
-  return std::nullopt;
+  return figure;
 }
 
 // Where the working set lived, as a note; false when the row must not be projected (partly
@@ -262,7 +255,8 @@ ReportRow make_row(const MeasuredBenchmark& benchmark, RowContext& context,
     row.spread_pct = it->second;
   }
   row.noise_pct = counter(benchmark, c::kNoisePct);
-  if (row.kind == FigureKind::kLatency) {
+  // A latency in time also in cycles (the compute latency rows' figure is the cycles themselves).
+  if (row.kind == FigureKind::kLatency && row.counter != c::kLatencyCycles) {
     if (const auto cycles = counter(benchmark, c::kLatencyCycles)) {
       row.secondary = fmt::format("{:.1f} cycles", *cycles);
     }

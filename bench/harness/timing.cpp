@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "gpubench/counters.hpp"
+#include "gpubench/headlines.hpp"
 #include "harness/device_buffer.hpp"
 #include "harness/power_window.hpp"
 #include "harness/progress.hpp"
@@ -150,10 +151,11 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   if (policy.after_timed_launches) policy.after_timed_launches();
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
-  if (!policy.sustained_power_for.empty() && !interrupted() &&
-      context.claim_sustained_window(policy.sustained_power_for)) {
+  const std::string& name = current_benchmark_name();
+  if (policy.sustained_power.value_or(headlines::sustained_power(name)) && !interrupted() &&
+      context.claim_sustained_window(name)) {
     add_sustained_power_counters(
-        state, policy.sustained_power_for,
+        state, name,
         run_sustained_window(context, enqueue, sampler, sampled.summary.median_seconds),
         sampled.summary.median_seconds);
   }

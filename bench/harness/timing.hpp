@@ -25,10 +25,12 @@ struct TimingPolicy {
   int warm_up_launches = 2;      // before the first repetition's samples (see current_repetition)
   bool flush_l2 = false;         // overwrite L2 (outside the events) before each timed launch
   bool measure_sm_clock = true;  // off when the kernel measures its own clock
-  // A headline benchmark's name: once per benchmark, a dedicated sustained window after the
-  // timed repetition gives its power and energy (power_window.hpp). Empty for the others, which
-  // report neither.
-  std::string sustained_power_for{};
+  // Whether, once per benchmark, a dedicated sustained window after the timed repetition gives
+  // its power and energy (power_window.hpp); the others report neither. By default exactly when
+  // the running benchmark (current_benchmark_name) is a power-window headline of
+  // gpubench/headlines.hpp; a suite whose headline covers several benchmarks (the GEMM suite's
+  // shapes) says which one measures it.
+  std::optional<bool> sustained_power{};
   // Run right after the timed launches, before the sustained window launches anything: where a
   // kernel records its own clock, the benchmark reads it here, from a timed launch.
   std::function<void()> after_timed_launches{};

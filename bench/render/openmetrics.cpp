@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "gpubench/counter_descriptors.hpp"
 #include "gpubench/errors.hpp"
 #include "render/check_render.hpp"
 
@@ -40,9 +41,9 @@ struct Metric {
   double scale = 1;
 };
 Metric metric_of(std::string_view counter) {
-  if (counter == "bandwidth_gbs") return {"gpubench_bandwidth_bytes_per_second", 1e9};
-  if (counter == "latency_ns") return {"gpubench_latency_seconds", 1e-9};
-  if (counter == "latency_us") return {"gpubench_latency_seconds", 1e-6};
+  if (const auto* row = counters::find_descriptor(counter); row && !row->export_name.empty()) {
+    return {std::string(row->export_name), row->export_scale};
+  }
   std::string out = "gpubench_";
   for (const char ch : counter) {
     const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
@@ -117,6 +118,9 @@ void add_figures(const ExportedRun& run, const std::string& labels, Families& fa
     for (const ReportSection& section : family.sections) {
       for (const ReportRow& row : section.rows) {
         if (row.failed || row.counter.empty()) continue;
+        // A counter named after a rate spec key (older files) has no descriptor: a rate, exported.
+        const auto* row_counter = counters::find_descriptor(row.counter);
+        if (row_counter != nullptr && (row_counter->judged_by & counters::kExport) == 0) continue;
         const std::string with = fmt::format("{},benchmark=\"{}\"", labels,
                                              label_value(family.name + "/" + row.benchmark));
         const Metric metric = metric_of(row.counter);
@@ -128,8 +132,8 @@ void add_figures(const ExportedRun& run, const std::string& labels, Families& fa
                          : "The benchmark's primary figure in base units, the median of its "
                            "repetitions.",
                      with, row.measured * metric.scale);
-        if (row.pct_of_spec) {
-          families.add("gpubench_pct_of_spec",
+        if (row.pct_of_spec && counters::judged_by(counters::kPctOfSpec, counters::kExport)) {
+          families.add(metric_of(counters::kPctOfSpec).name,
                        "The figure in percent of the card's documented figure.", with,
                        *row.pct_of_spec);
         }

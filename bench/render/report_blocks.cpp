@@ -47,10 +47,6 @@ Table drop_empty_columns(const Table& table) {
   return out;
 }
 
-std::string per_watt_unit(FigureKind kind) {
-  return kind == FigureKind::kBandwidth ? "GB/s/W" : "TFLOPS/W";
-}
-
 // The CV across repetitions, then the within-repetition noise when the run recorded it.
 std::string spread_cell(const ReportRow& row) {
   const std::string cv = row.spread_pct ? fmt::format("{:.2f}%", *row.spread_pct) : "";
@@ -109,8 +105,8 @@ Table section_table(const Report& report, const ReportSection& section) {
         with_unit(row.counterpart_spec, row.unit),
         row.vs_counterpart ? fmt::format("{:.2f}x", *row.vs_counterpart) : "",
         with_unit(row.projected_counterpart, row.unit),
-        with_unit(row.per_watt, per_watt_unit(row.kind)),
-        with_unit(row.counterpart_per_watt_tdp, per_watt_unit(row.kind)),
+        with_unit(row.per_watt, counters::per_watt_unit(row.kind)),
+        with_unit(row.counterpart_per_watt_tdp, counters::per_watt_unit(row.kind)),
         with_unit(row.energy_pj_per_unit, row.kind == FigureKind::kBandwidth ? "pJ/B" : "pJ/FLOP"),
         reasons_cell(row),
         row.note,

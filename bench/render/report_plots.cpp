@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "gpubench/headlines.hpp"
 #include "platform/python_script.hpp"
 #include "render/json_values.hpp"
 #include "render/report_render.hpp"
@@ -22,18 +23,17 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 
 ordered_json card_json(const SpecSheet& sheet) {
+  // The roofs of the two headline compute rates, FP32 and FP16 tensor with FP32 accumulate.
   ordered_json roofs = ordered_json::array();
-  const std::pair<const char*, const char*> kRoofs[] = {
-      {"fp32_tflops", "FP32"},
-      {"fp16_tensor_fp32acc_tflops", "FP16 tensor (FP32 acc.)"},
-  };
-  for (const auto& [key, label] : kRoofs) {
-    if (const auto peak = sheet.number(key)) roofs.push_back({{"label", label}, {"tflops", *peak}});
+  for (const headlines::Headline& roof : {headlines::kFp32Ffma, headlines::kFp16Gemm}) {
+    if (const auto peak = sheet.number(roof.spec_key)) {
+      roofs.push_back({{"label", std::string(roof.label)}, {"tflops", *peak}});
+    }
   }
   const auto l2_mb = sheet.number("l2_cache_mb");
   return {{"id", sheet.id},
           {"name", sheet.name},
-          {"memory_bandwidth_gbs", number_or_null(sheet.number("memory_bandwidth_gbs"))},
+          {"memory_bandwidth_gbs", number_or_null(sheet.number(headlines::kDramTriad.spec_key))},
           {"l2_bytes", l2_mb ? ordered_json(*l2_mb * 1024 * 1024) : ordered_json()},
           {"roofs", roofs}};
 }

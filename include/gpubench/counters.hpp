@@ -1,8 +1,9 @@
 #pragma once
 // The names of the counters gpubench writes into a results file, and reads back in report,
-// compare, history and fleet. Part of the results format: renaming one breaks every stored run, so
-// each name is written once, here, and a misspelt constant does not compile. Units live in the
-// names.
+// compare, history, fleet, check and export. Part of the results format: renaming one breaks every
+// stored run, so each name is written once, here, and a misspelt constant does not compile. Units
+// live in the names. What each one means (unit, figure or bookkeeping, direction, who judges it,
+// display name) is its descriptor in gpubench/counter_descriptors.hpp (docs/results-counters.md).
 
 #include <string_view>
 
@@ -65,5 +66,11 @@ inline constexpr std::string_view kTensorCoreKernels = "tensor_core_kernels";
 inline constexpr std::string_view kTensorPipeActivePct = "tensor_pipe_active_pct";
 inline constexpr std::string_view kTensorPipeHmmaActivePct = "tensor_pipe_hmma_active_pct";
 inline constexpr std::string_view kTensorPipeImmaActivePct = "tensor_pipe_imma_active_pct";
+
+// google/benchmark's own fields and counters, which compare and history read like counters.
+inline constexpr std::string_view kRealTime = "real_time";
+inline constexpr std::string_view kCpuTime = "cpu_time";
+inline constexpr std::string_view kItemsPerSecond = "items_per_second";
+inline constexpr std::string_view kBytesPerSecond = "bytes_per_second";
 
 }  // namespace gpubench::counters

@@ -391,22 +391,26 @@ TEST(Compare, TimeUnitsAreConverted) {
   EXPECT_EQ(time.judgement.verdict, Verdict::kSame);
 }
 
-TEST(Compare, MetricDirectionsComeFromTheUnitInTheName) {
+TEST(Compare, MetricDirectionsComeFromTheCounterDescriptors) {
   EXPECT_EQ(metric_direction("real_time"), Direction::kLowerIsBetter);
   EXPECT_EQ(metric_direction("latency_ns"), Direction::kLowerIsBetter);
   EXPECT_EQ(metric_direction("latency_cycles"), Direction::kLowerIsBetter);
   EXPECT_EQ(metric_direction("bandwidth_gbs"), Direction::kHigherIsBetter);
-  EXPECT_EQ(metric_direction("fp16_tflops"), Direction::kHigherIsBetter);
-  EXPECT_EQ(metric_direction("int8_tops"), Direction::kHigherIsBetter);
   EXPECT_EQ(metric_direction("pct_of_spec"), Direction::kHigherIsBetter);
   EXPECT_EQ(metric_direction("vs_counterpart"), Direction::kHigherIsBetter);
   EXPECT_EQ(metric_direction("items_per_second"), Direction::kHigherIsBetter);
   EXPECT_EQ(metric_direction("sm_clock_mhz"), Direction::kNone);
   EXPECT_EQ(metric_direction("array_bytes"), Direction::kNone);
-
   EXPECT_EQ(metric_direction("tflops"), Direction::kHigherIsBetter);
   EXPECT_EQ(metric_direction("tops"), Direction::kHigherIsBetter);
-  EXPECT_EQ(metric_direction("gbs_per_w"), Direction::kNone);
+  // A length of time that is bookkeeping, not a figure: the suffix said "lower is better".
+  EXPECT_EQ(metric_direction("power_window_s"), Direction::kNone);
+  // A name without a descriptor is never judged, whatever its suffix.
+  EXPECT_EQ(metric_direction("fp16_tflops"), Direction::kNone);
+  EXPECT_EQ(metric_direction("queue_wait_s"), Direction::kNone);
+  // A per-watt figure has a direction, but one window per run leaves nothing to judge it by.
+  EXPECT_EQ(metric_direction("gbs_per_w"), Direction::kHigherIsBetter);
+  EXPECT_FALSE(MetricSelector(std::nullopt, true).selects("gbs_per_w"));
 
   // Candidates: every metric with a direction but cpu_time (the host's time); by default the
   // caller then keeps the primary figure.

@@ -164,11 +164,11 @@ TEST(ResultsReader, PrimaryFigureCountersChangeNothingThePrimarySelectorSees) {
 
 TEST(ResultsReader, ACounterFilterDecidesOnEachKeysLastValue) {
   const std::string text = R"({"context": {}, "benchmarks": [{"name": "a", "real_time": 1,
-      "cpu_time": 1, "time_unit": "ns", "tflops": 5, "fill_gbs": -1, "fill_gbs": 2,
-      "drain_gbs": 3, "drain_gbs": -4, "sm_clock_mhz": 1800, "bytes": 7}]})";
+      "cpu_time": 1, "time_unit": "ns", "tflops": 5, "vs_counterpart": -1, "vs_counterpart": 2,
+      "pct_of_spec": 3, "pct_of_spec": -4, "sm_clock_mhz": 1800, "bytes": 7}]})";
   const ResultsFile file =
       parse_results(text, "f.json", RecordsKept::kAll, read_for_primary_figure);
-  const CounterMap expected{{"drain_gbs", -4}, {"sm_clock_mhz", 1800}, {"tflops", 5}};
+  const CounterMap expected{{"pct_of_spec", -4}, {"sm_clock_mhz", 1800}, {"tflops", 5}};
   EXPECT_EQ(file.benchmarks.at(0).counters, expected);
   // The negative value is kept so that extract_samples refuses it, as it does from a whole file.
   const MetricSelector primary(std::nullopt);

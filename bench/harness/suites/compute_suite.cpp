@@ -228,11 +228,11 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
         launch_throughput(row, sm, buffers.blocks, buffers.iterations, buffers.out.get(),
                           buffers.clock.get(), s);
       },
-      // FFMA is the headline compute figure: the one compute benchmark with power.
+      // FFMA is the headline compute figure (gpubench/headlines.hpp): the one compute benchmark
+      // with power, by its name.
       TimingPolicy{.warm_up_launches = 1,
                    .flush_l2 = false,
                    .measure_sm_clock = false,
-                   .sustained_power_for = row.name == "fp32_ffma" ? "compute/peak/fp32_ffma" : "",
                    .after_timed_launches = [&] {
                      GPUBENCH_CUDA_CHECK(cudaMemcpy(&clock, buffers.clock.get(), sizeof clock,
                                                     cudaMemcpyDeviceToHost));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/kernel_inspection.hpp"
+#include "gpubench/headlines.hpp"
 #include "harness/cublas_gemm.hpp"
 #include "harness/cupti_inspector.hpp"
 #include "harness/gemm_types.hpp"
@@ -203,10 +204,11 @@ std::string with_path_notes(std::string label, const GemmRow& row, const std::st
   return label;
 }
 
-// `headline`: the benchmark's name when it is its precision's headline figure (the largest
-// square of each cuBLAS precision; --quick: FP16's only), which alone measures power.
+// `headline`: whether the benchmark is its precision's headline figure (the largest square of each
+// cuBLAS precision; --quick: FP16's only, as gpubench/headlines.hpp names it), which alone
+// measures power.
 void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteState& suite,
-                    const GemmRow& row, const GemmShape& shape, const std::string& headline) {
+                    const GemmRow& row, const GemmShape& shape, bool headline) {
   const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
   const cudaStream_t stream = context.stream();
   GemmBuffers& buffers =
@@ -235,7 +237,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
       TimingPolicy{.warm_up_launches = 2,
                    .flush_l2 = true,
                    .measure_sm_clock = true,
-                   .sustained_power_for = headline});
+                   .sustained_power = headline});
   const double error = verify_gemm(row.precision, shape, buffers, stream);
   const KernelInspection* inspection = context.options().inspect_kernels
                                            ? &inspect_gemm(suite, row, shape, buffers, stream)
@@ -257,7 +259,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     counter(state, counters::kVsCublas) = measured_tflops / median(it->second);
   }
   std::string label;
-  const auto bandwidth = context.sheet().number("memory_bandwidth_gbs");
+  const auto bandwidth = context.sheet().number(headlines::kDramTriad.spec_key);
   if (documented && bandwidth) {
     const Boundedness bound =
         classify_gemm(shape, info.input_bytes, info.output_bytes, *documented, *bandwidth);
@@ -299,9 +301,6 @@ void register_gemm_suite(SuiteContext& context) {
     const std::vector<GemmShape> shapes =
         gemm_shapes(context.options().profile, free_bytes, info.input_bytes, info.output_bytes);
     const std::string largest_square = largest_square_name(shapes);
-    const bool headline_row = row.implementation == Implementation::kCublas &&
-                              (context.options().profile.power_every_gemm_precision ||
-                               row.precision == GemmPrecision::kFp16Fp32Acc);
     for (const GemmShape& shape : shapes) {
       // Squares for every row. FP16 with FP32 accumulate (the common training case, library and
       // own) also runs the LLM and ResNet shapes; FP8 and INT8 the LLM shapes, where inference
@@ -332,8 +331,10 @@ void register_gemm_suite(SuiteContext& context) {
           continue;
         }
       }
-      const std::string headline =
-          headline_row && shape.name == largest_square ? name : std::string();
+      const bool headline = row.implementation == Implementation::kCublas &&
+                            shape.name == largest_square &&
+                            (context.options().profile.power_every_gemm_precision ||
+                             headlines::sustained_power(name));
       register_timed_benchmark(name, benchmark::kMicrosecond,
                                [&context, suite, row, shape, headline](benchmark::State& state) {
                                  gemm_benchmark(state, context, *suite, row, shape, headline);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "gpubench/headlines.hpp"
 #include "harness/suites/suites.hpp"
 #include "harness/timing.hpp"
 #include "kernels/memory/memory_kernels.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 using memory::StreamOp;
 
-constexpr std::string_view kDramSpec = "memory_bandwidth_gbs";
+constexpr std::string_view kDramSpec = headlines::kDramTriad.spec_key;
 
 struct StreamRow {
   std::string_view name;
@@ -107,10 +108,11 @@ void stream_benchmark(benchmark::State& state, SuiteContext& context, StreamOp o
   StreamBuffers& buffers = stream_buffers(context, array_bytes);
   const cudaStream_t stream = context.stream();
   memory::launch_stream_init(buffers.arrays, stream);
-  // Triad is the headline bandwidth figure: the one memory benchmark with power (issue 11).
+  // Triad is the headline bandwidth figure (gpubench/headlines.hpp): the one memory benchmark
+  // with power (issue 11), by its name.
   time_launches(
       state, context, [&](cudaStream_t s) { memory::launch_stream_op(op, buffers.arrays, s); },
-      TimingPolicy{.sustained_power_for = op == StreamOp::kTriad ? "memory/stream/triad" : ""});
+      TimingPolicy{});
   verify_stream(op, buffers, stream);
   add_rate_counters(
       state, context,

@@ -110,6 +110,9 @@ void print_memory_rows(const std::vector<DryRunRow>& rows, std::size_t gemm_rows
   fmt::print("  {:<{}} {:>10} {:>14}\n", "name", name_width, "size", "bytes");
   for (const DryRunRow& row : rows)
     fmt::print("  {:<{}} {:>10} {:>14.0f}\n", row.name, name_width, row.size, row.bytes);
+  fmt::print(
+      "The memory suite's other rows (stream, d2d, and the sizes not given) run as the profile "
+      "sets them; --filter leaves them out.\n");
 }
 
 }  // namespace

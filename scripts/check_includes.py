@@ -8,6 +8,9 @@
   allowed.
 - include/gpubench/ (the public interface) includes the standard library and include/gpubench/
   only: no CUDA, cuBLAS, NVML or CUPTI header, so code without the CUDA toolkit can use it.
+- bench/<layer>/ (the host libraries, one per folder) includes only its own layer and the layers
+  below it in HOST_LAYERS, never one above or beside it; only harness and cli include kernels/. A
+  folder of bench/ that HOST_LAYERS does not name is a violation until it is placed there.
 
 Usage: check_includes.py [REPO_ROOT]. Exit 0 when every include keeps the rules, 1 otherwise (each
 violation on its own line)."""
@@ -26,6 +29,33 @@ CUDA_HEADER = re.compile(
     r"^(cuda|cublas|cufft|curand|cusparse|cusolver|cupti|nvml|nvrtc|nvToolsExt|nvtx|npp|nvjpeg|"
     r"cudnn|sm_\d|mma\.h|crt/|cub/|thrust/|cute/|cutlass/|nv/|device_|vector_types|"
     r"texture_|surface_|math_constants|library_types)")
+
+
+# The host layers (bench/<folder>/, one library each in bench/CMakeLists.txt) and the layers each
+# may include directly, bottom to top: an arrow only ever points down. model: data, statistics, the
+# results format; platform: NVML by dlopen, files, Python; analysis: report, compare, history as
+# data; render: text, Markdown, HTML, JSON, plots; device: the CUDA runtime / cuBLAS probe;
+# harness: google/benchmark's side and the suites, over kernels/; cli: the command line.
+HOST_LAYERS = {
+    "model": (),
+    "platform": ("model",),
+    "analysis": ("platform",),
+    "render": ("analysis",),
+    "device": ("platform",),
+    "harness": ("device", "analysis", "kernels"),
+    "cli": ("harness", "render", "device"),
+}
+
+
+def layers_below(layer):
+    """Every layer `layer` may include: itself and, transitively, what HOST_LAYERS lets it use."""
+    reachable, pending = {layer}, [layer]
+    while pending:
+        for lower in HOST_LAYERS.get(pending.pop(), ()):
+            if lower not in reachable:
+                reachable.add(lower)
+                pending.append(lower)
+    return reachable
 
 
 def includes(path):
@@ -98,14 +128,57 @@ def check_public_headers(root):
     return problems
 
 
+def host_include_layer(root, path, name):
+    """The layer (a folder of bench/, or "kernels") that `name`, included by `path`, lands in, or
+    None for anything else (gpubench/, the standard library, third-party headers)."""
+    candidates = [root / "bench" / name, path.parent / name, root / name]
+    for candidate in candidates:
+        if not candidate.is_file():
+            continue
+        relative = candidate.resolve().relative_to(root.resolve()).parts
+        if relative[0] == "bench" and len(relative) > 2:
+            return relative[1]
+        if relative[0] == "kernels":
+            return "kernels"
+        return None
+    return "kernels" if name.startswith("kernels/") else None
+
+
+def check_host_layers(root):
+    problems = []
+    bench = root / "bench"
+    for path in source_files(bench):
+        relative = path.relative_to(root).as_posix()
+        parts = path.relative_to(bench).parts
+        if len(parts) < 2:
+            continue
+        layer = parts[0]
+        if layer not in HOST_LAYERS:
+            problems.append(f"{relative}: bench/{layer}/ is no layer of scripts/check_includes.py's "
+                            f"HOST_LAYERS; name the layers it may include there")
+            continue
+        allowed = layers_below(layer)
+        for line, delimiter, name in includes(path):
+            if delimiter != '"':
+                continue
+            target = host_include_layer(root, path, name)
+            if target is None or target in allowed:
+                continue
+            where = "kernels/" if target == "kernels" else f"bench/{target}/"
+            problems.append(f"{relative}:{line}: includes {name}: bench/{layer}/ includes only "
+                            f"{', '.join(sorted(allowed))}, not {where} (layers only depend "
+                            f"downward: {layer} -> {', '.join(HOST_LAYERS[layer]) or 'nothing'})")
+    return problems
+
+
 def check(root):
-    return check_kernels(root) + check_public_headers(root)
+    return check_kernels(root) + check_public_headers(root) + check_host_layers(root)
 
 
 def main():
     return run_check(check, "include rule(s) broken.",
                      "kernel families include only kernels/common/ and themselves; "
-                     "public headers need no CUDA")
+                     "public headers need no CUDA; host layers include only downward")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ build="$repo/build-device"
 carry="$repo/.carry"
 rm -rf "$carry"
 mkdir -p "$carry/lib" "$carry/build-device"
-tar -C "$build" --exclude='*.o' --exclude='*.a' --exclude='./CMakeFiles' --exclude='./Testing' \
+tar -C "$build" --exclude='*.o' --exclude='*.a' --exclude='CMakeFiles' --exclude='./Testing' \
   --exclude='build.ninja' --exclude='.ninja_*' --exclude='compile_commands.json' -cf - . |
   tar -C "$carry/build-device" -xf -
 # Libraries from Debian's library directories, except glibc's, libstdc++ and libgcc_s (which that

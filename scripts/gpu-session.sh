@@ -51,8 +51,8 @@ figures() {
   # kernel that faults or traps takes every later figure of its process with it, so the runs
   # leave out the rows of a family whose tests fail (a negative --filter), and say so.
   local left_out=() filter=()
-  passes 'WgmmaKernels.*' || left_out+=('compute/peak/wgmma_')
-  passes 'OwnHgemmHopper.*' || left_out+=('gemm/own/fp16')
+  passes 'WgmmaKernels*.*' || left_out+=('compute/peak/wgmma_')
+  passes 'OwnHgemmHopperGpu.*' || left_out+=('gemm/own/fp16')
   if [ ${#left_out[@]} -gt 0 ]; then
     filter=("--filter=-($(IFS='|'; echo "${left_out[*]}"))")
     echo "Hopper kernels failed their GPU tests (runs.log); the runs leave out ${left_out[*]}"
@@ -61,7 +61,7 @@ figures() {
   run full 300 --full ${filter[@]+"${filter[@]}"}
   if [ "$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader -i 0 2>/dev/null)" != 9.0 ]; then
     echo "clusters of two: not a compute capability 9.0 device, not timed"
-  elif passes 'OwnHgemmHopperClusters.*'; then
+  elif passes 'OwnHgemmHopperClusters*.*'; then
     GPUBENCH_HOPPER_HGEMM_CLUSTER=2 run cluster2 120 --suite gemm \
       --filter='gemm/(cublas|own)/fp16_f32acc/(4096x4096x4096|8192x8192x8192)/'
   else
@@ -137,7 +137,7 @@ checks() {
     echo "compute-sanitizer: not found; the four sanitizer tools were not run"
     return
   fi
-  local sanitized='ComputeKernelsGpu.*:MemoryKernelsGpu.*:CublasGemmGpu.*:ClockProbeGpu.*:DeviceProbeGpu.*:OwnGemm.*:OwnHgemm.*:OwnSgemm.*:WgmmaKernels.*:OwnHgemmHopper*.StructuredInputsGiveExactResults'
+  local sanitized='ComputeKernelsGpu.*:MemoryKernelsGpu.*:CublasGemmGpu.*:ClockProbeGpu.*:DeviceProbeGpu.*:OwnGemm*.*:OwnHgemm.*:OwnHgemmGpu.*:OwnSgemmGpu.*:WgmmaKernels*.*:OwnHgemmHopper*.StructuredInputsGiveExactResults'
   for tool in memcheck racecheck synccheck initcheck; do
     echo "=== compute-sanitizer --tool $tool" >>"$out/sanitizer.log"
     timeout 90 "$sanitizer" --tool "$tool" --error-exitcode 1 "$build/gpubench_tests" \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compiler launcher for the sm_90a kernels (CMakeLists.txt, gpubench_kernels_sm90a): runs the
+"""Compiler launcher for the sm_90a kernels (kernels/sm90a.cmake, gpubench_kernels_sm90a): runs the
 compile command it is given and fails it when ptxas reports that it serialized wgmma or injected
 warpgroup waits and arrivals into a kernel (its C75xx notes: C7517 "warpgroup.wait is injected",
 C7519 "warpgroup.arrive is injected", C7520, C7510-C7515 "wgmma ... serialized").

@@ -3,5 +3,6 @@
 if("$ENV{GPUBENCH_REQUIRE_GPU}" STREQUAL "1")
   add_test(RequireGpu.EveryGpuTestRunsOrFailsWithItsReason "${GPUBENCH_TESTS_BINARY}" --gtest_brief=1)
   set_tests_properties(RequireGpu.EveryGpuTestRunsOrFailsWithItsReason PROPERTIES
-    LABELS require_gpu ENVIRONMENT GPUBENCH_REQUIRE_GPU=1 TIMEOUT 600)
+    LABELS require_gpu ENVIRONMENT GPUBENCH_REQUIRE_GPU=1 TIMEOUT 600
+    WORKING_DIRECTORY "${GPUBENCH_BUILD_DIR}")
 endif()

@@ -365,6 +365,7 @@ Report build_report(const ResultsFile& run, const SpecDatabase& database,
   add_decode(report);
   add_meaning(report, false);
   if (report.counterpart) report.documented = compare_sheets(report.sheet, *report.counterpart);
+  report.unprojected = unprojected_rates(report);
   return report;
 }
 

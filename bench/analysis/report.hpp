@@ -139,6 +139,12 @@ struct HeadlineFigure {
   std::vector<std::string> reasons;
 };
 
+// A documented rate the projection onto the counterpart cannot carry, and why (report_unprojected).
+struct UnprojectedRate {
+  std::string spec_key;  // "fp4_tensor_tflops"
+  std::string reason;    // "the NVIDIA GeForce RTX 4070 documents no such rate, ..."
+};
+
 // What the report keeps of a run's filter (--benchmark REGEX).
 struct ReportOptions {
   std::string against;           // counterpart spec id; empty: the one the run recorded
@@ -188,6 +194,8 @@ struct Report {
 
   // Documented comparison (specs-only reports, and the appendix of run reports).
   std::vector<SpecComparisonRow> documented;
+  // Rates one card documents that no verified row of the run can be projected through.
+  std::vector<UnprojectedRate> unprojected;
 };
 
 // Throws UserError when the file is not a gpubench run, names an unknown counterpart, or the

@@ -24,6 +24,8 @@ std::string per_watt_unit(FigureKind kind);
 std::string projection_note(const SpecSheet& sheet, const std::optional<SpecSheet>& counterpart,
                             bool has_bandwidth, bool has_compute, bool specs_only = false);
 void add_decode(Report& report);
+// The documented rates a projection onto the counterpart cannot carry, by spec key.
+std::vector<UnprojectedRate> unprojected_rates(const Report& report);
 void add_meaning(Report& report, bool documented_only);
 
 // Everything the rows of one run share while they are built.

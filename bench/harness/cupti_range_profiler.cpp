@@ -1,4 +1,4 @@
-// Built only where CUPTI's range profiler headers exist (CUDA 12.6+); see CMakeLists.txt.
+// Built only where CUPTI's range profiler headers exist (CUDA 12.6+); see cmake/dependencies.cmake.
 #if GPUBENCH_HAVE_CUPTI_RANGE_PROFILER
 #include "harness/cupti_range_profiler.hpp"
 

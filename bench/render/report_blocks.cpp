@@ -177,6 +177,15 @@ void add_headline_blocks(const Report& report, bool html, std::vector<Block>& bl
     }
     if (html) blocks.push_back(plot("headline"));
   }
+  if (!report.unprojected.empty()) {
+    blocks.push_back(paragraph(fmt::format(
+        "Not projected to the {}, for want of a measured row on the same documented rate:",
+        report.counterpart->id)));
+    std::vector<std::string> items;
+    for (const UnprojectedRate& rate : report.unprojected)
+      items.push_back(fmt::format("{}: {}", rate.spec_key, rate.reason));
+    blocks.push_back(bullets(std::move(items)));
+  }
   if (!report.power_problem.empty()) {
     blocks.push_back(paragraph(fmt::format("No per-watt figures: {}", report.power_problem)));
   }

@@ -85,6 +85,14 @@ ordered_json row_json(const ReportFamily& family, const ReportSection& section,
   return out;
 }
 
+// The rates a projection onto the counterpart cannot carry: [{"spec_key", "reason"}].
+ordered_json unprojected_json(const Report& report) {
+  ordered_json out = ordered_json::array();
+  for (const UnprojectedRate& rate : report.unprojected)
+    out.push_back({{"spec_key", rate.spec_key}, {"reason", rate.reason}});
+  return out;
+}
+
 ordered_json headline_json(const Report& report) {
   ordered_json out = ordered_json::array();
   for (const HeadlineFigure& figure : report.headline) {
@@ -131,6 +139,7 @@ std::string render_report_json(const Report& report) {
       {"manifest", manifest},
       {"warnings", report.warnings},
       {"headline", headline_json(report)},
+      {"unprojected", unprojected_json(report)},
       {"power_problem", text_or_null(report.power_problem)},
       {"dram_bandwidth_gbs", number_or_null(report.dram_bandwidth_gbs)},
       {"dram_bandwidth_source", text_or_null(report.dram_bandwidth_source)},

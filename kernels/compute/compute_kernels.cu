@@ -11,6 +11,7 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
+#include "kernels/common/mma_sm80.cuh"
 #include "kernels/compute/compute_dispatch.hpp"
 #include "kernels/compute/compute_kernels.hpp"
 
@@ -190,36 +191,27 @@ struct Mma {
 
 #if defined(__CUDA_ARCH__)
 
-// The PTX of one mma.sync per operation, grouped by input type. Turing (sm_75) has only the
-// narrower k shapes (m16n8k8 for f16, m8n8k16/k32 for s8/s4).
+// The mma.sync of each operation (kernels/common/mma_sm80.cuh), grouped by input type. Turing
+// (sm_75) has only the narrower k shapes (m16n8k8 for f16, m8n8k16/k32 for s8/s4).
 constexpr bool kTuring = kDeviceSm < 80;
+
+// asm volatile (Issue::kAsWritten), a deliberate choice: the chains are the timed work between the
+// clock reads, which are volatile asm too, so every mma.sync stays between them and in the order
+// written, and none is merged or dropped however the compiler judges the chains' results.
+constexpr auto kIssue = mma_sync::Issue::kAsWritten;
 
 template <ComputeOp Op>
 __device__ __forceinline__ void mma_f16_inputs(typename Mma<Op>::Acc* d, const std::uint32_t* a,
                                                const std::uint32_t* b) {
   if constexpr (Op == ComputeOp::kMmaF16F16 && kTuring) {
-    asm volatile("mma.sync.aligned.m16n8k8.row.col.f16.f16.f16.f16 {%0,%1}, {%2,%3}, {%4}, {%0,%1};"
-                 : "+r"(d[0]), "+r"(d[1])
-                 : "r"(a[0]), "r"(a[1]), "r"(b[0]));
+    mma_sync::m16n8k8_f16_f16<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaF16F16) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%0,%1}, {%2,%3,%4,%5}, {%6,%7}, "
-        "{%0,%1};"
-        : "+r"(d[0]), "+r"(d[1])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k16_f16_f16<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaF16F32 && kTuring) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k8.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5}, {%6}, "
-        "{%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(b[0]));
+    mma_sync::m16n8k8_f32_f16<kIssue>(d, a, b);
   } else {
     static_assert(Op == ComputeOp::kMmaF16F32);
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k16_f32_f16<kIssue>(d, a, b);
   }
 }
 
@@ -228,18 +220,10 @@ template <ComputeOp Op>
 __device__ __forceinline__ void mma_bf16_tf32_inputs(float* d, const std::uint32_t* a,
                                                      const std::uint32_t* b) {
   if constexpr (Op == ComputeOp::kMmaBf16F32) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k16_f32_bf16<kIssue>(d, a, b);
   } else {
     static_assert(Op == ComputeOp::kMmaTf32F32);
-    asm volatile(
-        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k8_f32_tf32<kIssue>(d, a, b);
   }
 }
 
@@ -247,26 +231,14 @@ template <ComputeOp Op>
 __device__ __forceinline__ void mma_integer_inputs(std::uint32_t* d, const std::uint32_t* a,
                                                    const std::uint32_t* b) {
   if constexpr (Op == ComputeOp::kMmaS8S32 && kTuring) {
-    asm volatile("mma.sync.aligned.m8n8k16.row.col.s32.s8.s8.s32 {%0,%1}, {%2}, {%3}, {%0,%1};"
-                 : "+r"(d[0]), "+r"(d[1])
-                 : "r"(a[0]), "r"(b[0]));
+    mma_sync::m8n8k16_s32_s8<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaS8S32) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k32_s32_s8<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaS4S32 && kTuring) {
-    asm volatile("mma.sync.aligned.m8n8k32.row.col.s32.s4.s4.s32 {%0,%1}, {%2}, {%3}, {%0,%1};"
-                 : "+r"(d[0]), "+r"(d[1])
-                 : "r"(a[0]), "r"(b[0]));
+    mma_sync::m8n8k32_s32_s4<kIssue>(d, a, b);
   } else {
     static_assert(Op == ComputeOp::kMmaS4S32);
-    asm volatile(
-        "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+r"(d[0]), "+r"(d[1]), "+r"(d[2]), "+r"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k64_s32_s4<kIssue>(d, a, b);
   }
 }
 
@@ -277,32 +249,16 @@ __device__ __forceinline__ void mma_fp8_inputs(typename Mma<Op>::Acc* d, const s
                                                const std::uint32_t* b) {
 #if __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 4)
   if constexpr (Op == ComputeOp::kMmaE4m3F32) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e4m3.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k32_f32_e4m3<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaE5m2F32) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k32.row.col.f32.e5m2.e5m2.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, "
-        "{%8,%9}, {%0,%1,%2,%3};"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k32_f32_e5m2<kIssue>(d, a, b);
   }
 #endif
 #if __CUDA_ARCH__ >= 890 && GPUBENCH_CUDA_AT_LEAST(12, 8)
   if constexpr (Op == ComputeOp::kMmaE4m3F16) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k32.row.col.f16.e4m3.e4m3.f16 {%0,%1}, {%2,%3,%4,%5}, {%6,%7}, "
-        "{%0,%1};"
-        : "+r"(d[0]), "+r"(d[1])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k32_f16_e4m3<kIssue>(d, a, b);
   } else if constexpr (Op == ComputeOp::kMmaE5m2F16) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k32.row.col.f16.e5m2.e5m2.f16 {%0,%1}, {%2,%3,%4,%5}, {%6,%7}, "
-        "{%0,%1};"
-        : "+r"(d[0]), "+r"(d[1])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+    mma_sync::m16n8k32_f16_e5m2<kIssue>(d, a, b);
   }
 #endif
 }
@@ -436,10 +392,16 @@ bool compute_op_built(ComputeOp op, int sm) {
 
 bool compute_op_emulated(ComputeOp op, int sm) {
   // Hopper runs FP8 and INT4 matrix math natively only through wgmma (FP8) or not at all (INT4);
-  // ptxas lowers these mma.sync forms to other instructions.
+  // ptxas lowers these mma.sync forms to other instructions. nvcc 13.0 does the same for sm_100
+  // (FP8 and INT4: no QMMA or IMMA.16864 in its SASS, B200's tensor path is tcgen05) and for sm_120
+  // (INT4 only: a CALL per mma; FP8 stays QMMA there).
+  if (!is_tensor(op)) return false;
   const Element element = input_element(op);
-  return is_tensor(op) && sm == 90 &&
-         (element == Element::kE4m3 || element == Element::kE5m2 || element == Element::kS4);
+  const bool fp8 = element == Element::kE4m3 || element == Element::kE5m2;
+  const bool int4 = element == Element::kS4;
+  if (sm == 90 || sm / 10 == 10) return fp8 || int4;
+  if (sm / 10 == 12) return int4;
+  return false;
 }
 
 int compute_full_wave_blocks(ComputeOp op, int sm, int device) {

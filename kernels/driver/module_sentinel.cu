@@ -1,6 +1,6 @@
 // The kernel of the module-load rows, built at build time into one cubin per architecture and
-// into PTX (see CMakeLists.txt), embedded as data and loaded with cuModuleLoadData. It is never
-// compiled into the gpubench binary itself.
+// into PTX (see kernels/CMakeLists.txt), embedded as data and loaded with cuModuleLoadData. It is
+// never compiled into the gpubench binary itself.
 //
 // gpubench_jit_nonce is zero in the cubin. The PTX row rewrites its declaration to a new value
 // before each load, so every load is PTX the driver has never seen (its JIT cache cannot serve

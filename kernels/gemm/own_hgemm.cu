@@ -19,6 +19,7 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/mma_sm80.cuh"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
 #include "kernels/gemm/own_hgemm_ptx.cuh"
@@ -41,19 +42,16 @@ struct Accumulator<true> {
 
 #if GPUBENCH_HGEMM_DEVICE
 
+// Plain asm (Issue::kSchedulable), a deliberate choice: an mma.sync here is a pure function of its
+// registers, and the compiler is free to interleave them with the ldmatrix loads and address
+// arithmetic of the k loop; nothing times a single instruction.
 __device__ __forceinline__ void mma(Accumulator<false>& d, const std::uint32_t (&a)[4],
                                     const std::uint32_t (&b)[2]) {
-  asm("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
-      "{%8, %9}, {%0, %1, %2, %3};\n"
-      : "+f"(d.v[0]), "+f"(d.v[1]), "+f"(d.v[2]), "+f"(d.v[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  mma_sync::m16n8k16_f32_f16<mma_sync::Issue::kSchedulable>(d.v, a, b);
 }
 __device__ __forceinline__ void mma(Accumulator<true>& d, const std::uint32_t (&a)[4],
                                     const std::uint32_t (&b)[2]) {
-  asm("mma.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%0, %1}, {%2, %3, %4, %5}, {%6, %7}, "
-      "{%0, %1};\n"
-      : "+r"(d.v[0]), "+r"(d.v[1])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  mma_sync::m16n8k16_f16_f16<mma_sync::Issue::kSchedulable>(d.v, a, b);
 }
 
 __device__ __forceinline__ void zero(Accumulator<false>& d) {

@@ -1,7 +1,8 @@
 // gpubench's own HGEMM for Hopper (sm_90a): TMA loads into 128B-swizzled shared memory, a
 // kStages-deep mbarrier pipeline, one producer warpgroup and two wgmma consumer warpgroups per
-// block (wgmma_hgemm_tiling.hpp holds the geometry, which the CPU tests check; wgmma_hgemm_ptx.cuh
-// the PTX of the pipeline). FP16 in and out; FP32 or FP16 accumulators (m64n256k16 wgmma, B read
+// block (wgmma_hgemm_tiling.hpp holds the geometry, which the CPU tests check; the pipeline's PTX
+// is in kernels/common/mbarrier_sm90.cuh and tma_sm90.cuh, the kernel's own in
+// wgmma_hgemm_ptx.cuh). FP16 in and out; FP32 or FP16 accumulators (m64n256k16 wgmma, B read
 // N-major through the transpose bit).
 //
 // Persistent blocks, one per SM, each loop over output tiles; the pipeline runs on across tiles.
@@ -37,7 +38,9 @@
 
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/common/mbarrier_sm90.cuh"
 #include "kernels/common/once_per_key.hpp"
+#include "kernels/common/tma_sm90.cuh"
 #include "kernels/common/wgmma.cuh"
 #include "kernels/gemm/gemm_tiling.hpp"
 #include "kernels/gemm/own_gemm_detail.hpp"
@@ -52,6 +55,7 @@ namespace gpubench::gemm {
 namespace {
 
 using namespace hopper;
+using namespace sm90;
 
 template <bool Fp16Accumulate>
 struct Accumulators {
@@ -138,8 +142,8 @@ __device__ void store_tile(const Accumulators<Fp16Accumulate>& d, std::uint32_t 
 // same offsets in every block of a cluster: the kernel and its shared memory are the same).
 struct Stages {
   std::uint32_t base;
-  __device__ std::uint32_t full(int s) const { return base + barrier_offset(s); }
-  __device__ std::uint32_t empty(int s) const { return base + barrier_offset(kStages + s); }
+  __device__ Mbarrier full(int s) const { return {base + barrier_offset(s)}; }
+  __device__ Mbarrier empty(int s) const { return {base + barrier_offset(kStages + s)}; }
 };
 
 // Where a block of a cluster of ClusterM blocks is in the persistent schedule: clusters take work

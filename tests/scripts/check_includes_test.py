@@ -26,6 +26,23 @@ class IncludeRules(unittest.TestCase):
         self.write("kernels/newfamily/thing.cu", '#include "kernels/newfamily/thing.hpp"\n')
         self.write("kernels/newfamily/thing.hpp", "#pragma once\n")
         self.write("bench/model/results_file.hpp", "#pragma once\n")
+        # Host layers, each including every layer below it (directly or through the one under it).
+        self.write("bench/platform/files.hpp", '#include "model/results_file.hpp"\n')
+        self.write("bench/analysis/report.hpp",
+                   '#include "platform/files.hpp"\n#include "model/results_file.hpp"\n'
+                   '#include "gpubench/counters.hpp"\n#include <fmt/format.h>\n')
+        self.write("bench/render/text.cpp",
+                   '#include "analysis/report.hpp"\n#include "model/results_file.hpp"\n'
+                   '#include "text.hpp"\n')
+        self.write("bench/render/text.hpp", "#pragma once\n")
+        self.write("bench/device/probe.cpp", '#include "platform/files.hpp"\n')
+        self.write("bench/harness/suites/gemm_suite.cpp",
+                   '#include "kernels/gemm/tiling.hpp"\n#include "analysis/report.hpp"\n'
+                   '#include "device/probe.cpp"\n#include "../timing.hpp"\n')
+        self.write("bench/harness/timing.hpp", '#include "model/results_file.hpp"\n')
+        self.write("bench/cli/main.cpp",
+                   '#include "harness/timing.hpp"\n#include "render/text.hpp"\n'
+                   '#include "kernels/common/host_device.hpp"\n')
         self.write("include/gpubench/counters.hpp", "#pragma once\n#include <string_view>\n")
 
     def tearDown(self):
@@ -82,6 +99,38 @@ class IncludeRules(unittest.TestCase):
         self.assertEqual([p.split(": ")[0] for p in problems],
                          ["include/gpubench/device.hpp:2", "include/gpubench/device.hpp:3",
                           "include/gpubench/device.hpp:4"], problems)
+
+    def test_a_planted_upward_include_fails(self):
+        self.write("bench/model/upward.hpp",
+                   '#pragma once\n#include "model/results_file.hpp"\n#include "analysis/report.hpp"\n')
+        problems = self.problems()
+        self.assertEqual(len(problems), 1, problems)
+        self.assertTrue(problems[0].startswith("bench/model/upward.hpp:3: includes analysis/report.hpp"),
+                        problems)
+        self.assertIn("bench/model/ includes only model, not bench/analysis/", problems[0])
+
+    def test_each_upward_or_sideways_include_fails(self):
+        cases = {
+            "bench/analysis/up.cpp": '#include "render/text.hpp"\n',  # analysis is under render
+            "bench/render/side.cpp": '#include "harness/timing.hpp"\n',  # harness is beside render
+            "bench/harness/up.cpp": '#include "cli/main.cpp"\n',
+            "bench/platform/up.cpp": '#include "device/probe.cpp"\n',
+            "bench/device/side.cpp": '#include "analysis/report.hpp"\n',
+            "bench/render/relative.cpp": '#include "../cli/main.cpp"\n',
+            "bench/model/kernels.cpp": '#include "kernels/common/host_device.hpp"\n',
+            "bench/analysis/kernels.cpp": '#include "kernels/gemm/tiling.hpp"\n',
+        }
+        for relative, text in cases.items():
+            self.write(relative, text)
+        problems = self.problems()
+        self.assertEqual(sorted(p.split(": ")[0] for p in problems),
+                         sorted(f"{relative}:1" for relative in cases), problems)
+
+    def test_a_folder_of_bench_in_no_layer_fails(self):
+        self.write("bench/newlayer/thing.cpp", '#include "model/results_file.hpp"\n')
+        problems = self.problems()
+        self.assertEqual(len(problems), 1, problems)
+        self.assertIn("bench/newlayer/ is no layer", problems[0])
 
     def test_main_reports_and_fails(self):
         self.write("kernels/gemm/uses_compute.cu", '#include "kernels/compute/math.hpp"\n')

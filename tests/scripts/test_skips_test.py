@@ -12,7 +12,7 @@ SCRIPT = Path(__file__).resolve().parent.parent.parent / "scripts" / "test_skips
 
 CTEST_JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 <testsuite name="gpubench" tests="4" skipped="2">
-  <testcase name="WgmmaKernels.DeclineOffHopper" status="notrun">
+  <testcase name="WgmmaKernelsGpu.DeclineOffHopper" status="notrun">
     <skipped message="SKIP_REGULAR_EXPRESSION_MATCHED"/>
     <system-out>Running main() from gmock_main.cc
 /src/tests/kernels/compute/wgmma_kernels_test.cpp:138: Skipped
@@ -20,7 +20,7 @@ CTEST_JUNIT = """<?xml version="1.0" encoding="UTF-8"?>
 [  SKIPPED ] 1 test, listed below:
 </system-out>
   </testcase>
-  <testcase name="OwnSgemm.MatchesTheReference" status="notrun">
+  <testcase name="OwnSgemmGpu.MatchesTheReference" status="notrun">
     <skipped message="SKIP_REGULAR_EXPRESSION_MATCHED"/>
     <system-out>/src/tests/kernels/gemm/own_gemm_test.cpp:40: Skipped
 No usable CUDA device: the NVIDIA driver supports CUDA 12.2 but gpubench was built with CUDA 12.8.
@@ -58,7 +58,7 @@ class TestSkips(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         self.assertIn("skipped tests: 2, of which 1 for other hardware; GPU skips: 1 (must be 0)",
                       result.stdout)
-        self.assertIn("OwnSgemm.MatchesTheReference: No usable CUDA device: the NVIDIA driver "
+        self.assertIn("OwnSgemmGpu.MatchesTheReference: No usable CUDA device: the NVIDIA driver "
                       "supports CUDA 12.2", result.stdout)
         self.assertNotIn("DeclineOffHopper", result.stdout)
 

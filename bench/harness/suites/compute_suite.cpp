@@ -319,6 +319,8 @@ bool measured(const ComputeRow& row, int sm, bool say_why) {
 
 }  // namespace
 
+void register_compute_sm120_rows(SuiteContext& context);  // compute_sm120_rows.cpp
+
 void register_compute_suite(SuiteContext& context) {
   const int sm = device_sm(context);
   for (const ComputeRow& row : kComputeRows) {
@@ -333,6 +335,7 @@ void register_compute_suite(SuiteContext& context) {
         fmt::format("compute/latency/{}", row.name), benchmark::kMicrosecond,
         [&context, &row](benchmark::State& state) { latency_benchmark(state, context, row); });
   }
+  register_compute_sm120_rows(context);  // GeForce / RTX PRO Blackwell's FP4, FP6, block scaling
 }
 
 }  // namespace gpubench

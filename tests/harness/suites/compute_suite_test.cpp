@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "kernels/common/cuda_device.hpp"
+#include "kernels/compute/sm120_kernels.hpp"
 #include "kernels/compute/wgmma_kernels.hpp"
 #include "model/results_file.hpp"
 #include "support/test_support.hpp"
@@ -18,7 +19,7 @@ TEST(RunCommandGpu, QuickComputeSuiteWritesVerifiedFigures) {
   const ResultsFile& results = *run;
   bool saw_ffma = false, saw_mma = false;
   const bool hopper = current_device_sm() == 90;
-  int wgmma_rows = 0;
+  int wgmma_rows = 0, sm120_rows = 0;
   for (const BenchmarkRecord& record : results.benchmarks) {
     EXPECT_FALSE(record.error_occurred) << record.name << ": " << record.error_message;
     if (record.aggregate_name != "median") continue;
@@ -41,6 +42,11 @@ TEST(RunCommandGpu, QuickComputeSuiteWritesVerifiedFigures) {
         EXPECT_NE(record.label.find("legacy path"), std::string::npos) << record.label;
       }
     }
+    if (record.run_name.rfind("compute/peak/mma_f8f6f4_", 0) == 0 ||
+        record.run_name.rfind("compute/peak/mma_mxf", 0) == 0) {
+      ++sm120_rows;
+      EXPECT_GT(record.counters.at("tflops"), 0.0) << record.run_name;
+    }
     if (record.run_name.rfind("compute/peak/wgmma_", 0) == 0) {
       ++wgmma_rows;
       // The wgmma rows are the tensor cores' own path: they must reach most of the table's rate
@@ -54,6 +60,9 @@ TEST(RunCommandGpu, QuickComputeSuiteWritesVerifiedFigures) {
   EXPECT_TRUE(saw_ffma && saw_mma);
   // Nine wgmma rows on Hopper (with the sm_90a kernels built), none elsewhere.
   EXPECT_EQ(wgmma_rows, hopper && wgmma_kernels_built() ? 9 : 0);
+  // Nine sm_120 rows (FP8/FP6/FP4 and block-scaled mma.sync) where their kernels run, none
+  // elsewhere.
+  EXPECT_EQ(sm120_rows, sm120_mma_supported(current_device_sm()) ? 9 : 0);
 }
 
 }  // namespace

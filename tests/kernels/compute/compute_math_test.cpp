@@ -283,6 +283,13 @@ TEST(ComputeAvailability, ArchitecturesGetWhatTheyHave) {
   EXPECT_TRUE(compute_op_emulated(ComputeOp::kMmaE4m3F32, 90));
   EXPECT_FALSE(compute_op_emulated(ComputeOp::kMmaE4m3F32, 89));
   EXPECT_FALSE(compute_op_emulated(ComputeOp::kMmaF16F32, 90));
+  // Blackwell, from nvcc 13.0's SASS: sm_100 emulates FP8 and INT4 mma.sync, sm_120 INT4 only.
+  EXPECT_TRUE(compute_op_emulated(ComputeOp::kMmaE5m2F16, 100));
+  EXPECT_TRUE(compute_op_emulated(ComputeOp::kMmaS4S32, 100));
+  EXPECT_FALSE(compute_op_emulated(ComputeOp::kMmaS8S32, 100));
+  EXPECT_TRUE(compute_op_emulated(ComputeOp::kMmaS4S32, 120));
+  EXPECT_FALSE(compute_op_emulated(ComputeOp::kMmaE4m3F32, 120));
+  EXPECT_FALSE(compute_op_emulated(ComputeOp::kMmaS4S32, 89));
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ TEST(WgmmaKernels, OnlyHopperRunsThem) {
   EXPECT_EQ(compute::wgmma_runs_on(ComputeOp::kMmaF16F32, 90), compute::wgmma_kernels_built());
 }
 
-TEST(WgmmaKernels, EveryBlockMatchesTheCpuModelBitForBit) {
+TEST(WgmmaKernelsGpu, EveryBlockMatchesTheCpuModelBitForBit) {
   GPUBENCH_REQUIRE_GPU();
   if (current_device_sm() != 90) {
     GPUBENCH_SKIP_OTHER_HARDWARE("wgmma kernels run on compute capability 9.0 only");
@@ -132,7 +132,7 @@ TEST(WgmmaKernels, EveryBlockMatchesTheCpuModelBitForBit) {
   }
 }
 
-TEST(WgmmaKernels, DeclineOffHopper) {
+TEST(WgmmaKernelsGpu, DeclineOffHopper) {
   GPUBENCH_REQUIRE_GPU();
   if (current_device_sm() == 90) GPUBENCH_SKIP_OTHER_HARDWARE("this is a Hopper device");
   EXPECT_THROW(

@@ -193,7 +193,7 @@ constexpr SgemmVariant kSgemmVariants[] = {
     {"misaligned pointers (scalar fallback)", true, SgemmConfig::k128x128x8, 1},
 };
 
-TEST(OwnSgemm, MatchesTheFp64ReferenceOnEveryShapeAndConfig) {
+TEST(OwnSgemmGpu, MatchesTheFp64ReferenceOnEveryShapeAndConfig) {
   GPUBENCH_REQUIRE_GPU();
   for (const Shape s : kShapes) {
     const auto a = random_matrix(elements(s.m, s.k), 1u + static_cast<unsigned>(s.m));
@@ -291,19 +291,19 @@ void run_hgemm_shapes(bool fp16_accumulate) {
   }
 }
 
-TEST(OwnHgemm, Fp32AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmGpu, Fp32AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
   if (current_device_sm() < 80) GPUBENCH_SKIP_OTHER_HARDWARE("own HGEMM needs sm_80 or newer");
   run_hgemm_shapes(false);
 }
 
-TEST(OwnHgemm, Fp16AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmGpu, Fp16AccumulateMatchesTheFp64Reference) {
   GPUBENCH_REQUIRE_GPU();
   if (current_device_sm() < 80) GPUBENCH_SKIP_OTHER_HARDWARE("own HGEMM needs sm_80 or newer");
   run_hgemm_shapes(true);
 }
 
-TEST(OwnHgemm, DeclinesWithoutCpAsync) {
+TEST(OwnHgemmGpu, DeclinesWithoutCpAsync) {
   GPUBENCH_REQUIRE_GPU();
   if (current_device_sm() >= 80) GPUBENCH_SKIP_OTHER_HARDWARE("this device has cp.async");
   DeviceBuffer<__half> x(64);
@@ -410,25 +410,25 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate, int cluster_m) {
     }                                                                                      \
   } while (0)
 
-// Lone blocks (OwnHgemmHopper, the default) and clusters of two (OwnHgemmHopperClusters, an
+// Lone blocks (OwnHgemmHopperGpu, the default) and clusters of two (OwnHgemmHopperClustersGpu, an
 // experiment: B multicast, and an odd tile-row count leaves a block below the matrix) are separate
 // suites, so a GPU session can check the default kernel on its own first.
-TEST(OwnHgemmHopper, Fp32AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmHopperGpu, Fp32AccumulateMatchesTheFp64Reference) {
   REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(false, 1);
 }
 
-TEST(OwnHgemmHopper, Fp16AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmHopperGpu, Fp16AccumulateMatchesTheFp64Reference) {
   REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(true, 1);
 }
 
-TEST(OwnHgemmHopperClusters, Fp32AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmHopperClustersGpu, Fp32AccumulateMatchesTheFp64Reference) {
   REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(false, 2);
 }
 
-TEST(OwnHgemmHopperClusters, Fp16AccumulateMatchesTheFp64Reference) {
+TEST(OwnHgemmHopperClustersGpu, Fp16AccumulateMatchesTheFp64Reference) {
   REQUIRE_HOPPER_HGEMM();
   run_hopper_hgemm_shapes(true, 2);
 }
@@ -473,12 +473,12 @@ void check_structured_product(int cluster_m) {
   }
 }
 
-TEST(OwnHgemmHopper, StructuredInputsGiveExactResults) {
+TEST(OwnHgemmHopperGpu, StructuredInputsGiveExactResults) {
   REQUIRE_HOPPER_HGEMM();
   check_structured_product(1);
 }
 
-TEST(OwnHgemmHopperClusters, StructuredInputsGiveExactResults) {
+TEST(OwnHgemmHopperClustersGpu, StructuredInputsGiveExactResults) {
   REQUIRE_HOPPER_HGEMM();
   check_structured_product(2);
 }
@@ -510,7 +510,7 @@ TEST(OwnHgemmHopperClusters, SizeComesFromTheEnvironment) {
 }
 
 // Launches go on the given stream, asynchronously: results appear after synchronizing it.
-TEST(OwnGemm, RunsOnTheCallersStream) {
+TEST(OwnGemmGpu, RunsOnTheCallersStream) {
   GPUBENCH_REQUIRE_GPU();
   cudaStream_t stream = nullptr;
   GPUBENCH_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));

@@ -122,7 +122,7 @@ TEST(SgemmAutotune, RejectsBadArgumentsBeforeAnyCudaCall) {
   EXPECT_THROW(autotune_own_sgemm(1, 1, 1, &f, nullptr, &f, nullptr), std::invalid_argument);
 }
 
-TEST(SgemmAutotune, TimesEveryVerifiedConfigurationAndKeepsTheFastest) {
+TEST(SgemmAutotuneGpu, TimesEveryVerifiedConfigurationAndKeepsTheFastest) {
   GPUBENCH_REQUIRE_GPU();
   // Not multiples of any tile: every configuration runs its tails.
   const int m = 300, n = 260, k = 132;
@@ -150,7 +150,7 @@ TEST(SgemmAutotune, TimesEveryVerifiedConfigurationAndKeepsTheFastest) {
   EXPECT_EQ(*values.begin(), static_cast<float>(k) * 0.125f);
 }
 
-TEST(SgemmAutotune, ScalarFallbackIsNotTuned) {
+TEST(SgemmAutotuneGpu, ScalarFallbackIsNotTuned) {
   GPUBENCH_REQUIRE_GPU();
   DeviceFloats buffer(64 * 64 + 1);
   const float* misaligned = buffer.get() + 1;

@@ -8,7 +8,7 @@
 // its driver answers; each scenario file cites the NVML documentation it follows.
 // gpubench_fake_nvml_control(line) applies one more line while the library is loaded ("context":
 // gpubench's own process now has its CUDA context; "lost": the GPU falls off the bus).
-// Built as its own shared module (CMakeLists.txt), not into gpubench_tests.
+// Built as its own shared module (tests/CMakeLists.txt), not into gpubench_tests.
 
 #include <nvml.h>
 

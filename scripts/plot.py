@@ -6,7 +6,8 @@ Writes PNGs into OUTDIR and OUTDIR/plots.json, the list [{"name", "file", "capti
 drew: the headline figures as % of this card's documented figures next to the counterpart's
 documented and projected figures; bandwidth against working set with the L2 size marked (when the
 run has an L2 sweep); a roofline with both cards' documented roofs and every measured compute row
-as a point; GEMM TFLOPS against size, one panel per precision with own and cuBLAS side by side;
+as a point; GEMM TFLOPS against size, one panel per precision with own and cuBLAS side by side
+(squares against their edge, every other shape, custom ones included, against FLOP per launch);
 host-device bandwidth against transfer size. gpubench compiles this file in and runs it itself.
 Exit codes: 0 ok, 2 bad arguments or input, 3 matplotlib is not installed for this Python.
 """
@@ -129,10 +130,11 @@ def roofline_plot(plt, data, path):
     return True
 
 
-def gemm_plot(plt, data, path):
-    """One panel per precision: TFLOPS against the cube's edge, each implementation a line."""
+def gemm_plot(plt, all_series, path, xlabel, title, cube_edges):
+    """One panel per precision: TFLOPS against size, each implementation a line. cube_edges: x
+    is M = N = K (ticks at each edge); otherwise FLOP per launch on a log scale."""
     by_precision = {}
-    for series in data["gemm"]:
+    for series in all_series:
         implementation, _, precision = series["name"].partition("/")
         by_precision.setdefault(precision or implementation, []).append((implementation, series))
     precisions = sorted(by_precision)
@@ -143,27 +145,30 @@ def gemm_plot(plt, data, path):
     for index, precision in enumerate(precisions):
         ax = axes[index // columns][index % columns]
         xs_all = []
-        for implementation, series in sorted(by_precision[precision]):
+        for implementation, series in sorted(by_precision[precision], key=lambda s: s[0]):
             points = sorted(series["points"])
             xs = [p[0] for p in points]
             xs_all += xs
             own = implementation == "own"
             ax.plot(xs, [p[1] for p in points], marker="^" if own else "o",
                     color=OTHER_COLOR if own else THIS_COLOR, label=implementation)
-        ax.set_xscale("log", base=2)
-        ticks = sorted(set(xs_all))
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=7, rotation=45)
+        if cube_edges:
+            ax.set_xscale("log", base=2)
+            ticks = sorted(set(xs_all))
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=7, rotation=45)
+        else:
+            ax.set_xscale("log")
         ax.set_ylim(bottom=0)
         ax.set_title(precision, fontsize=9)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7)
         if index % columns == 0:
             ax.set_ylabel("TFLOPS (TOPS for INT8)", fontsize=8)
-        ax.set_xlabel("M = N = K", fontsize=8)
+        ax.set_xlabel(xlabel, fontsize=8)
     for index in range(len(precisions), rows * columns):
         axes[index // columns][index % columns].axis("off")
-    fig.suptitle("GEMM throughput against size, own kernels and cuBLAS", fontsize=10)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -260,10 +265,18 @@ def main(argv):
                                 "counterpart), the measured DRAM bandwidth, and every measured "
                                 "compute row at its arithmetic intensity (triangles: own kernels)."})
     if data["gemm"]:
-        gemm_plot(plt, data, os.path.join(out, "gemm.png"))
+        gemm_plot(plt, data["gemm"], os.path.join(out, "gemm.png"), "M = N = K",
+                  "GEMM throughput against size, own kernels and cuBLAS", True)
         made.append({"name": "gemm", "file": "gemm.png",
                      "caption": "GEMM TFLOPS against size, one panel per precision, own kernels "
                                 "and cuBLAS side by side."})
+    if data.get("gemm_shapes"):
+        gemm_plot(plt, data["gemm_shapes"], os.path.join(out, "gemm_shapes.png"),
+                  "FLOP per launch (2 M N K)", "GEMM throughput on the other shapes", False)
+        made.append({"name": "gemm_shapes", "file": "gemm_shapes.png",
+                     "caption": "GEMM TFLOPS against FLOP per launch for every shape other than "
+                                "the square sweep (LLM and ResNet layers, custom shapes), one "
+                                "panel per precision, own kernels and cuBLAS side by side."})
     if data.get("transfers"):
         transfer_plot(plt, data, os.path.join(out, "transfers.png"))
         made.append({"name": "transfers", "file": "transfers.png",

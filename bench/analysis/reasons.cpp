@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -64,7 +65,24 @@ struct GemmRowName {
   std::optional<GemmShape> shape;
 };
 
-std::optional<GemmRowName> parse_gemm_row(std::string_view name) {
+// "8192x64x28672" -> its dimensions; nullopt for any other name.
+std::optional<GemmShape> shape_from_name(std::string_view name) {
+  GemmShape shape{0, 0, 0, "custom", std::string(name)};
+  std::int64_t* const dims[] = {&shape.m, &shape.n, &shape.k};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const std::size_t x = i < 2 ? name.find('x') : name.size();
+    if (x == std::string_view::npos) return std::nullopt;
+    const std::string_view part = name.substr(0, x);
+    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), *dims[i]);
+    if (part.empty() || error != std::errc() || end != part.data() + part.size() || *dims[i] <= 0)
+      return std::nullopt;
+    name.remove_prefix(i < 2 ? x + 1 : x);
+  }
+  return shape;
+}
+
+std::optional<GemmRowName> parse_gemm_row(std::string_view name,
+                                          const std::map<std::string, double>& counters) {
   const auto parts = components(name);
   if (parts.size() < 4 || parts[0] != "gemm") return std::nullopt;
   GemmRowName row;
@@ -74,12 +92,27 @@ std::optional<GemmRowName> parse_gemm_row(std::string_view name) {
       row.precision = &gemm_precision_info(precision);
   }
   if (row.precision == nullptr) return std::nullopt;
-  // Every shape any profile runs, whatever the memory: the names identify the dimensions.
+  // The dimensions the row recorded (runs since custom shapes, whose names may be a file's).
+  // Only whole values cuBLAS takes: a hostile file's 1e300 must not reach the cast.
+  const auto dimension = [&](std::string_view key) -> std::optional<double> {
+    const auto value = counter(counters, key);
+    if (!value || !(*value >= 1 && *value <= 2147483647.0)) return std::nullopt;
+    return value;
+  };
+  const auto m = dimension(c::kGemmM), n = dimension(c::kGemmN), k = dimension(c::kGemmK);
+  if (m && n && k) {
+    row.shape = GemmShape{static_cast<std::int64_t>(*m), static_cast<std::int64_t>(*n),
+                          static_cast<std::int64_t>(*k), "custom", std::string(parts[3])};
+    return row;
+  }
+  // Older files: every shape any profile runs, whatever the memory (the names identify the
+  // dimensions), or an MxNxK name.
   const auto every = gemm_shapes(full_profile(), std::numeric_limits<std::int64_t>::max() / 4,
                                  row.precision->input_bytes, row.precision->output_bytes);
   for (const GemmShape& shape : every) {
     if (shape.name == parts[3]) row.shape = shape;
   }
+  if (!row.shape) row.shape = shape_from_name(parts[3]);
   return row;
 }
 
@@ -229,7 +262,7 @@ std::optional<Shortfall> explain_shortfall(std::string_view name, std::string_vi
   add(ShortfallReason::kPowerOrThermalCap,
       power_or_thermal(label, counters, context, !short_at_clock));
   if (short_at_clock) {
-    if (const auto row = parse_gemm_row(name)) {
+    if (const auto row = parse_gemm_row(name, counters)) {
       add(ShortfallReason::kLaunchBound, launch_bound(*row, counters, context));
       const auto intensity = counter(counters, c::kArithmeticIntensity);
       const auto ridge = counter(counters, c::kRidgePoint);

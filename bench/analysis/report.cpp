@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <regex>
 
@@ -65,21 +66,40 @@ void add_point(Series& series, const std::string& name, double x, double y) {
   found->second.emplace_back(x, y);
 }
 
-// "4096x4096x4096" -> 4096; nullopt for shapes that are not cubes (LLM and ResNet layers).
-std::optional<double> cube_edge(std::string_view shape) {
-  std::vector<double> edges;
+// "8192x64x28672" -> {8192, 64, 28672}; nullopt for names that are not MxNxK (LLM and ResNet
+// layers, named custom shapes).
+std::optional<std::array<double, 3>> shape_dimensions(std::string_view shape) {
+  std::vector<double> dims;
   std::size_t start = 0;
   while (start <= shape.size()) {
     const std::size_t end = std::min(shape.find('x', start), shape.size());
     const std::string part(shape.substr(start, end - start));
-    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) {
+    if (part.empty() || part.size() > 15 ||
+        part.find_first_not_of("0123456789") != std::string::npos) {
       return std::nullopt;
     }
-    edges.push_back(std::stod(part));
+    dims.push_back(std::stod(part));
     start = end + 1;
   }
-  if (edges.size() != 3 || edges[0] != edges[1] || edges[1] != edges[2]) return std::nullopt;
-  return edges[0];
+  if (dims.size() != 3) return std::nullopt;
+  return std::array<double, 3>{dims[0], dims[1], dims[2]};
+}
+
+// "4096x4096x4096" -> 4096; nullopt for shapes that are not cubes.
+std::optional<double> cube_edge(std::string_view shape) {
+  const auto dims = shape_dimensions(shape);
+  if (!dims || (*dims)[0] != (*dims)[1] || (*dims)[1] != (*dims)[2]) return std::nullopt;
+  return (*dims)[0];
+}
+
+// 2 m n k of a GEMM row: from the dimensions it recorded, else from an MxNxK name (older files).
+std::optional<double> launch_flop(const MeasuredBenchmark& benchmark) {
+  const auto m = counter(benchmark, c::kGemmM), n = counter(benchmark, c::kGemmN),
+             k = counter(benchmark, c::kGemmK);
+  if (m && n && k) return 2 * *m * *n * *k;
+  if (const auto dims = shape_dimensions(last_component(benchmark.name)))
+    return 2 * (*dims)[0] * (*dims)[1] * (*dims)[2];
+  return std::nullopt;
 }
 
 }  // namespace
@@ -103,6 +123,8 @@ void add_plot_points(Report& report, const MeasuredBenchmark& benchmark, const R
   report.has_gemm = true;
   if (const auto edge = cube_edge(last_component(benchmark.name))) {
     add_point(report.gemm_series, series_name, *edge, row.measured);
+  } else if (const auto flop = launch_flop(benchmark)) {
+    add_point(report.gemm_shape_series, series_name, *flop, row.measured);
   }
 }
 

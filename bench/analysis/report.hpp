@@ -9,7 +9,9 @@
 //     tflops (no documented figure), bandwidth_gbs (compared with memory_bandwidth_gbs when the
 //     run compared it, i.e. recorded pct_of_spec), latency_ns (latency_cycles shown beside it);
 //   - working_set_bytes with l2_bytes says where the data lived (only >= 4 x L2 is DRAM-bound);
-//   - flop_per_byte places a compute figure on the roofline; m (or n, or size) on the GEMM plot;
+//   - arithmetic_intensity places a compute figure on the roofline; a cube's edge on the GEMM
+//     plot, any other shape's FLOP per launch (gemm_m x gemm_n x gemm_k, or its MxNxK name) on
+//     the GEMM shapes plot;
 //   - a tflops/tops figure with pct_of_spec recorded is compared with the rate spec key the run
 //   used
 //     (the benchmark name's precision, checked against the recorded percentage);
@@ -179,6 +181,9 @@ struct Report {
   std::optional<double> l2_bytes;
   std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> working_set_series;
   std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> gemm_series;
+  // Every other GEMM shape (LLM and ResNet layers, custom shapes): series "cublas/fp16_f32acc"
+  // -> (FLOP per launch, TFLOPS).
+  std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>> gemm_shape_series;
   struct ComputePoint {
     std::string label;
     double tflops = 0;

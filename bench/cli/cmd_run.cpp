@@ -137,6 +137,7 @@ struct RunCommandOptions {
   int batch = 1;
   bool check = false;      // --check: gpubench check on the published file
   std::string thresholds;  // --thresholds for --check
+  CustomSelection custom;  // --gemm, --transfer-sizes, ...: rows instead of the profile's
 };
 
 // The timing conditions when they are not the default (the results file's gpubench_timing, which
@@ -215,6 +216,9 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   benchmark::AddCustomContext(std::string(context_keys::kSuites), options.suites);
   if (!options.filter.empty())
     benchmark::AddCustomContext(std::string(context_keys::kFilter), options.filter);
+  if (const std::string custom = describe_custom(options.custom); !custom.empty()) {
+    benchmark::AddCustomContext(std::string(context_keys::kCustomSizes), custom);
+  }
   benchmark::AddCustomContext(std::string(context_keys::kProfile),
                               std::string(context.options().profile.name));
   if (const std::string timing = timing_conditions(options); !timing.empty()) {
@@ -364,7 +368,10 @@ ExitCode run(const RunCommandOptions& options) {
                                   .inspect_kernels = !options.no_inspect,
                                   .sample_log = options.samples_out.empty() ? nullptr : &sample_log,
                                   .flush_l2 = !options.no_l2_flush,
-                                  .launches_per_sample = options.batch});
+                                  .launches_per_sample = options.batch,
+                                  .custom_gemms = options.custom.gemms.rows,
+                                  .transfer_bytes = options.custom.transfer_bytes,
+                                  .sweep_bytes = options.custom.sweep_bytes});
   for (const Suite* suite : suites)
     suite->register_benchmarks(context);
   const std::vector<std::string> names = select_benchmarks(options.filter);
@@ -414,7 +421,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   std::string suite_help = "Comma-separated suites (default: all):";
   for (const Suite& suite : all_suites())
     suite_help += fmt::format("\n  {:<8} {}", suite.name, suite.description);
-  command->add_option("--suite", options->suites, suite_help);
+  auto* suite_option = command->add_option("--suite", options->suites, suite_help);
   auto* quick = command->add_flag("--quick", options->quick, "Few sizes and repetitions");
   command->add_flag("--full", options->full, "Every size (the default)")->excludes(quick);
   command->add_option("--device", options->device,
@@ -457,10 +464,12 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                       "Thresholds file (TOML) for --check (docs/health-check.md)");
   auto gemm = std::make_shared<GemmCliOptions>();
   add_gemm_options(*command, *gemm);
-  command->callback([options, gemm, &result] {
-    // Before anything touches CUDA: a dry run needs no GPU.
-    if (gemm->any_given()) {
-      result = run_custom_gemms(*gemm, options->quick ? quick_profile() : full_profile());
+  command->callback([options, gemm, suite_option, &result] {
+    // Before anything touches CUDA: a dry run needs no GPU, and bad sizes are refused first.
+    if (const auto listed = take_custom_sizes(*gemm, suite_option->count() > 0,
+                                              options->quick ? quick_profile() : full_profile(),
+                                              options->suites, options->custom)) {
+      result = *listed;
       return;
     }
     options->host_name = host_name();  // a bad GPUBENCH_HOST_NAME fails before any GPU is touched

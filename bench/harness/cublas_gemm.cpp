@@ -48,26 +48,7 @@ CublasGemm::~CublasGemm() {
 }
 
 std::string CublasGemm::fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape) {
-  const auto multiple = [&](std::int64_t of) {
-    return shape.m % of == 0 && shape.n % of == 0 && shape.k % of == 0;
-  };
-  switch (precision) {
-    case GemmPrecision::kTf32:
-    case GemmPrecision::kBf16:
-      return sm >= 80 ? "" : "no TF32/BF16 tensor cores before sm_80";
-    case GemmPrecision::kFp8E4m3:
-      if (sm < 89) return "no FP8 tensor cores before sm_89";
-      return multiple(16) ? "" : "cuBLASLt's FP8 GEMM needs m, n and k to be multiples of 16";
-    case GemmPrecision::kInt8:
-      // cuBLASLt's IMMA kernels in the regular ordering: TN, its m (our n) and k multiples of 4,
-      // leading dimensions (k, k, our n) multiples of 4.
-      if (sm < 75) return "no INT8 tensor cores before sm_75";
-      return shape.n % 4 == 0 && shape.k % 4 == 0
-                 ? ""
-                 : "cuBLASLt's INT8 tensor-core (IMMA) GEMM needs n and k to be multiples of 4";
-    default:
-      return "";
-  }
+  return cublas_fast_path_problem(precision, sm, shape);
 }
 
 bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shape) {

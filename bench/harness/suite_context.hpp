@@ -11,10 +11,12 @@
 #include <set>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "harness/device_buffer.hpp"
 #include "kernels/probe/clock_probe.hpp"
 #include "model/device_info.hpp"
+#include "model/gemm_shapes.hpp"
 #include "model/profile.hpp"
 #include "model/sample_log.hpp"
 #include "model/sample_series.hpp"
@@ -35,6 +37,12 @@ struct RunOptions {
   // (--batch N), the flush (if any) before the first only.
   bool flush_l2 = true;
   int launches_per_sample = 1;
+  // Sizes a person gave (issue 24); empty: the profile's. The GEMM suite runs these rows instead
+  // of the profile's (--gemm, --gemm-file); the memory suite's host-device rows take these sizes
+  // (--transfer-sizes), its L2 sweep and pointer chase these working sets (--sweep-sizes).
+  std::vector<CustomGemmRow> custom_gemms;
+  std::vector<std::int64_t> transfer_bytes;
+  std::vector<std::int64_t> sweep_bytes;
 };
 
 class SuiteContext {

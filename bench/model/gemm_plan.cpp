@@ -102,9 +102,40 @@ std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_byt
   }
   // Keep what fits, with room for the reference sample and the L2 flush buffer.
   std::erase_if(shapes, [&](const GemmShape& shape) {
-    return gemm_min_bytes(shape, input_bytes, output_bytes) > static_cast<double>(free_bytes) * 0.7;
+    return gemm_min_bytes(shape, input_bytes, output_bytes) >
+           static_cast<double>(free_bytes) * kGemmUsableFreeFraction;
   });
   return shapes;
+}
+
+std::string gemm_precision_problem(GemmPrecision precision, int sm) {
+  switch (precision) {
+    case GemmPrecision::kTf32:
+    case GemmPrecision::kBf16:
+      return sm >= 80 ? "" : "no TF32/BF16 tensor cores before sm_80";
+    case GemmPrecision::kFp8E4m3:
+      return sm >= 89 ? "" : "no FP8 tensor cores before sm_89";
+    case GemmPrecision::kInt8:
+      return sm >= 75 ? "" : "no INT8 tensor cores before sm_75";
+    default:
+      return "";
+  }
+}
+
+std::string cublas_fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape) {
+  if (std::string problem = gemm_precision_problem(precision, sm); !problem.empty()) {
+    return problem;
+  }
+  if (precision == GemmPrecision::kFp8E4m3 &&
+      (shape.m % 16 != 0 || shape.n % 16 != 0 || shape.k % 16 != 0)) {
+    return "cuBLASLt's FP8 GEMM needs m, n and k to be multiples of 16";
+  }
+  // cuBLASLt's IMMA kernels in the regular ordering: TN, its m (our n) and k multiples of 4,
+  // leading dimensions (k, k, our n) multiples of 4.
+  if (precision == GemmPrecision::kInt8 && (shape.n % 4 != 0 || shape.k % 4 != 0)) {
+    return "cuBLASLt's INT8 tensor-core (IMMA) GEMM needs n and k to be multiples of 4";
+  }
+  return "";
 }
 
 Boundedness classify_gemm(const GemmShape& shape, int input_bytes, int output_bytes,

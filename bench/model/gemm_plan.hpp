@@ -59,6 +59,18 @@ std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_byt
 // Bytes a GEMM must move at least once (A, B read, C written).
 double gemm_min_bytes(const GemmShape& shape, int input_bytes, int output_bytes);
 
+// The share of the free memory a shape's A, B and C may take: the rest leaves room for the
+// reference sample, the L2 flush buffer and the library's workspace.
+inline constexpr double kGemmUsableFreeFraction = 0.7;
+
+// Why a card of architecture `sm` (89 for compute capability 8.9) has no tensor-core path for
+// `precision` ("no FP8 tensor cores before sm_89"), or "" when it has one (FP32 and FP16 always).
+std::string gemm_precision_problem(GemmPrecision precision, int sm);
+
+// Why cuBLAS's fast path cannot take `precision` on this shape and architecture, or "" when it
+// can: gemm_precision_problem, then FP8's m, n, k multiples of 16 and INT8's n, k multiples of 4.
+std::string cublas_fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape);
+
 // FLOPs per byte of the shape against the card's ridge point (peak / bandwidth): "compute-bound"
 // when the intensity reaches it.
 struct Boundedness {

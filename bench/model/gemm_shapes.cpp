@@ -5,32 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <set>
 
 #include "gpubench/errors.hpp"
+#include "model/size_ranges.hpp"
 #include "model/text_excerpt.hpp"
 
 namespace gpubench {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  for (std::size_t start = 0;;) {
-    const std::size_t end = text.find(separator, start);
-    parts.push_back(trim(text.substr(start, end - start)));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 std::string lower(std::string_view text) {
   std::string result(text);
@@ -39,22 +21,14 @@ std::string lower(std::string_view text) {
   return result;
 }
 
+constexpr SizeSyntax kGemmSizes{.noun = "GEMM sizes",
+                                .max_value = kMaxGemmDimension,
+                                .max_reason = "cuBLAS's largest dimension",
+                                .range_example = "1:64:x2"};
+
 // `what` names the size in the sentence ("--gemm 0x64x64: m").
 std::int64_t parse_size(std::string_view text, const std::string& what) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    throw UserError(
-        fmt::format("{} \"{}\" is not a whole number.", what, escaped_excerpt(text, 40)));
-  }
-  if (value <= 0) {
-    throw UserError(fmt::format("{} is {}; GEMM sizes must be positive.", what, value));
-  }
-  if (value > kMaxGemmDimension) {
-    throw UserError(fmt::format("{} is {}, above cuBLAS's largest dimension {}.", what, value,
-                                kMaxGemmDimension));
-  }
-  return value;
+  return parse_size_value(text, what, kGemmSizes);
 }
 
 void check_count(std::size_t count, bool allow_many, std::string_view origin) {
@@ -72,48 +46,11 @@ CustomGemmShape custom(std::int64_t m, std::int64_t n, std::int64_t k) {
   return {GemmShape{m, n, k, "custom", gemm_shape_name(m, n, k)}, std::nullopt};
 }
 
-// One axis of the range form: "64" or "start:end:step" with step N, +N or xN.
-std::vector<std::int64_t> parse_axis(std::string_view spec, const std::string& what) {
-  const std::vector<std::string_view> parts = split(spec, ':');
-  if (parts.size() == 1) return {parse_size(parts[0], what)};
-  if (parts.size() != 3) {
-    throw UserError(fmt::format("{}={} is not a range; write start:end:step, e.g. 1:64:x2.", what,
-                                escaped_excerpt(spec, 40)));
-  }
-  const std::int64_t start = parse_size(parts[0], what + " start");
-  const std::int64_t end = parse_size(parts[1], what + " end");
-  const bool multiply = parts[2].starts_with('x') || parts[2].starts_with('*');
-  std::string_view step_text = parts[2];
-  if (multiply || step_text.starts_with('+')) step_text.remove_prefix(1);
-  std::int64_t step = 0;
-  const auto [step_end, error] =
-      std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
-  if (step_text.empty() || error != std::errc() ||
-      step_end != step_text.data() + step_text.size()) {
-    throw UserError(
-        fmt::format("{} step \"{}\" is not +N, N or xN.", what, escaped_excerpt(parts[2], 40)));
-  }
-  if (multiply ? step < 2 : step < 1) {
-    throw UserError(fmt::format("{} step {} does not advance; use +1 or more, or x2 or more.", what,
-                                escaped_excerpt(parts[2], 40)));
-  }
-  if (end < start) {
-    throw UserError(fmt::format("{} range {}:{} ends below its start.", what, start, end));
-  }
-  std::vector<std::int64_t> values;
-  for (std::int64_t value = start; value <= end && values.size() <= kMaxGemmShapes;) {
-    values.push_back(value);
-    if (multiply ? value > end / step : value > end - step) break;  // the next would pass end
-    value = multiply ? value * step : value + step;
-  }
-  return values;
-}
-
 std::vector<CustomGemmShape> parse_ranges(std::string_view text, bool allow_many) {
   std::array<std::optional<std::vector<std::int64_t>>, 3> axes;  // m, n, k
-  for (const std::string_view item : split(text, ',')) {
+  for (const std::string_view item : split_trimmed(text, ',')) {
     const std::size_t equals = item.find('=');
-    const std::string axis = lower(trim(item.substr(0, equals)));
+    const std::string axis = lower(trim_spaces(item.substr(0, equals)));
     const std::size_t index = axis == "m" ? 0 : axis == "n" ? 1 : axis == "k" ? 2 : 3;
     if (equals == std::string_view::npos || index == 3) {
       throw UserError(
@@ -122,7 +59,8 @@ std::vector<CustomGemmShape> parse_ranges(std::string_view text, bool allow_many
                       escaped_excerpt(item, 40)));
     }
     if (axes[index]) throw UserError(fmt::format("--gemm gives {}= twice.", axis));
-    axes[index] = parse_axis(trim(item.substr(equals + 1)), "--gemm " + axis);
+    axes[index] = parse_size_range(trim_spaces(item.substr(equals + 1)), "--gemm " + axis,
+                                   kGemmSizes, kMaxGemmShapes);
   }
   for (std::size_t i = 0; i < 3; ++i) {
     if (!axes[i])
@@ -139,8 +77,8 @@ std::vector<CustomGemmShape> parse_ranges(std::string_view text, bool allow_many
 
 std::vector<CustomGemmShape> parse_list(std::string_view text, bool allow_many) {
   std::vector<CustomGemmShape> shapes;
-  for (const std::string_view item : split(text, ',')) {
-    const std::vector<std::string_view> sizes = split(item, 'x');
+  for (const std::string_view item : split_trimmed(text, ',')) {
+    const std::vector<std::string_view> sizes = split_trimmed(item, 'x');
     if (sizes.size() != 3) {
       throw UserError(
           fmt::format("--gemm shape \"{}\" is not MxNxK (e.g. 8192x64x28672) nor "
@@ -156,7 +94,7 @@ std::vector<CustomGemmShape> parse_list(std::string_view text, bool allow_many) 
 }
 
 GemmPrecision parse_precision(std::string_view name, std::string_view what) {
-  const std::string wanted = lower(trim(name));
+  const std::string wanted = lower(trim_spaces(name));
   for (const GemmPrecision precision : all_gemm_precisions()) {
     if (gemm_precision_info(precision).name == wanted) return precision;
   }
@@ -230,10 +168,10 @@ std::vector<CustomGemmShape> parse_gemm_file(std::istream& in, std::string_view 
   std::optional<Columns> columns;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
-    const std::string_view text = trim(std::string_view(line).substr(0, line.find('#')));
+    const std::string_view text = trim_spaces(std::string_view(line).substr(0, line.find('#')));
     if (text.empty()) continue;
     const std::string where = fmt::format("{} line {}", origin, number);
-    const std::vector<std::string_view> fields = split(text, ',');
+    const std::vector<std::string_view> fields = split_trimmed(text, ',');
     if (!columns) {
       columns = header_columns(fields, where);
       if (columns) continue;
@@ -266,15 +204,15 @@ bool own_gemm_kernel_exists(GemmPrecision precision) {
 }
 
 std::vector<CustomGemmShape> parse_gemm_shapes(std::string_view text, bool allow_many) {
-  if (trim(text).empty()) throw UserError("--gemm is empty; give e.g. 8192x64x28672.");
+  if (trim_spaces(text).empty()) throw UserError("--gemm is empty; give e.g. 8192x64x28672.");
   return text.find('=') != std::string_view::npos ? parse_ranges(text, allow_many)
                                                   : parse_list(text, allow_many);
 }
 
 std::vector<GemmPrecision> parse_gemm_precisions(std::string_view list) {
-  if (lower(trim(list)) == "all") return all_gemm_precisions();
+  if (lower(trim_spaces(list)) == "all") return all_gemm_precisions();
   std::vector<GemmPrecision> precisions;
-  for (const std::string_view name : split(list, ',')) {
+  for (const std::string_view name : split_trimmed(list, ',')) {
     const GemmPrecision precision = parse_precision(name, "--precision");
     if (std::find(precisions.begin(), precisions.end(), precision) == precisions.end())
       precisions.push_back(precision);
@@ -284,7 +222,7 @@ std::vector<GemmPrecision> parse_gemm_precisions(std::string_view list) {
 
 std::vector<GemmImplementation> parse_gemm_implementations(std::string_view list) {
   std::vector<GemmImplementation> implementations;
-  for (const std::string_view name : split(list, ',')) {
+  for (const std::string_view name : split_trimmed(list, ',')) {
     const std::string wanted = lower(name);
     if (wanted != "cublas" && wanted != "own") {
       throw UserError(
@@ -304,11 +242,20 @@ CustomGemmPlan plan_custom_gemms(const std::vector<CustomGemmShape>& shapes,
                                  const std::vector<GemmImplementation>& implementations) {
   CustomGemmPlan plan;
   std::set<std::string> names;
+  // The library's row before the own kernel's, whatever order --impl gives: the own row reports
+  // its ratio to the cuBLAS figure of the same shape, measured just before it.
+  std::vector<GemmImplementation> ordered;
+  for (const GemmImplementation implementation :
+       {GemmImplementation::kCublas, GemmImplementation::kOwn}) {
+    if (std::find(implementations.begin(), implementations.end(), implementation) !=
+        implementations.end())
+      ordered.push_back(implementation);
+  }
   for (const CustomGemmShape& custom_shape : shapes) {
     const std::vector<GemmPrecision> own = {custom_shape.precision.value_or(GemmPrecision::kFp32)};
     for (const GemmPrecision precision : custom_shape.precision ? own : precisions) {
       const GemmPrecisionInfo& info = gemm_precision_info(precision);
-      for (const GemmImplementation implementation : implementations) {
+      for (const GemmImplementation implementation : ordered) {
         if (implementation == GemmImplementation::kOwn && !own_gemm_kernel_exists(precision)) {
           const std::string note = fmt::format("own has no {} kernel", info.name);
           if (std::find(plan.skipped.begin(), plan.skipped.end(), note) == plan.skipped.end())

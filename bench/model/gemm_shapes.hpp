@@ -42,7 +42,8 @@ struct CustomGemmShape {
 };
 
 // `--gemm SHAPES`: "MxNxK[,MxNxK...]", or "m=SPEC,n=SPEC,k=SPEC" where SPEC is a value or
-// start:end:step (end included; step +N, N or xN), the cross product in m, n, k order.
+// start:end:step (end included; step +N, N or xN; model/size_ranges.hpp), the cross product in
+// m, n, k order.
 // `allow_many`: --yes, which lifts the 1,000-shape limit.
 std::vector<CustomGemmShape> parse_gemm_shapes(std::string_view text, bool allow_many);
 
@@ -74,7 +75,9 @@ struct CustomGemmPlan {
 };
 
 // Every shape in every precision (its own when the file named one) through every implementation
-// that has a kernel for it. Throws UserError when a name would repeat, or when nothing is left.
+// that has a kernel for it, cuBLAS before the own kernel whatever the list's order (the own row
+// reports its ratio to the library's figure). Throws UserError when a name would repeat, or when
+// nothing is left.
 CustomGemmPlan plan_custom_gemms(const std::vector<CustomGemmShape>& shapes,
                                  const std::vector<GemmPrecision>& precisions,
                                  const std::vector<GemmImplementation>& implementations);

@@ -3,9 +3,11 @@
 // how large the STREAM arrays are, which working sets the L2 sweep and the latency chase visit,
 // which transfer sizes run, and the random single-cycle order of the pointer chase.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/profile.hpp"
@@ -51,7 +53,38 @@ std::uint64_t chase_warm_steps(std::uint64_t slots);
 // A random order of slots 0..slots-1; following it (and wrapping) is the chase's one cycle.
 std::vector<std::uint32_t> chase_order(std::uint32_t slots, std::uint64_t seed);
 
+// Custom memory sizes (issue 24), in --gemm's syntax family (model/size_ranges.hpp): a comma list
+// of sizes and ranges, each size in bytes or with KiB, MiB or GiB ("4KiB,64MiB",
+// "256KiB:64MiB:x2"). Sorted; a repeat, a size of the wrong grain or more than 1,000 sizes without
+// `allow_many` (--yes) is a UserError of one sentence. --transfer-sizes: the host<->device rows,
+// multiples of 4 bytes (their check compares 32-bit words); --sweep-sizes: the L2 sweep's and the
+// pointer chase's working sets, multiples of kChaseStrideBytes (one chased line each).
+std::vector<std::int64_t> parse_transfer_sizes(std::string_view text, bool allow_many);
+std::vector<std::int64_t> parse_sweep_sizes(std::string_view text, bool allow_many);
+// The largest custom size: the chase's slot count must fit its 32-bit indices.
+inline constexpr std::int64_t kMaxCustomMemoryBytes = 256 * kGiB;
+
+// The working sets and transfer sizes a run visits: the profile's (l2_sweep_sizes,
+// latency_sizes, profile.transfer_bytes), or the custom ones, which must fit in 80% of the
+// device's free memory (a transfer's two device buffers, the largest working set): a UserError
+// saying the sizes otherwise, before anything runs.
+struct MemorySizes {
+  std::vector<std::int64_t> l2_sweep, latency, transfer;
+};
+MemorySizes plan_memory_sizes(std::int64_t l2_bytes, std::int64_t free_bytes,
+                              const Profile& profile,
+                              const std::vector<std::int64_t>& custom_sweep_bytes,
+                              const std::vector<std::int64_t>& custom_transfer_bytes);
+
 // "256KiB", "48MiB", "1GiB": benchmark-name fragments.
 std::string format_bytes(std::int64_t bytes);
+
+// The memory suite's sized rows, named once for the suite and `run --dry-run`:
+// "memory/l2_sweep/48MiB", "memory/latency/16KiB", "memory/h2d/pinned/64MiB".
+inline constexpr std::array<std::string_view, 3> kTransferDirections = {"h2d", "d2h",
+                                                                        "bidirectional"};
+std::string l2_sweep_benchmark_name(std::int64_t working_set_bytes);
+std::string latency_benchmark_name(std::int64_t working_set_bytes);
+std::string transfer_benchmark_name(std::string_view direction, bool pinned, std::int64_t bytes);
 
 }  // namespace gpubench

@@ -317,7 +317,7 @@ std::vector<Block> build_blocks(const Report& report, bool html) {
   add_family_blocks(report, blocks);
   if (html) {
     blocks.push_back(heading(2, "Plots"));
-    for (const char* name : {"working_set", "roofline", "gemm", "transfers"})
+    for (const char* name : {"working_set", "roofline", "gemm", "gemm_shapes", "transfers"})
       blocks.push_back(plot(name));
   }
   blocks.push_back(heading(2, "What this means"));

@@ -133,6 +133,7 @@ std::string plot_input_json(const Report& report) {
         {"series", series_json(report.working_set_series)}}},
       {"compute", compute},
       {"gemm", series_json(report.gemm_series)},
+      {"gemm_shapes", series_json(report.gemm_shape_series)},
       {"transfers", series_json(report.transfer_series)},
       {"headline", headline_bars(report)},
   };

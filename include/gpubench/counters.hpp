@@ -60,6 +60,11 @@ inline constexpr std::string_view kL2Bytes = "l2_bytes";
 inline constexpr std::string_view kTransferBytes = "transfer_bytes";
 inline constexpr std::string_view kArithmeticIntensity = "arithmetic_intensity";
 inline constexpr std::string_view kRidgePoint = "ridge_point";
+// A GEMM row's dimensions (C is m x n, k the shared one): reasons and the plots read the shape
+// here, since a custom shape's name may be the one its file gave ("gemm/.../mlp_up_t64").
+inline constexpr std::string_view kGemmM = "gemm_m";
+inline constexpr std::string_view kGemmN = "gemm_n";
+inline constexpr std::string_view kGemmK = "gemm_k";
 
 // What CUPTI saw of a GEMM row's kernels.
 inline constexpr std::string_view kTensorCoreKernels = "tensor_core_kernels";

@@ -44,6 +44,8 @@ inline constexpr std::string_view kSuites = "gpubench_suites";
 inline constexpr std::string_view kFilter = "gpubench_filter";    // only when --filter was given
 inline constexpr std::string_view kProfile = "gpubench_profile";  // the profile's name
 inline constexpr std::string_view kTiming = "gpubench_timing";    // only with a timing option
+// Only with --gemm, --gemm-file, --transfer-sizes or --sweep-sizes: the sizes a person asked for.
+inline constexpr std::string_view kCustomSizes = "gpubench_custom_sizes";
 inline constexpr std::string_view kKernelInspection = "gpubench_kernel_inspection";
 inline constexpr std::string_view kStoppingRule = "gpubench_stopping_rule";
 inline constexpr std::string_view kRunWallS = "gpubench_run_wall_s";

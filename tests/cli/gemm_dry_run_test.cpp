@@ -59,17 +59,27 @@ TEST(GemmDryRun, BadInputIsOneSentenceAndExit2) {
       {"--gemm 1x2x3 --impl cutlass --dry-run",
        "gpubench: --impl \"cutlass\" is not cublas or own.\n"},
       {"--dry-run",
-       "gpubench: --dry-run lists custom GEMM shapes; give them with --gemm or "
-       "--gemm-file.\n"},
+       "gpubench: --dry-run lists custom sizes; give them with --gemm, --gemm-file, "
+       "--transfer-sizes or --sweep-sizes.\n"},
       {"--quick --precision bf16_f32acc",
        "gpubench: --precision and --impl choose among custom GEMM shapes; give them with --gemm "
        "or --gemm-file (--filter selects the profile's rows).\n"},
       {"--gemm-file /nonexistent/shapes.csv --dry-run",
        "gpubench: --gemm-file /nonexistent/shapes.csv cannot be read.\n"},
-      // Not run on a GPU yet: refused before CUDA is touched, so the sentence is this one.
-      {"--gemm 1x2x3",
-       "gpubench: This gpubench does not yet run custom GEMM shapes on the GPU; "
-       "add --dry-run to list them.\n"},
+      // Custom sizes run in their suite: one --suite leaves out is refused, not ignored.
+      {"--gemm 1x2x3 --suite memory",
+       "gpubench: --gemm and --gemm-file run in the gemm suite; add gemm to --suite.\n"},
+      {"--sweep-sizes 1MiB --suite gemm --dry-run",
+       "gpubench: --transfer-sizes and --sweep-sizes run in the memory suite; add memory to "
+       "--suite.\n"},
+      {"--transfer-sizes 6 --dry-run",
+       "gpubench: --transfer-sizes 6B is not a multiple of 4 bytes (the check compares 32-bit "
+       "words).\n"},
+      {"--sweep-sizes 1MiB:4MiB --dry-run",
+       "gpubench: --sweep-sizes=1MiB:4MiB is not a range; write start:end:step, e.g. "
+       "256KiB:64MiB:x2.\n"},
+      // Bad input is refused before CUDA is touched, also without --dry-run.
+      {"--gemm 1x0x3", "gpubench: --gemm 1x0x3 n is 0; GEMM sizes must be positive.\n"},
   };
   for (const Case& c : cases) {
     const auto result = run_gpubench(std::string("run ") + c.args, kNoGpuEnv);
@@ -79,6 +89,31 @@ TEST(GemmDryRun, BadInputIsOneSentenceAndExit2) {
   }
   // --yes lifts the 1,000-shape limit.
   EXPECT_EQ(run_gpubench("run --gemm m=1:2000:+1,n=1,k=1 --yes --dry-run", kNoGpuEnv).exit_code, 0);
+}
+
+TEST(GemmDryRun, ListsCustomMemorySizesWithTheProfileRowNames) {
+  const auto result = run_gpubench(
+      "run --quick --sweep-sizes 1MiB:4MiB:x2 --transfer-sizes 4KiB --dry-run", kNoGpuEnv);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  for (const char* name :
+       {"memory/l2_sweep/1MiB", "memory/l2_sweep/4MiB", "memory/latency/2MiB",
+        "memory/h2d/pinned/4KiB", "memory/d2h/pageable/4KiB", "memory/bidirectional/pinned/4KiB"}) {
+    EXPECT_NE(result.out.find(name), std::string::npos) << name << "\n" << result.out;
+  }
+  // 3 sweep sizes x 2 (L2 sweep and chase) + 1 size x 3 directions x 2 (pinned, pageable).
+  EXPECT_NE(result.out.find("Dry run: nothing is run. 12 custom memory rows (quick profile)"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Total: 12 rows."), std::string::npos) << result.out;
+}
+
+TEST(GemmDryRun, ARealRunOfCustomShapesIsNoLongerRefusedAsUnbuilt) {
+  // Without a GPU the run stops where any run does, at the device: the options themselves pass.
+  const auto result = run_gpubench("run --gemm 64x64x64 --impl cublas,own", kNoGpuEnv);
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_EQ(result.err.find("does not yet run"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("--gemm"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "kernels/gemm/gemm_support.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/sgemm_autotune.hpp"
+#include "model/gemm_device_fit.hpp"
 #include "model/gemm_plan.hpp"
 #include "model/gemm_shapes.hpp"
 #include "model/kernel_classes.hpp"
@@ -86,11 +87,6 @@ std::string largest_square_name(const std::vector<GemmShape>& shapes) {
     }
   }
   return name;
-}
-
-bool own_kernel_exists(GemmPrecision precision, int sm) {
-  if (precision == GemmPrecision::kFp32) return true;
-  return own_gemm_kernel_exists(precision) && sm >= 80;  // the HGEMM pipeline needs cp.async
 }
 
 void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& shape,
@@ -204,6 +200,14 @@ std::string with_path_notes(std::string label, const GemmRow& row, const std::st
   return label;
 }
 
+// The row's dimensions, which reasons and the plots read: a custom shape's name may be the one its
+// file gave, which says nothing of its size.
+void add_shape_counters(benchmark::State& state, const GemmShape& shape) {
+  counter(state, counters::kGemmM) = static_cast<double>(shape.m);
+  counter(state, counters::kGemmN) = static_cast<double>(shape.n);
+  counter(state, counters::kGemmK) = static_cast<double>(shape.k);
+}
+
 // `headline`: whether the benchmark is its precision's headline figure (the largest square of each
 // cuBLAS precision; --quick: FP16's only, as gpubench/headlines.hpp names it), which alone
 // measures power.
@@ -248,6 +252,7 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   counter(state, info.integer ? counters::kTops : counters::kTflops) =
       Counter(tera, Counter::kIsIterationInvariantRate);
   if (error > 0) counter(state, counters::kRelError) = error;
+  add_shape_counters(state, shape);
   add_clock_peak_counter(state, context, tera, info.peak, counter(state, counters::kSmClockMhz));
   add_spec_counters(state, context, tera, spec_key(info.peak));
   const auto documented = context.sheet().number(spec_key(info.peak));
@@ -286,16 +291,67 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   set_label(state, timed, inspection_label(label, *inspection, integer));
 }
 
+// Registers one row on one shape, or says on stderr why cuBLAS's fast path leaves it out.
+// `largest_cublas_square`: the row is cuBLAS's largest square of its precision, a headline figure
+// that measures power where the profile or gpubench/headlines.hpp says so.
+void register_gemm_row(SuiteContext& context, const std::shared_ptr<GemmSuiteState>& suite, int sm,
+                       const GemmRow& row, const GemmShape& shape, bool largest_cublas_square) {
+  const std::string name = gemm_benchmark_name(row.implementation, row.precision, shape.name);
+  if (row.implementation == Implementation::kCublas) {
+    if (const std::string problem = CublasGemm::fast_path_problem(row.precision, sm, shape);
+        !problem.empty()) {
+      fmt::print(stderr, "gpubench: {}: not supported by the fast path ({}); not run.\n", name,
+                 problem);
+      return;
+    }
+    // cuBLASLt's rows choose their algorithm now: a shape it has none for is left out and
+    // said so, like one the fast path cannot take, rather than failing the run.
+    try {
+      suite->cublas.prepare(row.precision, static_cast<int>(shape.m), static_cast<int>(shape.n),
+                            static_cast<int>(shape.k));
+    } catch (const FastPathUnsupported& unsupported) {
+      fmt::print(stderr, "gpubench: {}: {}.\n", name, unsupported.what());
+      return;
+    }
+  }
+  const bool headline =
+      largest_cublas_square &&
+      (context.options().profile.power_every_gemm_precision || headlines::sustained_power(name));
+  register_timed_benchmark(name, benchmark::kMicrosecond,
+                           [&context, suite, row, shape, headline](benchmark::State& state) {
+                             gemm_benchmark(state, context, *suite, row, shape, headline);
+                           });
+}
+
+// --gemm/--gemm-file: the rows a person asked for, in their order, instead of the profile's; a
+// card that cannot take them refuses the run here, before anything runs (gemm_device_fit.hpp).
+void register_custom_gemms(SuiteContext& context, const std::shared_ptr<GemmSuiteState>& suite,
+                           int sm) {
+  CustomGemmPlan plan;
+  plan.rows = context.options().custom_gemms;
+  plan = fit_custom_gemms(std::move(plan), sm, context.free_memory_bytes());
+  for (const std::string& skipped : plan.skipped)
+    fmt::print(stderr, "gpubench: left out: {}.\n", skipped);
+  for (const CustomGemmRow& row : plan.rows) {
+    register_gemm_row(context, suite, sm, GemmRow{row.implementation, row.precision}, row.shape,
+                      false);
+  }
+}
+
 }  // namespace
 
 void register_gemm_suite(SuiteContext& context) {
   const int sm =
       context.device().compute_capability.major * 10 + context.device().compute_capability.minor;
   auto suite = std::make_shared<GemmSuiteState>(context.stream());
+  if (!context.options().custom_gemms.empty()) {
+    register_custom_gemms(context, suite, sm);
+    return;
+  }
   const std::int64_t free_bytes = context.free_memory_bytes();
   for (const GemmRow& row : kGemmRows) {
     const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
-    if (row.implementation == Implementation::kOwn && !own_kernel_exists(row.precision, sm)) {
+    if (row.implementation == Implementation::kOwn && !own_gemm_kernel_runs(row.precision, sm)) {
       continue;
     }
     const std::vector<GemmShape> shapes =
@@ -313,32 +369,9 @@ void register_gemm_suite(SuiteContext& context) {
           (shape.family == "resnet" && p == GemmPrecision::kFp32 &&
            row.implementation == Implementation::kCublas);
       if (!runs_here) continue;
-      const std::string name = gemm_benchmark_name(row.implementation, row.precision, shape.name);
-      if (row.implementation == Implementation::kCublas) {
-        if (const std::string problem = CublasGemm::fast_path_problem(row.precision, sm, shape);
-            !problem.empty()) {
-          fmt::print(stderr, "gpubench: {}: not supported by the fast path ({}); not run.\n", name,
-                     problem);
-          continue;
-        }
-        // cuBLASLt's rows choose their algorithm now: a shape it has none for is left out and
-        // said so, like one the fast path cannot take, rather than failing the run.
-        try {
-          suite->cublas.prepare(row.precision, static_cast<int>(shape.m), static_cast<int>(shape.n),
-                                static_cast<int>(shape.k));
-        } catch (const FastPathUnsupported& unsupported) {
-          fmt::print(stderr, "gpubench: {}: {}.\n", name, unsupported.what());
-          continue;
-        }
-      }
-      const bool headline = row.implementation == Implementation::kCublas &&
-                            shape.name == largest_square &&
-                            (context.options().profile.power_every_gemm_precision ||
-                             headlines::sustained_power(name));
-      register_timed_benchmark(name, benchmark::kMicrosecond,
-                               [&context, suite, row, shape, headline](benchmark::State& state) {
-                                 gemm_benchmark(state, context, *suite, row, shape, headline);
-                               });
+      register_gemm_row(
+          context, suite, sm, row, shape,
+          row.implementation == Implementation::kCublas && shape.name == largest_square);
     }
   }
 }

@@ -253,9 +253,9 @@ struct TransferRow {
   Direction direction;
 };
 constexpr TransferRow kTransferRows[] = {
-    {"h2d", Direction::kHostToDevice},
-    {"d2h", Direction::kDeviceToHost},
-    {"bidirectional", Direction::kBoth},
+    {kTransferDirections[0], Direction::kHostToDevice},
+    {kTransferDirections[1], Direction::kDeviceToHost},
+    {kTransferDirections[2], Direction::kBoth},
 };
 
 struct TransferBuffers {
@@ -360,6 +360,9 @@ void register_memory_suite(SuiteContext& context) {
       plan_stream_arrays(device.l2_cache_bytes, free_bytes, options.stream_array_bytes);
   if (!plan.warning.empty()) fmt::print(stderr, "gpubench: warning: {}.\n", plan.warning);
   const std::int64_t array_bytes = plan.array_bytes;
+  // The profile's working sets and transfer sizes, or --sweep-sizes' and --transfer-sizes'.
+  const MemorySizes sizes = plan_memory_sizes(device.l2_cache_bytes, free_bytes, options.profile,
+                                              options.sweep_bytes, options.transfer_bytes);
 
   constexpr auto kMs = benchmark::kMillisecond;
   constexpr auto kUs = benchmark::kMicrosecond;
@@ -376,27 +379,25 @@ void register_memory_suite(SuiteContext& context) {
           d2d_benchmark(state, context, copy_engine, array_bytes);
         });
   }
-  const auto sweep = l2_sweep_sizes(device.l2_cache_bytes, options.profile);
+  const std::vector<std::int64_t>& sweep = sizes.l2_sweep;
   for (const std::int64_t size : sweep) {
-    register_timed_benchmark(fmt::format("memory/l2_sweep/{}", format_bytes(size)), kUs,
+    register_timed_benchmark(l2_sweep_benchmark_name(size), kUs,
                              [&context, size, largest = sweep.back()](benchmark::State& state) {
                                l2_sweep_benchmark(state, context, size, largest);
                              });
   }
   // One launch is >= 10^6 dependent loads, so DRAM-sized chases run a single iteration each.
-  for (const std::int64_t size :
-       latency_sizes(device.l2_cache_bytes, free_bytes, options.profile)) {
+  for (const std::int64_t size : sizes.latency) {
     register_timed_benchmark(
-        fmt::format("memory/latency/{}", format_bytes(size)), kMs,
+        latency_benchmark_name(size), kMs,
         [&context, size](benchmark::State& state) { latency_benchmark(state, context, size); });
   }
   for (const TransferRow& row : kTransferRows) {
     for (const bool pinned : {true, false}) {
-      for (const std::int64_t size : options.profile.transfer_bytes) {
+      for (const std::int64_t size : sizes.transfer) {
         register_timed_benchmark(
-            fmt::format("memory/{}/{}/{}", row.name, pinned ? "pinned" : "pageable",
-                        format_bytes(size)),
-            kUs, [&context, direction = row.direction, pinned, size](benchmark::State& state) {
+            transfer_benchmark_name(row.name, pinned, size), kUs,
+            [&context, direction = row.direction, pinned, size](benchmark::State& state) {
               transfer_benchmark(state, context, direction, pinned, size);
             });
       }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <span>
 
 #include "gpubench/errors.hpp"
 #include "support/fuzz_inputs.hpp"
@@ -19,8 +20,12 @@ const SpecDatabase& tree_database() {
 }
 
 constexpr std::string_view kRequiredIds[] = {
-    "rtx-4070", "l4", "rtx-4070-ti",    "rtx-4090",  "l40s",      "rtx-3090",
-    "a10",      "t4", "a100-sxm4-80gb", "h100-sxm5", "h100-pcie", "h200-sxm"};
+    "rtx-4070", "l4", "rtx-4070-ti", "rtx-4090", "l40s", "rtx-3090", "a10", "t4", "a100-sxm4-80gb",
+    "h100-sxm5", "h100-pcie", "h200-sxm",
+    // Issue 25: the cards an RTX 4070 or L4 owner compares with today.
+    "rtx-5070", "rtx-5070-ti", "rtx-5080", "rtx-5090", "rtx-4070-super", "rtx-pro-6000-blackwell",
+    "rtx-pro-6000-blackwell-server", "rtx-pro-4000-blackwell", "rtx-pro-4000-blackwell-sff",
+    "b200"};
 
 TEST(SpecDatabase, HoldsEveryRequiredCard) {
   for (const auto id : kRequiredIds)
@@ -56,36 +61,77 @@ TEST(SpecDatabase, EveryValueHasASourceAndDerivedValuesSayHow) {
         }
       }
     }
+    // Each of these is a number, or explicitly unknown: null with an "undocumented:" source
+    // saying which document is missing. Never silently null.
     for (const auto key :
          {"sm_count", "cuda_cores", "boost_clock_mhz", "memory_gb", "memory_bus_bits",
           "memory_bandwidth_gbs", "l2_cache_mb", "tdp_w", "fp32_tflops"}) {
-      EXPECT_TRUE(sheet.number(key)) << sheet.id << "." << key << " must be documented";
+      EXPECT_TRUE(sheet.number(key) || sheet.find(key)->undocumented())
+          << sheet.id << "." << key << " must be documented or say it is not";
+    }
+  }
+}
+
+// "undocumented:" marks a value as unknown; it is never derived and never carries a number.
+TEST(SpecDatabase, UndocumentedValuesAreNullAndNotDerived) {
+  int undocumented = 0;
+  for (const auto& sheet : tree_database().sheets()) {
+    for (const auto& [key, value] : sheet.values) {
+      if (!value.undocumented()) continue;
+      ++undocumented;
+      EXPECT_FALSE(value.derived) << sheet.id << "." << key;
+      EXPECT_GT(value.source.size(), kUndocumentedPrefix.size() + 10)
+          << sheet.id << "." << key << " must say which document is missing";
+      EXPECT_EQ(value.display(), "not documented") << sheet.id << "." << key;
+    }
+  }
+  EXPECT_GT(undocumented, 0);  // the Blackwell sheets leave L2 size unknown, for one
+  EXPECT_EQ(tree_database().at("rtx-5070").find("l2_cache_mb")->display(), "not documented");
+  EXPECT_EQ(tree_database().at("l4").find("fp64_tensor_tflops")->display(), "n/a");
+}
+
+// The original twelve sheets stay complete: none of their key values became unknown.
+TEST(SpecDatabase, PreBlackwellSheetsDocumentEveryKeyValue) {
+  for (const auto id : std::span(kRequiredIds).first(12)) {
+    for (const auto& [key, value] : tree_database().at(id).values) {
+      EXPECT_FALSE(value.undocumented()) << id << "." << key;
     }
   }
 }
 
 // Each documented peak against SMs x per-SM rate x boost clock from the one rate table: within 2%,
 // or the sheet says why not. A unit the rate table says the architecture lacks must be null.
+// A sheet whose architecture the rate table does not know (B200, sm_100), or whose SM count or
+// boost clock no document gives, cannot be checked this way: every peak on it must then come from a
+// document, none derived.
 TEST(SpecDatabase, PeaksAgreeWithTheRateTable) {
   for (const auto& sheet : tree_database().sheets()) {
     const auto cc = sheet.compute_capability();
-    ASSERT_TRUE(cc && rate_table_knows(*cc)) << sheet.id;
-    const double sms = *sheet.number("sm_count");
-    const double boost_mhz = *sheet.number("boost_clock_mhz");
+    ASSERT_TRUE(cc) << sheet.id;
+    const auto sms = sheet.number("sm_count");
+    const auto boost_mhz = sheet.number("boost_clock_mhz");
+    const bool checkable = rate_table_knows(*cc) && sms && boost_mhz;
     for (const Throughput t : all_throughputs()) {
       const std::string key(spec_key(t));
       const SpecValue* value = sheet.find(key);
       ASSERT_NE(value, nullptr);
       const auto rate = ops_per_clock_per_sm(*cc, sheet.product_class, t);
-      if (!rate) {
+      if (!checkable || !rate) {
+        EXPECT_FALSE(value->derived && !value->is_null())
+            << sheet.id << "." << key << " is derived, but there is no rate x SMs x clock to "
+            << "derive it from";
+      }
+      if (!rate && rate_table_knows(*cc) && !rate_is_undocumented(*cc, sheet.product_class, t)) {
         EXPECT_TRUE(value->is_null()) << sheet.id << "." << key << ": the architecture lacks it";
         continue;
       }
       if (value->is_null()) {
-        EXPECT_FALSE(value->note.empty()) << sheet.id << "." << key << " is null without a note";
+        EXPECT_FALSE(value->note.empty() && !value->undocumented())
+            << sheet.id << "." << key << " is null without a note";
         continue;
       }
-      const double computed = *rate * sms * boost_mhz * 1e6 / 1e12;
+      if (!checkable || !rate) continue;
+      const double computed = *rate * *sms * *boost_mhz * 1e6 / 1e12;
       const double ratio = *value->number() / computed;
       if (std::fabs(ratio - 1) > 0.02) {
         EXPECT_FALSE(value->note.empty()) << sheet.id << "." << key << " = " << *value->number()
@@ -94,8 +140,33 @@ TEST(SpecDatabase, PeaksAgreeWithTheRateTable) {
       }
     }
     const auto fp32_rate = ops_per_clock_per_sm(*cc, sheet.product_class, Throughput::kFp32);
-    EXPECT_DOUBLE_EQ(*sheet.number("cuda_cores"), sms * *fp32_rate / 2) << sheet.id;
+    if (fp32_rate && sms) {
+      EXPECT_DOUBLE_EQ(*sheet.number("cuda_cores"), *sms * *fp32_rate / 2) << sheet.id;
+    }
   }
+}
+
+// Every Blackwell sheet carries its card's documented FP4 peak (dense), and the GeForce and RTX
+// PRO ones agree with sm_120's 4096 FLOP/clk/SM; no card before Blackwell has FP4 or FP6.
+TEST(SpecDatabase, BlackwellSheetsCarryDenseFp4AndOlderOnesNone) {
+  for (const auto& sheet : tree_database().sheets()) {
+    const SpecValue* fp4 = sheet.find("fp4_tensor_tflops");
+    const SpecValue* fp6 = sheet.find("fp6_tensor_tflops");
+    ASSERT_TRUE(fp4 && fp6) << sheet.id;
+    if (sheet.architecture != "blackwell") {
+      EXPECT_TRUE(fp4->is_null() && !fp4->undocumented()) << sheet.id;
+      EXPECT_TRUE(fp6->is_null() && !fp6->undocumented()) << sheet.id;
+      continue;
+    }
+    ASSERT_TRUE(fp4->number()) << sheet.id;
+    EXPECT_FALSE(fp4->derived) << sheet.id;
+    EXPECT_NE(fp4->source.find("dense"), std::string::npos)
+        << sheet.id << ": a sparse FP4 headline must be halved, and the source must say so";
+  }
+  // RTX 5090: the whitepaper's dense 1676 TFLOPS, not the 3352 "AI TOPS" headline.
+  EXPECT_DOUBLE_EQ(*tree_database().at("rtx-5090").number("fp4_tensor_tflops"), 1676);
+  EXPECT_DOUBLE_EQ(*tree_database().at("b200").number("fp4_tensor_tflops"), 9000);
+  EXPECT_DOUBLE_EQ(*tree_database().at("b200").number("fp6_tensor_tflops"), 4500);
 }
 
 TEST(SpecDatabase, GeForceAndDatacenterDifferInFp32AccumulateTensorRate) {
@@ -127,7 +198,7 @@ TEST(SpecDatabase, ShowJsonHasTheDocumentedShape) {
 
 TEST(SpecDatabase, UnknownIdNamesTheKnownOnes) {
   try {
-    tree_database().at("rtx-5090");
+    tree_database().at("rtx-9999");
     FAIL() << "expected UserError";
   } catch (const UserError& error) {
     EXPECT_NE(std::string(error.what()).find("rtx-4070"), std::string::npos) << error.what();
@@ -192,6 +263,10 @@ TEST(SpecSheetParser, RejectsBrokenSheets) {
   sheet = valid_sheet();
   sheet["values"]["fp32_tflops"]["value"] = -1;
   expect_rejected(sheet, "positive");
+
+  sheet = valid_sheet();  // "unknown" and a number at once
+  sheet["values"]["tdp_w"]["source"] = "undocumented: no datasheet";
+  expect_rejected(sheet, "needs a null value");
 
   sheet = valid_sheet();
   sheet["values"]["fp32_tflops"].erase("derived");

@@ -98,8 +98,9 @@ TEST(Cli, SpecsCompareBlackwellCardsSaysWhatIsNotDocumented) {
   }
   const auto result = run_gpubench("specs compare rtx-4070 rtx-5070 --json");
   ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = json::parse(result.out);
   int checked = 0;
-  for (const auto& row : json::parse(result.out)["rows"]) {
+  for (const auto& row : document["rows"]) {
     if (row["key"] == "l2_cache_mb") {  // documented for the 4070, not for the 5070
       EXPECT_TRUE(row["a"].is_number());
       EXPECT_TRUE(row["b"].is_null());

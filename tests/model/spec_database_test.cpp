@@ -345,14 +345,24 @@ TEST(SpecSheetParser, DirectoryLoadKeepsTheGoodSheetsAndListsEachBadOne) {
   std::vector<std::string> good_ids;
   for (const auto& sheet : database.sheets())
     good_ids.push_back(sheet.id);
-  EXPECT_EQ(good_ids, (std::vector<std::string>{"a100-sxm4-80gb", "h100-pcie", "h100-sxm5",
-                                                "h200-sxm", "l40s", "rtx-4090"}));
-  // Bad in themselves: junk, cut short, id not the file name. Then by counterpart: l4 and
-  // rtx-4070-ti (rtx-4070), t4 (l4), rtx-3090 (a10).
+  EXPECT_EQ(good_ids,
+            (std::vector<std::string>{"a100-sxm4-80gb", "b200", "h100-pcie", "h100-sxm5",
+                                      "h200-sxm", "l40s", "rtx-4090", "rtx-5070-ti", "rtx-5080",
+                                      "rtx-5090", "rtx-pro-4000-blackwell",
+                                      "rtx-pro-6000-blackwell", "rtx-pro-6000-blackwell-server"}));
+  // Bad in themselves: junk, cut short, id not the file name. Then by counterpart: l4,
+  // rtx-4070-ti, rtx-4070-super and rtx-5070 (rtx-4070), t4 and rtx-pro-4000-blackwell-sff (l4),
+  // rtx-3090 (a10).
   const std::map<std::string, std::string> expected = {
-      {"a-ten.json", "must match the file name"}, {"junk.json", "not valid JSON"},
-      {"l4.json", "counterpart \"rtx-4070\""},    {"rtx-3090.json", "counterpart \"a10\""},
-      {"rtx-4070-ti.json", "counterpart"},        {"rtx-4070.json", "not valid JSON"},
+      {"a-ten.json", "must match the file name"},
+      {"junk.json", "not valid JSON"},
+      {"l4.json", "counterpart \"rtx-4070\""},
+      {"rtx-3090.json", "counterpart \"a10\""},
+      {"rtx-4070-super.json", "counterpart \"rtx-4070\""},
+      {"rtx-4070-ti.json", "counterpart"},
+      {"rtx-4070.json", "not valid JSON"},
+      {"rtx-5070.json", "counterpart \"rtx-4070\""},
+      {"rtx-pro-4000-blackwell-sff.json", "counterpart \"l4\""},
       {"t4.json", "counterpart \"l4\""}};
   ASSERT_EQ(bad.size(), expected.size());
   for (std::size_t i = 0; i < bad.size(); ++i) {

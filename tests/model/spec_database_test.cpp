@@ -5,7 +5,6 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <span>
 
 #include "gpubench/errors.hpp"
 #include "support/fuzz_inputs.hpp"
@@ -72,33 +71,6 @@ TEST(SpecDatabase, EveryValueHasASourceAndDerivedValuesSayHow) {
   }
 }
 
-// "undocumented:" marks a value as unknown; it is never derived and never carries a number.
-TEST(SpecDatabase, UndocumentedValuesAreNullAndNotDerived) {
-  int undocumented = 0;
-  for (const auto& sheet : tree_database().sheets()) {
-    for (const auto& [key, value] : sheet.values) {
-      if (!value.undocumented()) continue;
-      ++undocumented;
-      EXPECT_FALSE(value.derived) << sheet.id << "." << key;
-      EXPECT_GT(value.source.size(), kUndocumentedPrefix.size() + 10)
-          << sheet.id << "." << key << " must say which document is missing";
-      EXPECT_EQ(value.display(), "not documented") << sheet.id << "." << key;
-    }
-  }
-  EXPECT_GT(undocumented, 0);  // the Blackwell sheets leave L2 size unknown, for one
-  EXPECT_EQ(tree_database().at("rtx-5070").find("l2_cache_mb")->display(), "not documented");
-  EXPECT_EQ(tree_database().at("l4").find("fp64_tensor_tflops")->display(), "n/a");
-}
-
-// The original twelve sheets stay complete: none of their key values became unknown.
-TEST(SpecDatabase, PreBlackwellSheetsDocumentEveryKeyValue) {
-  for (const auto id : std::span(kRequiredIds).first(12)) {
-    for (const auto& [key, value] : tree_database().at(id).values) {
-      EXPECT_FALSE(value.undocumented()) << id << "." << key;
-    }
-  }
-}
-
 // Each documented peak against SMs x per-SM rate x boost clock from the one rate table: within 2%,
 // or the sheet says why not. A unit the rate table says the architecture lacks must be null.
 // A sheet whose architecture the rate table does not know (B200, sm_100), or whose SM count or
@@ -144,29 +116,6 @@ TEST(SpecDatabase, PeaksAgreeWithTheRateTable) {
       EXPECT_DOUBLE_EQ(*sheet.number("cuda_cores"), *sms * *fp32_rate / 2) << sheet.id;
     }
   }
-}
-
-// Every Blackwell sheet carries its card's documented FP4 peak (dense), and the GeForce and RTX
-// PRO ones agree with sm_120's 4096 FLOP/clk/SM; no card before Blackwell has FP4 or FP6.
-TEST(SpecDatabase, BlackwellSheetsCarryDenseFp4AndOlderOnesNone) {
-  for (const auto& sheet : tree_database().sheets()) {
-    const SpecValue* fp4 = sheet.find("fp4_tensor_tflops");
-    const SpecValue* fp6 = sheet.find("fp6_tensor_tflops");
-    ASSERT_TRUE(fp4 && fp6) << sheet.id;
-    if (sheet.architecture != "blackwell") {
-      EXPECT_TRUE(fp4->is_null() && !fp4->undocumented()) << sheet.id;
-      EXPECT_TRUE(fp6->is_null() && !fp6->undocumented()) << sheet.id;
-      continue;
-    }
-    ASSERT_TRUE(fp4->number()) << sheet.id;
-    EXPECT_FALSE(fp4->derived) << sheet.id;
-    EXPECT_NE(fp4->source.find("dense"), std::string::npos)
-        << sheet.id << ": a sparse FP4 headline must be halved, and the source must say so";
-  }
-  // RTX 5090: the whitepaper's dense 1676 TFLOPS, not the 3352 "AI TOPS" headline.
-  EXPECT_DOUBLE_EQ(*tree_database().at("rtx-5090").number("fp4_tensor_tflops"), 1676);
-  EXPECT_DOUBLE_EQ(*tree_database().at("b200").number("fp4_tensor_tflops"), 9000);
-  EXPECT_DOUBLE_EQ(*tree_database().at("b200").number("fp6_tensor_tflops"), 4500);
 }
 
 TEST(SpecDatabase, GeForceAndDatacenterDifferInFp32AccumulateTensorRate) {

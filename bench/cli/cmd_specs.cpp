@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -42,10 +43,18 @@ void list_sheets(bool json) {
     fmt::print("{}\n", out.dump(2));
     return;
   }
-  fmt::print("{:<16}{:<30}{:<8}{:<5}{:<12}{}\n", "id", "name", "chip", "cc", "class",
-             "counterpart");
+  // Columns as wide as their longest entry (RTX PRO names and ids run long), at least the old
+  // widths.
+  std::size_t id_width = 16;
+  std::size_t name_width = 30;
   for (const auto& sheet : database.sheets()) {
-    fmt::print("{:<16}{:<30}{:<8}{:<5}{:<12}{}\n", sheet.id, sheet.name,
+    id_width = std::max(id_width, sheet.id.size() + 2);
+    name_width = std::max(name_width, sheet.name.size() + 2);
+  }
+  fmt::print("{:<{}}{:<{}}{:<8}{:<6}{:<12}{}\n", "id", id_width, "name", name_width, "chip", "cc",
+             "class", "counterpart");
+  for (const auto& sheet : database.sheets()) {
+    fmt::print("{:<{}}{:<{}}{:<8}{:<6}{:<12}{}\n", sheet.id, id_width, sheet.name, name_width,
                sheet.find("chip")->display(), sheet.find("compute_capability")->display(),
                to_string(sheet.product_class), sheet.counterpart);
   }
@@ -87,13 +96,19 @@ void compare(const SpecSheet& a, const SpecSheet& b, bool json) {
   }
   fmt::print("Documented specs: {} vs {} (dense peaks; [d] = derived, not printed by NVIDIA)\n",
              a.name, b.name);
-  fmt::print("  {:<28}{:>18}{:>18}{:>10}\n", "", a.id, b.id, "a / b");
   auto cell = [](const SpecValue* value) {
     if (value == nullptr) return std::string("-");
     return value->display() + (value->derived && !value->is_null() ? " [d]" : "");
   };
+  // Right-aligned columns at least 18 wide, wider for a long id or cell, so they never run
+  // together.
+  std::size_t width = std::max<std::size_t>({18, a.id.size() + 2, b.id.size() + 2});
   for (const auto& row : rows) {
-    fmt::print("  {:<28}{:>18}{:>18}{:>10}\n", row.key, cell(row.a), cell(row.b),
+    width = std::max({width, cell(row.a).size() + 2, cell(row.b).size() + 2});
+  }
+  fmt::print("  {:<28}{:>{}}{:>{}}{:>10}\n", "", a.id, width, b.id, width, "a / b");
+  for (const auto& row : rows) {
+    fmt::print("  {:<28}{:>{}}{:>{}}{:>10}\n", row.key, cell(row.a), width, cell(row.b), width,
                row.ratio_a_to_b ? fmt::format("{:.2f}", *row.ratio_a_to_b) : "");
   }
   if (a.derived_from_device || b.derived_from_device) {

@@ -22,6 +22,8 @@ constexpr std::array kAllThroughputs = {
     Throughput::kBf16,
     Throughput::kFp64Tensor,
     Throughput::kInt4Tensor,
+    Throughput::kFp4Tensor,
+    Throughput::kFp6Tensor,
 };
 
 // Dense FLOP (or OP) per clock per SM. 0 = the architecture lacks the unit; kUndocumented = it may
@@ -39,30 +41,31 @@ struct ArchRates {
 };
 
 //                        fp32 fp16 fp64  tf32  h-h16  h-f32  bf16  f8-h16 f8-f32 int8  | bf16 f64-t
-//                        int4
-// (bf16: non-tensor; f64-t: FP64 tensor; int4: INT4 tensor, which Hopper dropped.)
+//                        int4 fp4 fp6
+// (bf16: non-tensor; f64-t: FP64 tensor; int4: INT4 tensor, which Hopper dropped; fp4/fp6: the
+// Blackwell e2m1 and e3m2/e2m3 tensor formats, absent before Blackwell.)
 constexpr std::array kRates = {
     // Turing TU10x: FP16/INT8/INT4 tensor only; FP16 non-tensor at 2x FP32; FP64 at 1/32.
     ArchRates{{7, 5},
-              {128, 256, 4, 0, 1024, 1024, 0, 0, 0, 2048, 0, 0, 4096},
-              {128, 256, 4, 0, 1024, 512, 0, 0, 0, 2048, 0, 0, 4096}},
+              {128, 256, 4, 0, 1024, 1024, 0, 0, 0, 2048, 0, 0, 4096, 0, 0},
+              {128, 256, 4, 0, 1024, 512, 0, 0, 0, 2048, 0, 0, 4096, 0, 0}},
     // A100 (GA100): 4x the Turing tensor rate per SM, FP64 at 1/2 (DMMA at 2x that), FP16
     // non-tensor at 4x FP32 and BF16 non-tensor at half of FP16.
     ArchRates{{8, 0},
-              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192},
-              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192}},
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192, 0, 0},
+              {128, 512, 64, 1024, 2048, 2048, 2048, 0, 0, 4096, 256, 128, 8192, 0, 0}},
     // GA10x: doubled FP32, FP16 and BF16 non-tensor 1:1, FP64 1/64.
     ArchRates{{8, 6},
-              {256, 256, 4, 512, 1024, 1024, 1024, 0, 0, 2048, 256, 0, 4096},
-              {256, 256, 4, 256, 1024, 512, 512, 0, 0, 2048, 256, 0, 4096}},
+              {256, 256, 4, 512, 1024, 1024, 1024, 0, 0, 2048, 256, 0, 4096, 0, 0},
+              {256, 256, 4, 256, 1024, 512, 512, 0, 0, 2048, 256, 0, 4096, 0, 0}},
     // Ada AD10x: GA10x plus FP8.
     ArchRates{{8, 9},
-              {256, 256, 4, 512, 1024, 1024, 1024, 2048, 2048, 2048, 256, 0, 4096},
-              {256, 256, 4, 256, 1024, 512, 512, 2048, 1024, 2048, 256, 0, 4096}},
+              {256, 256, 4, 512, 1024, 1024, 1024, 2048, 2048, 2048, 256, 0, 4096, 0, 0},
+              {256, 256, 4, 256, 1024, 512, 512, 2048, 1024, 2048, 256, 0, 4096, 0, 0}},
     // Hopper GH100 (wgmma rates); no INT4 tensor math.
     ArchRates{{9, 0},
-              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0},
-              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0}},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0, 0, 0},
+              {256, 512, 128, 2048, 4096, 4096, 4096, 8192, 8192, 8192, 512, 256, 0, 0, 0}},
     // GeForce and RTX PRO Blackwell (GB20x, sm_120). GeForce column: NVIDIA RTX Blackwell GPU
     // Architecture whitepaper (RTXBW-WP) Appendix A, RTX 5090 table, dense figures / (170 SMs x
     // 2407 MHz boost): FP16 tensor 419 (FP16 acc) and 209.5 (FP32 acc) -> 1024 and 512, BF16 209.5
@@ -72,11 +75,15 @@ constexpr std::array kRates = {
     // whitepaper prints the same FP16 tensor figure with FP16 and FP32 accumulate (RTX PRO 6000:
     // 503.8 and 503.8), so FP32 accumulate runs at the FP16-accumulate rate there. The rest
     // (TF32, INT8, FP16/BF16/FP64 non-tensor, FP8 and BF16 on RTX PRO) is not in the documents
-    // read for this table: undocumented, not guessed. FP4 (4096 FLOP/clk/SM from the RTX 5090's
-    // dense 1676 TFLOPS with FP32 accumulate) has no Throughput row yet.
+    // read for this table: undocumented, not guessed. FP4: the RTX 5090's dense 1676 TFLOPS with
+    // FP32 accumulate / (170 x 2407 MHz) = 4096, not halved on GeForce (the whitepaper prints no
+    // FP16-accumulate FP4 figure, and 1676 is 4x the FP8-with-FP32-accumulate 419). RTX PRO: the
+    // RTX PRO 6000 datasheet's 4000 sparse FP4 "AI TOPS" (2000 dense) is 3.97x its whitepaper FP16
+    // tensor 503.8, so 4 x 1024 = 4096 within the headline's rounding (RTXPRO6000-DS). FP6: no
+    // document read gives an sm_120 FP6 figure, so unknown.
     ArchRates{{12, 0},
-              {256, U, U, U, 1024, 1024, U, U, U, U, U, U, U},
-              {256, U, U, U, 1024, 512, 512, 2048, 1024, U, U, U, U}},
+              {256, U, U, U, 1024, 1024, U, U, U, U, U, U, U, 4096, U},
+              {256, U, U, U, 1024, 512, 512, 2048, 1024, U, U, U, U, 4096, U}},
     // Datacenter Blackwell (B200, sm_100) is left out: its datasheet gives tensor peaks but neither
     // its SM count nor the clock they assume, so no per-SM rate follows from a document.
 };
@@ -157,6 +164,10 @@ std::string_view spec_key(Throughput throughput) {
       return "fp64_tensor_tflops";
     case Throughput::kInt4Tensor:
       return "int4_tensor_tops";
+    case Throughput::kFp4Tensor:
+      return "fp4_tensor_tflops";
+    case Throughput::kFp6Tensor:
+      return "fp6_tensor_tflops";
   }
   return "";
 }

@@ -44,6 +44,9 @@ enum class Throughput {
   kBf16,        // non-tensor (BF16 HFMA2)
   kFp64Tensor,  // DMMA (A100, H100)
   kInt4Tensor,
+  // Blackwell block-scaled narrow formats (e2m1; e3m2/e2m3), dense, FP32 accumulate.
+  kFp4Tensor,
+  kFp6Tensor,
 };
 
 std::span<const Throughput> all_throughputs();
@@ -61,6 +64,7 @@ std::optional<double> ops_per_clock_per_sm(ComputeCapability cc, ProductClass pr
 bool rate_is_undocumented(ComputeCapability cc, ProductClass product_class, Throughput throughput);
 
 // True when the table knows the architecture at all (sm_75, sm_80, sm_86, sm_89, sm_90, sm_120).
+// Datacenter Blackwell (sm_100, B200) is not in it: see rate_table.cpp.
 bool rate_table_knows(ComputeCapability cc);
 
 // SMs x rate x clock, in TFLOPS (or TOPS).

@@ -80,6 +80,9 @@ SpecValue parse_value(const ordered_json& entry, std::string_view key, std::stri
   if (unit == entry.end() || !unit->is_string()) fail(origin, where + "\"unit\" must be a string");
   value.unit = unit->get<std::string>();
   value.source = required_string(entry, "source", origin, where);
+  if (value.source.starts_with(kUndocumentedPrefix) && !value.is_null()) {
+    fail(origin, where + "an \"undocumented:\" source needs a null value");
+  }
   const auto derived = entry.find("derived");
   if (derived == entry.end() || !derived->is_boolean()) {
     fail(origin, where + "\"derived\" must be true or false");
@@ -113,6 +116,7 @@ std::optional<double> SpecValue::number() const {
 }
 
 std::string SpecValue::display() const {
+  if (undocumented()) return "not documented";
   if (is_null()) return "n/a";
   if (const auto* text = std::get_if<std::string>(&value)) return *text;
   const std::string number_text = format_number(std::get<double>(value));
@@ -189,7 +193,7 @@ void parse_sheet_identity(const ordered_json& document, std::string_view origin,
   sheet.name = required_string(document, "name", origin, "");
   sheet.architecture = required_string(document, "architecture", origin, "");
   if (!kArchitectures.contains(sheet.architecture)) {
-    fail(origin, fmt::format("architecture {} is not turing, ampere, ada or hopper",
+    fail(origin, fmt::format("architecture {} is not turing, ampere, ada, hopper or blackwell",
                              quoted_text(sheet.architecture)));
   }
   const auto product_class =

@@ -20,15 +20,17 @@ namespace gpubench {
 
 inline constexpr int kSpecSchemaVersion = 1;
 
-// Every sheet carries exactly these keys, in this order (null where the card lacks the feature).
-inline constexpr std::array<std::string_view, 31> kSpecKeys = {
+// Every sheet carries exactly these keys, in this order (null where the card lacks the feature, or
+// where no document gives the value: see SpecValue::undocumented).
+inline constexpr std::array<std::string_view, 33> kSpecKeys = {
     "chip", "compute_capability", "sm_count", "cuda_cores", "tensor_cores", "base_clock_mhz",
     "boost_clock_mhz", "memory_gb", "memory_type", "memory_bus_bits", "memory_bandwidth_gbs",
     "l2_cache_mb", "tdp_w", "fp32_tflops", "fp16_tflops", "fp64_tflops", "tf32_tensor_tflops",
     "fp16_tensor_fp16acc_tflops", "fp16_tensor_fp32acc_tflops", "bf16_tensor_tflops",
     "fp8_tensor_fp16acc_tflops", "fp8_tensor_fp32acc_tflops", "int8_tensor_tops",
     "bf16_tflops",  // non-tensor
-    "fp64_tensor_tflops", "int4_tensor_tops",
+    "fp64_tensor_tflops", "int4_tensor_tops", "fp4_tensor_tflops",
+    "fp6_tensor_tflops",  // Blackwell narrow formats, dense
     // The clock NVIDIA computes this card's tensor peaks at (below boost on H100/H200).
     "tensor_clock_mhz",
     "memory_data_rate_gbps",  // per pin
@@ -36,16 +38,22 @@ inline constexpr std::array<std::string_view, 31> kSpecKeys = {
     "nvlink_bandwidth_gbs",  // total, both directions; null: no NVLink
 };
 
+// A source that starts with this marks a null value as unknown rather than absent: the card may
+// well have it, but no document the database cites prints it (a Blackwell card's L2 size, say).
+inline constexpr std::string_view kUndocumentedPrefix = "undocumented:";
+
 struct SpecValue {
-  std::variant<std::monostate, double, std::string> value;  // monostate: null (feature absent)
+  // monostate: null (the feature is absent, or undocumented() when no document gives it)
+  std::variant<std::monostate, double, std::string> value;
   std::string unit;
   std::string source;  // document and table, or "derived: ..."
   bool derived = false;
   std::string note;  // why it differs from SMs x rate x clock, or what is uncertain
 
   bool is_null() const { return std::holds_alternative<std::monostate>(value); }
+  bool undocumented() const { return is_null() && source.starts_with(kUndocumentedPrefix); }
   std::optional<double> number() const;
-  std::string display() const;  // "504.2 GB/s", "AD104", "n/a"
+  std::string display() const;  // "504.2 GB/s", "AD104", "n/a", "not documented"
 };
 
 struct SpecSheet {

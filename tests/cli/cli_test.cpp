@@ -87,6 +87,35 @@ TEST(Cli, SpecsCompareTheTwoTargetCards) {
   }
 }
 
+// The upgrade comparisons of issue 25: sourced values side by side, and a value no document gives
+// printed as "not documented" (null in JSON), never a failure or a made-up number.
+TEST(Cli, SpecsCompareBlackwellCardsSaysWhatIsNotDocumented) {
+  for (const std::string pair : {"rtx-4070 rtx-5070", "l4 rtx-pro-4000-blackwell-sff"}) {
+    const auto text = run_gpubench("specs compare " + pair);
+    ASSERT_EQ(text.exit_code, 0) << pair << ": " << text.err;
+    EXPECT_NE(text.out.find("not documented"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("fp4_tensor_tflops"), std::string::npos) << text.out;
+  }
+  const auto result = run_gpubench("specs compare rtx-4070 rtx-5070 --json");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto document = json::parse(result.out);
+  int checked = 0;
+  for (const auto& row : document["rows"]) {
+    if (row["key"] == "l2_cache_mb") {  // documented for the 4070, not for the 5070
+      EXPECT_TRUE(row["a"].is_number());
+      EXPECT_TRUE(row["b"].is_null());
+      EXPECT_TRUE(row["ratio_a_to_b"].is_null());
+      ++checked;
+    }
+    if (row["key"] == "fp4_tensor_tflops") {  // no FP4 on Ada; 988 sparse AI TOPS / 2
+      EXPECT_TRUE(row["a"].is_null());
+      EXPECT_DOUBLE_EQ(row["b"].get<double>(), 494);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 2);
+}
+
 TEST(Cli, BadInputExits2WithAHint) {
   const auto unknown_id = run_gpubench("specs show rtx-9999");
   EXPECT_EQ(unknown_id.exit_code, 2);

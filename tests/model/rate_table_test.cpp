@@ -28,7 +28,8 @@ TEST(RateTable, GeForceHalvesOnlyFp32AccumulateTensorMath) {
   for (const Throughput t : all_throughputs()) {
     const auto geforce = ops_per_clock_per_sm(kAda, ProductClass::kGeForce, t);
     const auto datacenter = ops_per_clock_per_sm(kAda, ProductClass::kDatacenter, t);
-    if (t == Throughput::kFp64Tensor) {  // Ada has no FP64 tensor math in either class
+    if (t == Throughput::kFp64Tensor || t == Throughput::kFp4Tensor ||
+        t == Throughput::kFp6Tensor) {  // Ada has no FP64, FP4 or FP6 tensor math in either class
       EXPECT_FALSE(geforce || datacenter);
       continue;
     }
@@ -92,6 +93,35 @@ TEST(RateTable, RtxBlackwellGeForceHalvesFp32AccumulateAndRtxProDoesNot) {
             *rate(ProductClass::kDatacenter, Throughput::kFp16TensorFp16Acc));
   EXPECT_EQ(*rate(ProductClass::kGeForce, Throughput::kFp16TensorFp16Acc),
             *rate(ProductClass::kDatacenter, Throughput::kFp16TensorFp16Acc));
+}
+
+// FP4 on sm_120: the RTX 5090's dense 1676 TFLOPS with FP32 accumulate at 170 SMs x 2407 MHz, with
+// no GeForce halving; the RTX PRO column the same (RTX PRO 6000: 2000 dense FP4 TFLOPS against
+// 503.8 FP16, a ratio of 3.97). FP6 has no documented sm_120 figure, and no architecture before
+// Blackwell has either format.
+TEST(RateTable, RtxBlackwellFp4MatchesTheWhitepaperAndFp6IsUnknown) {
+  const auto peak =
+      peak_tera_ops(kRtxBlackwell, ProductClass::kGeForce, Throughput::kFp4Tensor, 170, 2407);
+  ASSERT_TRUE(peak);
+  EXPECT_NEAR(*peak / 1676.0, 1.0, 1e-3);
+  EXPECT_EQ(ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kDatacenter, Throughput::kFp4Tensor),
+            ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kGeForce, Throughput::kFp4Tensor));
+  const double pro_ratio =
+      *ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kDatacenter, Throughput::kFp4Tensor) /
+      *ops_per_clock_per_sm(kRtxBlackwell, ProductClass::kDatacenter,
+                            Throughput::kFp16TensorFp16Acc);
+  EXPECT_NEAR(pro_ratio, 2000.0 / 503.8, 0.05);
+  for (const auto c : {ProductClass::kGeForce, ProductClass::kDatacenter}) {
+    EXPECT_TRUE(rate_is_undocumented(kRtxBlackwell, c, Throughput::kFp6Tensor));
+    for (const auto cc : {kTuring, kA100, kAmpere, kAda, kHopper}) {
+      for (const auto t : {Throughput::kFp4Tensor, Throughput::kFp6Tensor}) {
+        EXPECT_FALSE(ops_per_clock_per_sm(cc, c, t)) << cc.str() << " " << spec_key(t);
+        EXPECT_FALSE(rate_is_undocumented(cc, c, t)) << cc.str() << " " << spec_key(t);
+      }
+    }
+  }
+  EXPECT_EQ(spec_key(Throughput::kFp4Tensor), "fp4_tensor_tflops");
+  EXPECT_EQ(spec_key(Throughput::kFp6Tensor), "fp6_tensor_tflops");
 }
 
 // A rate no cited document gives is unknown: no number, and distinguishable from a missing unit.

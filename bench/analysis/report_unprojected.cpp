@@ -20,6 +20,15 @@ bool is_documented_rate(const SpecSheet& sheet, std::string_view key) {
   return (key.ends_with("_tflops") || key.ends_with("_tops")) && sheet.number(key).has_value();
 }
 
+// Why `sheet` has no figure for `key`: the card lacks the rate, or no document gives it.
+std::string lacks_rate(const SpecSheet& sheet, std::string_view key) {
+  const SpecValue* value = sheet.find(key);
+  if (value != nullptr && value->undocumented()) {
+    return fmt::format("no document gives the {}'s figure", sheet.name);
+  }
+  return fmt::format("the {} has no such rate", sheet.name);
+}
+
 // The documented rates the run's verified rows were compared with.
 std::set<std::string, std::less<>> measured_rate_keys(const Report& report) {
   std::set<std::string, std::less<>> keys;
@@ -43,13 +52,12 @@ std::vector<UnprojectedRate> unprojected_rates(const Report& report) {
   for (const auto& [key, value] : other.values) {
     if (!is_documented_rate(other, key) || is_documented_rate(report.sheet, key)) continue;
     out.push_back(
-        {key, fmt::format("the {} documents no such rate, so no measured row scales to it",
-                          report.sheet.name)});
+        {key, fmt::format("{}, so no measured row scales to it", lacks_rate(report.sheet, key))});
   }
   for (const std::string& key : measured) {
     if (!key.ends_with("_tflops") && !key.ends_with("_tops")) continue;
     if (is_documented_rate(other, key)) continue;
-    out.push_back({key, fmt::format("the {} documents no such rate to project onto", other.name)});
+    out.push_back({key, fmt::format("{} to project onto", lacks_rate(other, key))});
   }
   std::sort(out.begin(), out.end(), [](const UnprojectedRate& a, const UnprojectedRate& b) {
     return a.spec_key < b.spec_key;

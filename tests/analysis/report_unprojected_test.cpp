@@ -79,6 +79,27 @@ TEST(ReportAgainst, NamesAMeasuredRateTheOtherCardDoesNotDocument) {
   }
 }
 
+TEST(ReportAgainst, AnRtx4070RunAgainstAnRtx5070SaysFp4HasNoCounterpart) {
+  const SpecSheet& rtx_5070 = SpecDatabase::builtin().at("rtx-5070");
+  ASSERT_TRUE(documents("rtx-5070", "fp4_tensor_tflops"));
+  ASSERT_TRUE(rtx_5070.find("int8_tensor_tops")->undocumented());
+  TempDir dir;
+  const std::vector<testing::FixtureRow> rows = {
+      make_row("gemm/cublas/fp16_f32acc/4096x4096x4096", {{"tflops", 40}, {"pct_of_spec", 69}}),
+      make_row("gemm/cublas/int8_s32acc/4096x4096x4096", {{"tops", 150}, {"pct_of_spec", 64}})};
+  const Report report = build_report(load_results_file(write_run(dir, synthetic_run(rows))),
+                                     SpecDatabase::builtin(), "rtx-5070");
+  const UnprojectedRate* fp4 = find_rate(report, "fp4_tensor_tflops");
+  ASSERT_NE(fp4, nullptr);
+  EXPECT_NE(fp4->reason.find("has no such rate"), std::string::npos) << fp4->reason;
+  // INT8 is a rate the RTX 5070 has but no document gives: said so, not called absent.
+  const UnprojectedRate* int8 = find_rate(report, "int8_tensor_tops");
+  ASSERT_NE(int8, nullptr);
+  EXPECT_NE(int8->reason.find("no document gives the " + rtx_5070.name), std::string::npos)
+      << int8->reason;
+  EXPECT_EQ(find_rate(report, "fp16_tensor_fp32acc_tflops"), nullptr);
+}
+
 TEST(ReportAgainst, TheJsonAndTheTextListTheRates) {
   TempDir dir;
   const Report report = rtx_4070_gemm_report(dir, "h100-sxm5");

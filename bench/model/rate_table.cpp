@@ -200,4 +200,14 @@ std::optional<double> peak_tera_ops(ComputeCapability cc, ProductClass product_c
   return *rate * sm_count * clock_mhz * 1e6 / 1e12;
 }
 
+std::string_view legacy_mma_sync_label(int sm) {
+  if (sm == 90)
+    return "legacy path on Hopper: mma.sync; the wgmma rows measure the tensor-core peak";
+  if (sm / 10 == 10) {
+    return "legacy path on datacenter Blackwell: mma.sync; its tensor-core peak needs tcgen05, "
+           "which gpubench does not time (cuBLAS's rows use it)";
+  }
+  return "";
+}
+
 }  // namespace gpubench

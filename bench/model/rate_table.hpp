@@ -67,6 +67,11 @@ bool rate_is_undocumented(ComputeCapability cc, ProductClass product_class, Thro
 // Datacenter Blackwell (sm_100, B200) is not in it: see rate_table.cpp.
 bool rate_table_knows(ComputeCapability cc);
 
+// The label of a warp-level mma.sync tensor row where it is not the card's tensor path: on Hopper
+// (sm_90) the peak needs wgmma, on datacenter Blackwell (sm_100) tcgen05 (PTX ISA: ptxas rejects
+// wgmma there). Empty where mma.sync is the fast path (sm_75-sm_89, sm_120).
+std::string_view legacy_mma_sync_label(int sm);
+
 // SMs x rate x clock, in TFLOPS (or TOPS).
 std::optional<double> peak_tera_ops(ComputeCapability cc, ProductClass product_class,
                                     Throughput throughput, int sm_count, double clock_mhz);

@@ -156,5 +156,14 @@ TEST(RateTable, ProductClassNamesRoundTrip) {
   EXPECT_EQ(parse_product_class("workstation"), std::nullopt);
 }
 
+TEST(RateTable, MmaSyncIsTheLegacyPathOnlyWhereAnotherInstructionHoldsThePeak) {
+  EXPECT_NE(legacy_mma_sync_label(90).find("wgmma"), std::string_view::npos);
+  EXPECT_NE(legacy_mma_sync_label(100).find("tcgen05"), std::string_view::npos);
+  EXPECT_NE(legacy_mma_sync_label(103).find("tcgen05"), std::string_view::npos);
+  for (const int sm : {75, 80, 86, 89, 120, 121}) {
+    EXPECT_TRUE(legacy_mma_sync_label(sm).empty()) << sm;
+  }
+}
+
 }  // namespace
 }  // namespace gpubench

@@ -251,8 +251,8 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
     add_spec_counters(state, context, tera, spec_key(*row.rate));
   }
   std::string label(row.note);
-  if (compute::is_tensor(op) && sm == 90 && !row.wgmma) {
-    label = "legacy path on Hopper: mma.sync; the wgmma rows measure the tensor-core peak";
+  if (compute::is_tensor(op) && !row.wgmma && !legacy_mma_sync_label(sm).empty()) {
+    label = legacy_mma_sync_label(sm);
   }
   set_label(state, timed, label);
 }

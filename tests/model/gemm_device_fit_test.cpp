@@ -9,9 +9,12 @@
 
 #include "gpubench/errors.hpp"
 #include "model/memory_plan.hpp"
+#include "support/test_support.hpp"
 
 namespace gpubench {
 namespace {
+
+using testing::refusal;
 
 using Impl = GemmImplementation;
 
@@ -20,17 +23,6 @@ std::vector<std::string> names(const CustomGemmPlan& plan) {
   for (const CustomGemmRow& row : plan.rows)
     result.push_back(row.name);
   return result;
-}
-
-template <typename Fit>
-std::string refusal(Fit fit) {
-  try {
-    fit();
-  } catch (const UserError& error) {
-    EXPECT_EQ(error.code(), ExitCode::kBadInputOrNoGpu);
-    return error.what();
-  }
-  return "";
 }
 
 CustomGemmPlan llm_plan(const std::vector<Impl>& implementations) {

@@ -8,9 +8,12 @@
 #include <tuple>
 
 #include "gpubench/errors.hpp"
+#include "support/test_support.hpp"
 
 namespace gpubench {
 namespace {
+
+using testing::refusal;
 
 using Mnk = std::tuple<std::int64_t, std::int64_t, std::int64_t>;
 
@@ -19,18 +22,6 @@ std::vector<Mnk> mnk(const std::vector<CustomGemmShape>& shapes) {
   for (const CustomGemmShape& shape : shapes)
     sizes.emplace_back(shape.shape.m, shape.shape.n, shape.shape.k);
   return sizes;
-}
-
-// The sentence a UserError carries, or "" when `parse` does not throw one.
-template <typename Parse>
-std::string refusal(Parse parse) {
-  try {
-    parse();
-  } catch (const UserError& error) {
-    EXPECT_EQ(error.code(), ExitCode::kBadInputOrNoGpu);
-    return error.what();
-  }
-  return "";
 }
 
 std::string shapes_refusal(const std::string& text, bool allow_many = false) {

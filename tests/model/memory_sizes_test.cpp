@@ -7,22 +7,14 @@
 
 #include "gpubench/errors.hpp"
 #include "model/memory_plan.hpp"
+#include "support/test_support.hpp"
 
 namespace gpubench {
 namespace {
 
-using Sizes = std::vector<std::int64_t>;
+using testing::refusal;
 
-template <typename Parse>
-std::string refusal(Parse parse) {
-  try {
-    parse();
-  } catch (const UserError& error) {
-    EXPECT_EQ(error.code(), ExitCode::kBadInputOrNoGpu);
-    return error.what();
-  }
-  return "";
-}
+using Sizes = std::vector<std::int64_t>;
 
 std::string transfer_refusal(const std::string& text, bool allow_many = false) {
   return refusal([&] { (void)parse_transfer_sizes(text, allow_many); });

@@ -106,6 +106,19 @@ inline std::optional<ResultsFile> run_quick_suite(const std::string& suite) {
 // Hides every GPU from a child process, so no-GPU behaviour is tested on any machine.
 inline constexpr const char* kNoGpuEnv = "CUDA_VISIBLE_DEVICES=";
 
+// The sentence of the UserError `call` throws, checking it carries exit code 2 (bad input), or ""
+// when it throws none: the one shape of every "bad input is one sentence and exit 2" test.
+template <typename Call>
+std::string refusal(Call call) {
+  try {
+    call();
+  } catch (const UserError& error) {
+    EXPECT_EQ(error.code(), ExitCode::kBadInputOrNoGpu);
+    return error.what();
+  }
+  return "";
+}
+
 // Why no usable CUDA device is here (visible_device_count()'s sentence: no driver, a driver too old
 // for this build, no visible device, a driver error), or "" when one is. The reason is kept, not
 // collapsed into "no GPU": on a GPU machine it is the defect to fix.

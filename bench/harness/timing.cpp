@@ -267,4 +267,14 @@ void run_guarded(benchmark::State& state, std::string_view name,
   }
 }
 
+TimingPolicy own_clock_policy(const common::ClockSample* device_clock, common::ClockSample& host) {
+  return TimingPolicy{
+      .warm_up_launches = 1,
+      .flush_l2 = false,
+      .measure_sm_clock = false,
+      .after_timed_launches = [device_clock, &host] {
+        GPUBENCH_CUDA_CHECK(cudaMemcpy(&host, device_clock, sizeof host, cudaMemcpyDeviceToHost));
+      }};
+}
+
 }  // namespace gpubench

@@ -15,6 +15,7 @@
 #include "gpubench/counters.hpp"
 #include "harness/registration.hpp"
 #include "harness/suite_context.hpp"
+#include "kernels/common/clock_sample.hpp"
 #include "model/rate_table.hpp"
 
 namespace gpubench {
@@ -35,6 +36,11 @@ struct TimingPolicy {
   // kernel records its own clock, the benchmark reads it here, from a timed launch.
   std::function<void()> after_timed_launches{};
 };
+
+// The policy of a kernel that records its own clock on every launch (the compute peaks): one
+// warm-up, no L2 flush, no probe clock; the last timed launch's sample is copied into `host`
+// before a sustained power window launches more (which would leave theirs in the buffer).
+TimingPolicy own_clock_policy(const common::ClockSample* device_clock, common::ClockSample& host);
 
 // What time_launches measured in its (last) repetition: the median of the kept samples.
 struct TimedLaunches {

@@ -121,13 +121,7 @@ void sm120_benchmark(benchmark::State& state, SuiteContext& context, const Sm120
         compute::launch_sm120_throughput(row.op, buffers.blocks, buffers.iterations, kSeed,
                                          buffers.out.get(), buffers.clock.get(), s);
       },
-      TimingPolicy{.warm_up_launches = 1,
-                   .flush_l2 = false,
-                   .measure_sm_clock = false,
-                   .after_timed_launches = [&] {
-                     GPUBENCH_CUDA_CHECK(cudaMemcpy(&clock, buffers.clock.get(), sizeof clock,
-                                                    cudaMemcpyDeviceToHost));
-                   }});
+      own_clock_policy(buffers.clock.get(), clock));
   verify(row.op, buffers, context.stream());
   const double clock_mhz = common::clock_mhz(clock);
   const double tera =

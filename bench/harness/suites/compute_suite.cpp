@@ -230,13 +230,7 @@ void throughput_benchmark(benchmark::State& state, SuiteContext& context, const 
       },
       // FFMA is the headline compute figure (gpubench/headlines.hpp): the one compute benchmark
       // with power, by its name.
-      TimingPolicy{.warm_up_launches = 1,
-                   .flush_l2 = false,
-                   .measure_sm_clock = false,
-                   .after_timed_launches = [&] {
-                     GPUBENCH_CUDA_CHECK(cudaMemcpy(&clock, buffers.clock.get(), sizeof clock,
-                                                    cudaMemcpyDeviceToHost));
-                   }});
+      own_clock_policy(buffers.clock.get(), clock));
   verify_throughput(row, sm, buffers, context.stream());
   const double clock_mhz = common::clock_mhz(clock);
   const double flops = launch_flops(row, sm, buffers.blocks, buffers.iterations);

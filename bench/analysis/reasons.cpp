@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "gpubench/counters.hpp"
+#include "gpubench/mma_sync_paths.hpp"
 #include "model/gemm_plan.hpp"
 #include "model/profile.hpp"
 
@@ -120,16 +121,14 @@ bool contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
-// mma.sync forms ptxas emulates (kernels/compute: compute_op_emulated), named as the compute
-// suite names them, and BF16 before Ampere.
+// mma.sync forms ptxas emulates (gpubench/mma_sync_paths.hpp, the compute suite's rule too), and
+// BF16 before Ampere.
 std::optional<std::string> emulation(std::string_view name, const ReasonContext& context) {
   if (!context.compute_capability) return std::nullopt;
   const ComputeCapability cc = *context.compute_capability;
-  const bool hopper = cc == ComputeCapability{9, 0};
-  for (const std::string_view form : {"mma_e4m3", "mma_e5m2", "mma_s4"}) {
-    if (hopper && contains(name, form)) {
-      return fmt::format("{} mma.sync is emulated on sm_90", form.substr(4));
-    }
+  const int sm = cc.major * 10 + cc.minor;
+  if (const auto input = mma_sync_input_of_row(name); input && mma_sync_emulated(*input, sm)) {
+    return fmt::format("{} mma.sync is emulated on sm_{}", mma_sync_input_name(*input), sm);
   }
   if (cc < ComputeCapability{8, 0} && contains(name, "bf16")) {
     return fmt::format("BF16 has no native unit before sm_80 (this card: sm_{}{})", cc.major,

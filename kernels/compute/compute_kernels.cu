@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "gpubench/mma_sync_paths.hpp"
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
 #include "kernels/common/mma_sm80.cuh"
@@ -390,18 +391,33 @@ bool compute_op_built(ComputeOp op, int sm) {
   return built_for(op, sm);
 }
 
+namespace {
+
+MmaSyncInput mma_sync_input(Element element) {
+  switch (element) {
+    case Element::kF16:
+      return MmaSyncInput::kF16;
+    case Element::kBf16:
+      return MmaSyncInput::kBf16;
+    case Element::kTf32:
+      return MmaSyncInput::kTf32;
+    case Element::kS8:
+      return MmaSyncInput::kS8;
+    case Element::kS4:
+      return MmaSyncInput::kS4;
+    case Element::kE4m3:
+      return MmaSyncInput::kE4m3;
+    case Element::kE5m2:
+      return MmaSyncInput::kE5m2;
+  }
+  throw std::logic_error("mma_sync_input: unknown element type");
+}
+
+}  // namespace
+
 bool compute_op_emulated(ComputeOp op, int sm) {
-  // Hopper runs FP8 and INT4 matrix math natively only through wgmma (FP8) or not at all (INT4);
-  // ptxas lowers these mma.sync forms to other instructions. nvcc 13.0 does the same for sm_100
-  // (FP8 and INT4: no QMMA or IMMA.16864 in its SASS, B200's tensor path is tcgen05) and for sm_120
-  // (INT4 only: a CALL per mma; FP8 stays QMMA there).
   if (!is_tensor(op)) return false;
-  const Element element = input_element(op);
-  const bool fp8 = element == Element::kE4m3 || element == Element::kE5m2;
-  const bool int4 = element == Element::kS4;
-  if (sm == 90 || sm / 10 == 10) return fp8 || int4;
-  if (sm / 10 == 12) return int4;
-  return false;
+  return mma_sync_emulated(mma_sync_input(input_element(op)), sm);
 }
 
 int compute_full_wave_blocks(ComputeOp op, int sm, int device) {

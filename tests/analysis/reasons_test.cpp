@@ -10,6 +10,7 @@
 
 #include "gpubench/counters.hpp"
 #include "gpubench/errors.hpp"
+#include "gpubench/mma_sync_paths.hpp"
 
 namespace gpubench {
 namespace {
@@ -139,6 +140,44 @@ TEST(Reasons, EmulatedFormsAreNamed) {
       "compute/peak/mma_e4m3_f32acc", "",
       {{std::string(c::kPctOfSpec), 20}, {std::string(c::kSmClockMhz), 1980}}, h200());
   EXPECT_EQ(reason_names(shortfall), Names{"emulated"});
+}
+
+// The compute suite's rule (gpubench/mma_sync_paths.hpp): sm_100 emulates FP8 and INT4 mma.sync,
+// sm_120 INT4 only; a wgmma row is Hopper's own path, never an emulated mma.sync.
+TEST(Reasons, EmulationFollowsTheArchitecture) {
+  const auto reasons_on = [](std::string_view name, ComputeCapability cc) {
+    ReasonContext context = h200();
+    context.compute_capability = cc;
+    const auto shortfall = explain_shortfall(
+        name, "", {{std::string(c::kPctOfSpec), 20}, {std::string(c::kSmClockMhz), 1980}}, context);
+    return shortfall ? reason_names(*shortfall) : Names{};
+  };
+  const auto emulated = [](const Names& names) {
+    return std::find(names.begin(), names.end(), "emulated") != names.end();
+  };
+  EXPECT_TRUE(emulated(reasons_on("compute/peak/mma_e5m2_f16acc", {10, 0})));
+  EXPECT_TRUE(emulated(reasons_on("compute/peak/mma_s4_s32acc", {12, 0})));
+  EXPECT_FALSE(emulated(reasons_on("compute/peak/mma_e4m3_f32acc", {12, 0})));
+  EXPECT_FALSE(emulated(reasons_on("compute/peak/wgmma_e4m3_f32acc", {9, 0})));
+  EXPECT_FALSE(emulated(reasons_on("compute/peak/mma_f8f6f4_e4m3_f32acc", {10, 0})));
+}
+
+TEST(Reasons, TheEmulatedFormIsNamedWithItsArchitecture) {
+  ReasonContext context = h200();
+  context.compute_capability = ComputeCapability{10, 0};
+  const auto shortfall = explain_shortfall(
+      "compute/peak/mma_s4_s32acc", "",
+      {{std::string(c::kPctOfSpec), 20}, {std::string(c::kSmClockMhz), 1980}}, context);
+  ASSERT_TRUE(shortfall);
+  EXPECT_EQ(shortfall->reasons[0].evidence, "s4 mma.sync is emulated on sm_100");
+}
+
+TEST(MmaSyncPaths, RowNamesGiveTheirInputType) {
+  EXPECT_EQ(mma_sync_input_of_row("compute/peak/mma_e4m3_f32acc"), MmaSyncInput::kE4m3);
+  EXPECT_EQ(mma_sync_input_of_row("mma_tf32_f32acc"), MmaSyncInput::kTf32);
+  EXPECT_EQ(mma_sync_input_of_row("compute/peak/wgmma_e4m3_f32acc"), std::nullopt);
+  EXPECT_EQ(mma_sync_input_of_row("compute/peak/mma_f8f6f4_e2m1_f32acc"), std::nullopt);
+  EXPECT_EQ(mma_sync_input_of_row("gemm/cublas/fp8_e4m3_f32acc/1024x1024x1024"), std::nullopt);
 }
 
 TEST(Reasons, WhenTheClockExplainsTheShortfallItIsTheOnlyReason) {

@@ -76,28 +76,45 @@ def cli_seeds():
 
 
 def quoted_strings(path, pattern=r'"([A-Za-z0-9_./-]+)"'):
-    return set(re.findall(pattern, (repo / path).read_text()))
+    """The quoted words of a source file that could be keys, units or values, comments' examples
+    included ("AD104"); one with an elision ("gemm/.../mlp_up_t64") stands for many and is none."""
+    return {k for k in re.findall(pattern, (repo / path).read_text()) if "..." not in k}
+
+
+def spec_sources():
+    """Every source of the spec-sheet model (bench/model/*spec*: the database, the directory
+    loader, the sheet derived from device attributes), so that keys, units ("GB/s", "TFLOPS") and
+    names a sheet may hold stay in the dictionary wherever the code that reads them moves."""
+    return sorted(p.relative_to(repo).as_posix() for p in (repo / "bench/model").glob("*spec*")
+                  if p.suffix in (".hpp", ".cpp"))
 
 
 def dictionaries():
+    """{dictionary name: its text}: the JSON tokens, then every key the sources name."""
     results_keys = (quoted_strings("bench/model/results_file.cpp")
                     | quoted_strings("bench/model/results_reader.cpp")
                     | quoted_strings("include/gpubench/results_schema.hpp")
                     | quoted_strings("include/gpubench/counters.hpp")
                     | {"context", "benchmarks", "iteration", "aggregate", "mean", "median",
                        "stddev", "cv", "ns", "us", "ms", "s"})
-    spec_keys = (quoted_strings("bench/model/spec_database.hpp")
-                 | quoted_strings("bench/model/spec_database.cpp")
+    spec_keys = (set().union(*(quoted_strings(path) for path in spec_sources()))
                  | {"value", "unit", "source", "derived", "note", "geforce", "datacenter"})
     json_tokens = ['"{"', '"}"', '"["', '"]"', '":"', '","', '"true"', '"false"', '"null"',
                    '"NaN"', '"-Infinity"', '"1e999"', '"\\\\u0000"', '"\\""']
+    texts = {}
     for name, keys in (("results_file", results_keys), ("spec_sheet", spec_keys)):
         keys = sorted(k for k in keys if len(k) > 1 and not k.startswith(("model/", "gpubench/")))
         lines = json_tokens + [f'"\\"{k}\\""' for k in keys]
-        write(fuzz / f"dict/{name}.dict", "\n".join(lines) + "\n")
+        texts[name] = "\n".join(lines) + "\n"
+    return texts
 
 
-results_seeds()
+def main():
+    results_seeds()
+    cli_seeds()
+    for name, text in dictionaries().items():
+        write(fuzz / f"dict/{name}.dict", text)
 
-cli_seeds()
-dictionaries()
+
+if __name__ == "__main__":
+    main()

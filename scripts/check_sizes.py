@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Size limits of gpubench's code: no source file in bench/ or kernels/ over 500 lines, no
-function over 80 lines (tests may be longer). Functions are found by brace matching after comments,
-strings and preprocessor lines are blanked: a block whose header ends in ")" (after qualifiers
-such as const or noexcept) at namespace or class scope is a function; lambdas count toward the
-function around them.
+"""Size limits of gpubench's code: no source file in bench/, kernels/, tests/ or include/ over 500
+lines, no function over 80 lines (tests/fixtures/ holds deliberately broken inputs of the checks and
+is passed over). Functions are found by brace matching after comments, strings and preprocessor
+lines are blanked: a block whose header ends in ")" (after qualifiers such as const or noexcept) at
+namespace or class scope is a function; lambdas count toward the function around them.
 
 Usage: check_sizes.py [REPO_ROOT]. Exit 0 when every file and function keeps the limits or is on
 ALLOWED_OVER, 1 otherwise (each violation on its own line), 2 when REPO_ROOT is not a directory or
-holds no source file in bench/ or kernels/."""
+holds no source file in any of those folders."""
 
 import re
 import sys
@@ -17,15 +17,27 @@ from source_check import NothingToCheck, run_check
 
 MAX_FILE_LINES = 500
 MAX_FUNCTION_LINES = 80
-FOLDERS = ("bench", "kernels")
+FOLDERS = ("bench", "kernels", "tests", "include")
+# Inputs of the source checks' own tests, broken on purpose.
+SKIPPED = ("tests/fixtures/",)
 SUFFIXES = {".cpp", ".hpp", ".cu", ".cuh", ".h", ".in"}
 
 # Excused from a limit, each with its reason: "path" excuses a file's length, "path:function" one
 # function's. Whoever brings it within the limits removes the entry (the check notes a stale one);
 # anything else that breaks a limit fails the test.
-ALLOWED_OVER: set[str] = set()
+ALLOWED_OVER: set[str] = {
+    # Over 500 lines when tests/ came under the check; their suites (GEMM, compare) were being
+    # changed on other branches at the time, so they are split there rather than under them.
+    "tests/analysis/compare_test.cpp",
+    "tests/kernels/gemm/gemm_tiling_test.cpp",
+    "tests/kernels/gemm/gemm_tiling_test.cpp:model_hgemm",
+    "tests/kernels/gemm/own_gemm_test.cpp",
+}
 
 SCOPE_KEYWORDS = re.compile(r"\b(namespace|class|struct|union|enum)\b|\bextern\s+\"C\"")
+# The end of a number literal so far (a digit not preceded by an identifier character, so not the
+# 8 of the u8'x' prefix): a quote right after it separates digits.
+DIGIT_SEPARATOR = re.compile(r"(?<![\w.])[0-9][0-9A-Za-z'.]*$")
 TRAILING_QUALIFIERS = re.compile(
     r"(\s*(const|noexcept|override|final|mutable|volatile|&&|&)\s*|\s*->\s*[\w:<>,\s*&]+)$")
 
@@ -67,6 +79,11 @@ def blank_code(text):
             out.append('""')
             out.extend("\n" if ch == "\n" else " " for ch in text[i + 2:end])
             i = end
+            continue
+        if c == "'" and DIGIT_SEPARATOR.search(text, max(0, i - 64), i):
+            # A C++14 digit separator (1'000'000), not the start of a character literal.
+            out.append(c)
+            i += 1
             continue
         if c in "\"'":
             j = i + 1
@@ -146,8 +163,10 @@ def check(root):
         for path in sorted((root / folder).rglob("*")):
             if path.suffix not in SUFFIXES or not path.is_file():
                 continue
-            checked += 1
             relative = path.relative_to(root).as_posix()
+            if relative.startswith(SKIPPED):
+                continue
+            checked += 1
             text = path.read_text(encoding="utf-8", errors="replace")
             lines = text.count("\n")
             if lines > MAX_FILE_LINES:
@@ -174,7 +193,8 @@ def check(root):
 
 def main():
     return run_check(check, "size limit(s) broken: split the file or the function.",
-                     "every file and function in bench/ and kernels/ keeps the size limits")
+                     "every file and function in " + ", ".join(f"{f}/" for f in FOLDERS) +
+                     " keeps the size limits")
 
 
 if __name__ == "__main__":

@@ -61,8 +61,6 @@ constexpr int kDeviceSm = __CUDA_ARCH__ / 10;
 constexpr int kDeviceSm = 0;
 #endif
 
-using common::global_timer_ns;
-
 // --- Scalar chains.
 
 template <ComputeOp Op>
@@ -158,17 +156,12 @@ template <ComputeOp Op>
 __global__ void __launch_bounds__(kComputeBlockThreads)
     scalar_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
                              common::ClockSample* clock) {
-  const bool timer = blockIdx.x == 0 && threadIdx.x == 0;
-  const unsigned long long ns_start = timer ? global_timer_ns() : 0;
-  const long long cycles_start = clock64();
+  const common::KernelClockStart clock_start = common::kernel_clock_start();
   const std::uint32_t thread = blockIdx.x * blockDim.x + threadIdx.x;
   scalar_chains<Op, kScalarChains>(
       iterations, seed, thread,
       out + static_cast<std::size_t>(thread) * output_words_per_thread(Op, kDeviceSm));
-  if (timer) {
-    clock->cycles = static_cast<unsigned long long>(clock64() - cycles_start);
-    clock->nanoseconds = global_timer_ns() - ns_start;
-  }
+  common::kernel_clock_record(clock_start, clock);
 }
 
 template <ComputeOp Op>
@@ -361,17 +354,12 @@ __global__ void __launch_bounds__(kComputeBlockThreads)
     mma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
                           common::ClockSample* clock) {
   if constexpr (built_for(Op, kDeviceSm)) {
-    const bool timer = blockIdx.x == 0 && threadIdx.x == 0;
-    const unsigned long long ns_start = timer ? global_timer_ns() : 0;
-    const long long cycles_start = clock64();
+    const common::KernelClockStart clock_start = common::kernel_clock_start();
     const std::uint32_t thread = blockIdx.x * blockDim.x + threadIdx.x;
     mma_chains<Op, kMmaAccumulators>(
         iterations, seed, thread / 32,
         out + static_cast<std::size_t>(thread) * output_words_per_thread(Op, kDeviceSm));
-    if (timer) {
-      clock->cycles = static_cast<unsigned long long>(clock64() - cycles_start);
-      clock->nanoseconds = global_timer_ns() - ns_start;
-    }
+    common::kernel_clock_record(clock_start, clock);
   }
 }
 

@@ -145,16 +145,11 @@ __global__ void __launch_bounds__(kSm120BlockThreads)
     sm120_mma_throughput_kernel(long long iterations, std::uint32_t seed, std::uint32_t* out,
                                 common::ClockSample* clock) {
 #if GPUBENCH_SM120_DEVICE
-  const bool timer = blockIdx.x == 0 && threadIdx.x == 0;
-  const unsigned long long ns_start = timer ? common::global_timer_ns() : 0;
-  const long long cycles_start = clock64();
+  const common::KernelClockStart clock_start = common::kernel_clock_start();
   const std::uint32_t thread = blockIdx.x * blockDim.x + threadIdx.x;
   sm120_chains<Op>(iterations, seed, thread / 32,
                    out + static_cast<std::size_t>(thread) * kSm120WordsPerThread);
-  if (timer) {
-    clock->cycles = static_cast<unsigned long long>(clock64() - cycles_start);
-    clock->nanoseconds = common::global_timer_ns() - ns_start;
-  }
+  common::kernel_clock_record(clock_start, clock);
 #else
   (void)iterations;
   (void)seed;

@@ -130,9 +130,7 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
   // The accumulators are set before the clock starts: the timer reads are volatile asm, which keeps
   // them after this fence, and the fence reads every accumulator.
   wgmma::fence_operands(d);
-  const bool timer = block == 0 && thread == 0;
-  const unsigned long long ns_start = timer ? common::global_timer_ns() : 0;
-  const long long cycles_start = clock64();
+  const common::KernelClockStart clock_start = common::kernel_clock_start();
   const std::uint64_t a0 = wgmma::k_major_descriptor(base, 0);
   const std::uint64_t b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(false), 0);
   const std::uint64_t negative_b0 = wgmma::k_major_descriptor(base + wgmma_b_offset(true), 0);
@@ -171,10 +169,7 @@ __global__ void __launch_bounds__(wgmma::kWarpgroupThreads, kWgmmaBlocksPerSm)
       mine[w] = d[w];
     }
   }
-  if (timer) {
-    clock->cycles = static_cast<unsigned long long>(clock64() - cycles_start);
-    clock->nanoseconds = common::global_timer_ns() - ns_start;
-  }
+  common::kernel_clock_record(clock_start, clock);
 #else
   (void)iterations;
   (void)seed;

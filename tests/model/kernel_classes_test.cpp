@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,9 @@ struct SeenName {
 };
 
 // Names exactly as nsys, nvprof, ncu, the PyTorch profiler or TensorRT printed them. Some are cut
-// short where the tool cut them ("...").
-const std::vector<SeenName>& seen_names() {
+// short where the tool cut them ("..."). Tensor-core kernels here, the rest in seen_other_names().
+const std::vector<SeenName>& seen_tensor_core_names() {
   static const std::vector<SeenName> names = {
-      // --- tensor core
       // Hopper cuBLAS (wgmma): "warpgroupsize".
       {"sm90_xmma_gemm_f16f16_f16f32_f32_tn_n_tilesize128x128x64_warpgroupsize1x1x1_execute_"
        "segment_k_off_kernel__5x_cublas",
@@ -79,7 +79,13 @@ const std::vector<SeenName>& seen_names() {
       {"cutlass3x_sm120_bstensorop_s16x8x32gemm_ue8m0xe4m3_ue8m0xe4m3_f32_void_e5m2_128x128x128_"
        "1x1x1_0_tnt_align128_pingpong_q",
        KernelClass::kTensorCore, "https://github.com/NVIDIA/cutlass/issues/2186"},
+  };
+  return names;
+}
 
+// SIMT and auxiliary kernels, as seen_tensor_core_names().
+const std::vector<SeenName>& seen_other_names() {
+  static const std::vector<SeenName> names = {
       // --- SIMT
       // cuBLAS's FP32 xmma kernels name their FFMA.
       {"sm80_xmma_gemm_f32f32_f32f32_f32_tn_n_tilesize128x64x8_stage3_warpsize2x2x1_ffma",
@@ -126,12 +132,14 @@ const std::vector<SeenName>& seen_names() {
 }
 
 TEST(KernelClasses, RealNamesFromPublicProfilesClassifyAsTheyRan) {
-  for (const SeenName& seen : seen_names()) {
-    const KernelClassification found = classify_kernel(seen.name);
-    EXPECT_EQ(found.kernel_class, seen.expected)
-        << seen.name << " (from " << seen.source << ") classified as "
-        << kernel_class_name(found.kernel_class) << ": " << found.reason;
-    EXPECT_FALSE(found.reason.empty()) << seen.name;
+  for (const std::vector<SeenName>* names : {&seen_tensor_core_names(), &seen_other_names()}) {
+    for (const SeenName& seen : *names) {
+      const KernelClassification found = classify_kernel(seen.name);
+      EXPECT_EQ(found.kernel_class, seen.expected)
+          << seen.name << " (from " << seen.source << ") classified as "
+          << kernel_class_name(found.kernel_class) << ": " << found.reason;
+      EXPECT_FALSE(found.reason.empty()) << seen.name;
+    }
   }
 }
 

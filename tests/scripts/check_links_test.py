@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Unit tests of scripts/check_links.py on a synthetic tree: a missing file, a missing anchor and a
 link out of the tree must each fail; links in code, to other sites, and to headings spelt the way
-GitHub spells anchors must pass."""
+GitHub spells anchors must pass, whether the root is named absolute or relative to the working
+directory."""
 
+import os
 import sys
 import tempfile
 import unittest
@@ -63,6 +65,21 @@ class LinkRules(unittest.TestCase):
         problems = check_links.check(self.root)
         self.assertEqual(len(problems), 1, problems)
         self.assertIn("outside the repository", problems[0])
+
+    def test_a_relative_root_gives_the_same_answers(self):
+        self.write("docs/self.md", "# Top\n\n[ok](#top) [bad](#bottom) [up](../README.md#x)\n")
+        absolute = check_links.check(self.root)
+        before = os.getcwd()
+        os.chdir(self.root.parent)
+        try:
+            relative = check_links.check(Path(self.root.name))
+            os.chdir(self.root)
+            dot = check_links.check(Path("."))
+        finally:
+            os.chdir(before)
+        self.assertEqual(len(absolute), 2, absolute)
+        self.assertEqual(relative, absolute)
+        self.assertEqual(dot, absolute)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 // counters, every value invented (round numbers, "Synthetic GPU (test fixture)"). Nothing here was
 // measured. Shared by the report tests (tests/analysis/report*_test.cpp, tests/render).
 
+#include <fmt/format.h>
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "model/device_info.hpp"
 #include "model/results_file.hpp"
+#include "model/spec_database.hpp"
 #include "support/test_support.hpp"
 
 namespace gpubench::testing {
@@ -115,6 +118,63 @@ inline json synthetic_run(const std::vector<FixtureRow>& rows,
 inline std::filesystem::path write_run(const TempDir& dir, const json& run,
                                        const std::string& name = "run.json") {
   return dir.write(name, run.dump(1));
+}
+
+// A sheet's documented number (the spec database's built-in sheets).
+inline double documented(const std::string& id, const std::string& key) {
+  return *SpecDatabase::builtin().at(id).number(key);
+}
+
+// A memory run on a "rtx-4070", with pct_of_spec recorded against the sheet as the harness does.
+inline std::vector<FixtureRow> memory_rows() {
+  constexpr double kMiBytes = 1024.0 * 1024.0;
+  const double spec = documented("rtx-4070", "memory_bandwidth_gbs");
+  const double l2 = 36 * kMiBytes;
+  auto stream = [&](const std::string& name, double gbs) {
+    return make_row(name, {{"bandwidth_gbs", gbs},
+                           {"pct_of_spec", gbs / spec * 100},
+                           {"array_bytes", 512 * kMiBytes}});
+  };
+  auto sweep = [&](double working_set, double gbs) {
+    return make_row(fmt::format("memory/l2_sweep/{}MiB", working_set / kMiBytes),
+                    {{"bandwidth_gbs", gbs},
+                     {"pct_of_spec", gbs / spec * 100},
+                     {"working_set_bytes", working_set},
+                     {"l2_bytes", l2}});
+  };
+  return {
+      stream("memory/stream/read", 400),
+      stream("memory/stream/triad", 390),
+      sweep(16 * kMiBytes, 1000),
+      sweep(64 * kMiBytes, 600),
+      sweep(160 * kMiBytes, 420),
+      sweep(256 * kMiBytes, 410),
+      make_row(
+          "memory/latency/16MiB",
+          {{"latency_ns", 100}, {"latency_cycles", 250}, {"working_set_bytes", 16 * kMiBytes}}),
+      make_row("memory/h2d/pinned/64MiB",
+               {{"bandwidth_gbs", 20}, {"transfer_bytes", 64 * kMiBytes}}),
+      make_row("memory/stream/dot", {}, 1, true),
+  };
+}
+
+// memory_rows() with NVML telemetry on the first row (a sustained power window and a throttle
+// label) and two cuBLAS GEMM rows.
+inline std::vector<FixtureRow> gemm_and_telemetry_rows() {
+  std::vector<FixtureRow> rows = memory_rows();
+  rows[0].counters["power_mean_w"] = 100;
+  rows[0].counters["power_window_s"] = 2;  // a sustained window: per-watt figures apply
+  rows[0].counters["sm_clock_mean_mhz"] = 2000;
+  rows[0].counters["sm_clock_min_mhz"] = 1900;
+  rows[0].counters["temperature_max_c"] = 60;
+  rows[0].label = "throttle: power cap";
+  for (const double size : {1024.0, 4096.0}) {
+    rows.push_back(make_row(fmt::format("gemm/cublas/fp16_f32acc/{0}x{0}x{0}", size),
+                            {{"fp16_tensor_fp32acc_tflops", size / 1024 * 10},
+                             {"power_mean_w", 100},
+                             {"power_window_s", 1.5}}));
+  }
+  return rows;
 }
 
 }  // namespace gpubench::testing

@@ -2,8 +2,8 @@
 // The index math of gpubench's own GEMM kernels (own_sgemm.cu, own_hgemm.cu): tile shapes per
 // architecture, which block/warp/thread computes which output, which thread copies which 16-byte
 // chunk, the shared-memory layouts (XOR swizzle, transposed A) and the ldmatrix row addresses. All
-// of it is constexpr and __host__ __device__, so the CPU tests (tests/gemm_tiling_test.cpp) check
-// coverage and bank conflicts and run a CPU model of both kernels built from these same functions.
+// of it is constexpr and __host__ __device__, so the CPU tests of tests/kernels/gemm/ check its
+// coverage and bank conflicts and run CPU models of both kernels on it (gemm_model_test.cpp).
 // Device code is C++17: tile parameters are plain structs returned by constexpr functions of a
 // config enum (class-type template parameters need C++20).
 //

@@ -232,9 +232,11 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   benchmark::AddCustomContext(
       std::string(context_keys::kStoppingRule),
       fmt::format("median known to +/-{}% ({}% order-statistic interval) after >= {} samples, "
-                  "or {} s per repetition, up to {}x that lent from the run's pool; {}",
+                  "or {} s per repetition, up to {}x that on time other repetitions left ({}% of "
+                  "it lent); {}",
                   stopping.target_median_uncertainty * 100, stopping.confidence * 100,
                   stopping.min_samples, stopping.budget_s, SamplingBudget::kDefaultMaxShareMultiple,
+                  SamplingBudget::kDefaultLendFraction * 100,
                   reference ? fmt::format("samples below {}% of {:.0f} MHz ({}) dropped",
                                           stopping.throttle_fraction * 100, reference->mhz,
                                           reference->source)

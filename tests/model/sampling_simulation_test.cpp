@@ -198,6 +198,10 @@ TEST(SamplingSimulation, ThePoolNeverLendsMoreThanTheRunLeft) {
     const RunTotals alone = simulate_run(nullptr, seed);
     // Within the shares added up, but for the last sample of a repetition that overran.
     EXPECT_LE(pooled.spent_s, pooled.shares_s + pooled.overrun_allowance_s) << "seed " << seed;
+    // Half of what converged rows left shortens the run: it is no longer than the repetitions
+    // that stopped early and the shares of the others would make it.
+    EXPECT_LE(pooled.spent_s, pooled.shares_s - pooled.saved_s / 2 + pooled.overrun_allowance_s)
+        << "seed " << seed;
     EXPECT_NEAR(budget.spent_s(), pooled.spent_s, 1e-9);
     EXPECT_NEAR(budget.shares_s(), pooled.shares_s, 1e-9);
     EXPECT_GT(pooled.lent_s, 0.0) << "seed " << seed;
@@ -220,7 +224,7 @@ TEST(SamplingSimulation, ARunWhoseRowsAllWantMoreStaysWithinItsShares) {
 }
 
 TEST(SamplingBudget, LendsWhatTheRunLeftUpToTheCap) {
-  SamplingBudget budget(4.0);
+  SamplingBudget budget(4.0, 1.0);                   // all of what is left
   EXPECT_DOUBLE_EQ(budget.allowance_s(0.05), 0.05);  // nothing left yet: the share alone
   budget.settle(0.05, 0.01);                         // converged early: 0.04 s to the pool
   EXPECT_DOUBLE_EQ(budget.pool_s(), 0.04);
@@ -235,6 +239,16 @@ TEST(SamplingBudget, LendsWhatTheRunLeftUpToTheCap) {
   EXPECT_NEAR(budget.spent_s(), 0.21, 1e-12);
   EXPECT_NEAR(budget.shares_s(), 0.25, 1e-12);
   EXPECT_EQ(budget.repetitions(), 5u);
+}
+
+TEST(SamplingBudget, LendsHalfOfWhatIsLeftByDefault) {
+  SamplingBudget budget;
+  budget.settle(0.05, 0.01);  // 0.04 s left: 0.02 s to lend, 0.02 s off the run
+  EXPECT_DOUBLE_EQ(budget.pool_s(), 0.02);
+  EXPECT_DOUBLE_EQ(budget.allowance_s(0.05), 0.07);
+  budget.settle(0.05, 0.07);  // borrowed all of it
+  EXPECT_NEAR(budget.pool_s(), 0.0, 1e-12);
+  EXPECT_NEAR(budget.spent_s(), 0.08, 1e-12);  // of 0.1 s of shares
 }
 
 TEST(SamplingBudget, AnOverrunIsRepaidBeforeAnythingIsLent) {

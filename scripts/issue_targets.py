@@ -2,7 +2,9 @@
 """Prints, for a gpubench results file, each issue target that only a GPU can measure (issue 13's,
 still unmeasured): the benchmark's median, the target, and whether it was met; a target no row of
 the file measures is listed as such (a card without that path, or a profile that does not run
-it). Run by scripts/gpu-session.sh right after its runs.
+it); the profile's wall time against its target; and how the run spent its sampling time (issue
+27: the loops' total, the repetitions that converged, those whose median is known to the 0.25%
+target). Run by scripts/gpu-session.sh right after its runs.
 
 Usage: scripts/issue_targets.py RESULTS.json [RESULTS.json ...]
 """
@@ -63,7 +65,29 @@ def target_lines(run):
         budget = PROFILE_SECONDS[profile]
         verdict = "met" if float(wall) <= budget else "MISSED"
         lines.append(f"{profile} profile: {float(wall):.1f} s (target <= {budget:g} s) {verdict}")
+    if line := sampling_line(run):
+        lines.append(line)
     return lines
+
+
+# The stopping rule's target for a repetition's median, percent (docs/methodology.md).
+MEDIAN_TARGET_PCT = 0.25
+
+
+def sampling_line(run):
+    """How the repetitions spent the sampling budget; None for a run that predates sampling_s."""
+    repetitions = [record for record in run.get("benchmarks", [])
+                   if record.get("run_type") == "iteration" and "sampling_s" in record]
+    if not repetitions:
+        return None
+    total_s = sum(float(record["sampling_s"]) for record in repetitions)
+    converged = sum(1 for record in repetitions if record.get("converged") == 1)
+    known = sum(1 for record in repetitions
+                if isinstance(record.get("median_ci_pct"), (int, float))
+                and record["median_ci_pct"] <= MEDIAN_TARGET_PCT)
+    return (f"sampling: {total_s:.2f} s in {len(repetitions)} repetitions' loops; "
+            f"{converged} converged; {known} with the median known to "
+            f"+/-{MEDIAN_TARGET_PCT:g}%")
 
 
 def main(paths):

@@ -41,6 +41,7 @@
 #include "model/profile.hpp"
 #include "model/results_file.hpp"
 #include "model/sample_log.hpp"
+#include "model/sampling_budget.hpp"
 #include "model/spec_database.hpp"
 #include "model/text_excerpt.hpp"
 #include "platform/atomic_file.hpp"
@@ -230,8 +231,12 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   const auto reference = context.throttle_reference_clock();
   benchmark::AddCustomContext(
       std::string(context_keys::kStoppingRule),
-      fmt::format("relative IQR <= {}% after >= {} samples, or {} s per repetition; {}",
-                  stopping.target_relative_spread * 100, stopping.min_samples, stopping.budget_s,
+      fmt::format("median known to +/-{}% ({}% order-statistic interval) after >= {} samples, "
+                  "or {} s per repetition, up to {}x that on time other repetitions left ({}% of "
+                  "it lent); {}",
+                  stopping.target_median_uncertainty * 100, stopping.confidence * 100,
+                  stopping.min_samples, stopping.budget_s, SamplingBudget::kDefaultMaxShareMultiple,
+                  SamplingBudget::kDefaultLendFraction * 100,
                   reference ? fmt::format("samples below {}% of {:.0f} MHz ({}) dropped",
                                           stopping.throttle_fraction * 100, reference->mhz,
                                           reference->source)
@@ -362,11 +367,13 @@ ExitCode run(const RunCommandOptions& options) {
   const RunSetup setup = set_up(options);
   const Profile& profile = options.quick ? quick_profile() : full_profile();
   SampleLog sample_log;
+  SamplingBudget sampling_budget;
   SuiteContext context(setup.probed.devices.front(), setup.match.sheet, setup.counterpart,
                        RunOptions{.profile = profile,
                                   .stream_array_bytes = options.bytes,
                                   .inspect_kernels = !options.no_inspect,
                                   .sample_log = options.samples_out.empty() ? nullptr : &sample_log,
+                                  .sampling_budget = &sampling_budget,
                                   .flush_l2 = !options.no_l2_flush,
                                   .launches_per_sample = options.batch,
                                   .custom_gemms = options.custom.gemms.rows,

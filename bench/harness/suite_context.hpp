@@ -20,6 +20,7 @@
 #include "model/profile.hpp"
 #include "model/sample_log.hpp"
 #include "model/sample_series.hpp"
+#include "model/sampling_budget.hpp"
 #include "model/spec_database.hpp"
 #include "model/telemetry.hpp"
 
@@ -31,6 +32,10 @@ struct RunOptions {
   bool inspect_kernels = true;  // CUPTI's look at each GEMM's kernels (off: --no-inspect)
   // Where the timing loop records every sample (--samples-out); null records none.
   SampleLog* sample_log = nullptr;
+  // The run's sampling time as one pool (issue 27): what a repetition that converged early left,
+  // lent to one whose median is not yet known when its share is spent. Null: every repetition
+  // samples within its own share.
+  SamplingBudget* sampling_budget = nullptr;
   // Diagnostic timing (issue 27's GPU step; the results file says so in gpubench_timing): false
   // skips the L2 flush before timed launches (--no-l2-flush), so a figure can be faster than one
   // cold launch; launches_per_sample > 1 times that many back-to-back launches per sample

@@ -25,6 +25,7 @@ struct SampleLoop {
   std::optional<double> reference_clock_mhz;  // none: no sample is judged throttled
   SampleLog* log = nullptr;                   // --samples-out: every sample recorded there
   int launches_per_sample = 1;
+  SamplingBudget* budget = nullptr;  // the run's pool; null: each repetition within its share
 };
 
 // Adds one repetition's samples to the --samples-out side file.
@@ -52,14 +53,18 @@ struct SampledLoop {
 
 // The one sampling loop: takes samples (take_sample returns the seconds one measured) until the
 // stopping rule is met, per google/benchmark iteration, while the sampler records telemetry; sets
-// the manual time to their median.
+// the manual time to their median. Each iteration may sample for its share of the run's budget
+// plus what the pool lends, and settles what it took with the pool.
 SampledLoop sample_until_stable(benchmark::State& state, const SampleLoop& loop,
                                 TelemetrySampler& sampler,
                                 const std::function<double()>& take_sample) {
   SampledLoop sampled;
   for (auto _ : state) {
-    SampleSeries series(loop.stopping, loop.reference_clock_mhz);
+    const double share_s = loop.stopping.budget_s;
+    SampleSeries series(loop.stopping, loop.reference_clock_mhz,
+                        loop.budget ? loop.budget->allowance_s(share_s) : share_s);
     const double loop_begin_s = sampler.seconds_since_start();
+    double elapsed_s = 0;
     for (;;) {
       const double begin_s = sampler.seconds_since_start();
       const double seconds = take_sample();
@@ -67,8 +72,10 @@ SampledLoop sample_until_stable(benchmark::State& state, const SampleLoop& loop,
       sampled.own_work.push_back({begin_s, end_s});
       series.add(TimedSample{.seconds = seconds, .begin_s = begin_s, .end_s = end_s},
                  sampler.readings());
-      if (series.should_stop(end_s - loop_begin_s) || interrupted()) break;
+      elapsed_s = end_s - loop_begin_s;
+      if (series.should_stop(elapsed_s) || interrupted()) break;
     }
+    if (loop.budget) loop.budget->settle(share_s, elapsed_s);
     const std::vector<TelemetrySample> readings = sampler.readings(/*take_one_now=*/true);
     sampled.summary = series.summarize(readings);
     if (loop.log) record_samples(loop, series, readings);
@@ -108,6 +115,8 @@ TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop&
   // Quartiles of one or two samples say nothing about the noise; the spread across repetitions
   // (the cv aggregate) still does.
   if (summary.kept >= 3) counter(state, counters::kNoisePct) = summary.relative_spread * 100;
+  if (summary.kept >= 3) counter(state, counters::kMedianCiPct) = summary.median_uncertainty * 100;
+  counter(state, counters::kSamplingS) = summary.sampling_s;
   counter(state, counters::kConverged) = summary.reason == StopReason::kConverged ? 1 : 0;
   timed.median_seconds = summary.median_seconds;
   timed.relative_spread = summary.relative_spread;
@@ -135,7 +144,8 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
       .stopping = run.profile.stopping,
       .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt,
       .log = run.sample_log,
-      .launches_per_sample = std::max(1, run.launches_per_sample)};
+      .launches_per_sample = std::max(1, run.launches_per_sample),
+      .budget = run.sampling_budget};
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
     if (policy.flush_l2 && run.flush_l2) context.flush_l2();
@@ -184,7 +194,8 @@ TimedLaunches time_host_calls(benchmark::State& state, const HostCall& call,
     run_untimed(call.finish);
   }
   const SampleLoop loop{.stopping = policy.stopping,
-                        .reference_clock_mhz = policy.reference_clock_mhz};
+                        .reference_clock_mhz = policy.reference_clock_mhz,
+                        .budget = policy.budget};
   TelemetrySampler sampler(policy.telemetry);
   const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
     run_untimed(call.prepare);

@@ -17,6 +17,7 @@
 #include "harness/suite_context.hpp"
 #include "kernels/common/clock_sample.hpp"
 #include "model/rate_table.hpp"
+#include "model/sampling_budget.hpp"
 
 namespace gpubench {
 
@@ -68,10 +69,12 @@ void set_label(benchmark::State& state, const TimedLaunches& timed, std::string_
 // rule is met, sampling NVML telemetry on a background thread meanwhile (sm_clock_mhz: the clock
 // while the kept launches ran, from a probe only where NVML reads no clock; sm_clock_mean_mhz,
 // temperature_max_c, ...; see telemetry.hpp), and watching for other work on the GPU (contended
-// = 1 and a label when it was shared). Adds the counters samples, throttled_samples, noise_pct
-// (relative IQR of the kept samples, percent, from 3 samples on) and converged (1 when the samples
-// agreed to within the target before the budget ran out); with policy.sustained_power, power and
-// energy from a sustained window.
+// = 1 and a label when it was shared). Each repetition samples within its share of the run's
+// budget, or longer on time the run's SamplingBudget lends (RunOptions::sampling_budget). Adds the
+// counters samples, throttled_samples, noise_pct (relative IQR of the kept samples, percent, from
+// 3 samples on), median_ci_pct (how well their median is known, percent), sampling_s (the loop's
+// wall time) and converged (1 when the median was known to the target before the time ran out);
+// with policy.sustained_power, power and energy from a sustained window.
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy = {});
 
@@ -92,6 +95,7 @@ struct HostTimingPolicy {
   // its clocks down between microsecond calls, and that is part of what such a call costs).
   std::optional<double> reference_clock_mhz;
   const TelemetrySource* telemetry = nullptr;  // sampled meanwhile; null samples nothing
+  SamplingBudget* budget = nullptr;  // the run's pool (RunOptions::sampling_budget); null: none
 };
 
 // The host-clock source of the one sampling loop that time_launches uses: the same stopping rule,

@@ -76,8 +76,12 @@ std::optional<double> clock_while_running(std::span<const TelemetrySample> readi
   return stats::median(clocks);
 }
 
-SampleSeries::SampleSeries(StoppingRule rule, std::optional<double> max_clock_mhz)
-    : rule_(rule), max_clock_mhz_(max_clock_mhz), next_spread_check_(rule.min_samples) {}
+SampleSeries::SampleSeries(StoppingRule rule, std::optional<double> max_clock_mhz,
+                           double allowance_s)
+    : rule_(rule),
+      max_clock_mhz_(max_clock_mhz),
+      allowance_s_(std::max(allowance_s, rule.budget_s)),
+      next_check_(rule.min_samples) {}
 
 double SampleSeries::threshold_mhz() const {
   return max_clock_mhz_ ? *max_clock_mhz_ * rule_.throttle_fraction : 0.0;
@@ -94,23 +98,35 @@ void SampleSeries::add(const TimedSample& sample, std::span<const TelemetrySampl
 
 std::optional<StopReason> SampleSeries::should_stop(double elapsed_s) {
   if (reason_) return reason_;
-  if (kept_ >= std::max<std::size_t>(rule_.min_samples, 1) && kept_ >= next_spread_check_) {
+  elapsed_s_ = elapsed_s;
+  if (kept_ >= std::max<std::size_t>(rule_.min_samples, 1) && kept_ >= next_check_) {
     std::vector<double> kept_seconds;
     kept_seconds.reserve(kept_);
     for (std::size_t i = 0; i < samples_.size(); ++i) {
       if (!throttled_[i]) kept_seconds.push_back(samples_[i].seconds);
     }
-    if (stats::relative_iqr(kept_seconds) <= rule_.target_relative_spread) {
+    uncertainty_ = stats::relative_median_uncertainty(kept_seconds, rule_.confidence);
+    if (*uncertainty_ <= rule_.target_median_uncertainty) {
       reason_ = StopReason::kConverged;
     } else {
-      next_spread_check_ = kept_ + std::max<std::size_t>(1, kept_ / 16);
+      next_check_ = kept_ + std::max<std::size_t>(1, kept_ / 16);
     }
   }
   if (!reason_ && samples_.size() >= rule_.max_samples) reason_ = StopReason::kSampleCap;
-  if (!reason_ && !samples_.empty() && elapsed_s >= rule_.budget_s) {
-    reason_ = StopReason::kBudgetSpent;
-  }
+  if (!reason_ && !samples_.empty() && out_of_time(elapsed_s)) reason_ = StopReason::kBudgetSpent;
   return reason_;
+}
+
+bool SampleSeries::out_of_time(double elapsed_s) const {
+  if (elapsed_s >= allowance_s_) return true;
+  if (elapsed_s < rule_.budget_s) return false;
+  if (!uncertainty_ || kept_ < rule_.min_samples || rule_.target_median_uncertainty <= 0) {
+    return true;
+  }
+  // Time to the target at this rate; lent time is worth taking while the allowance brings the
+  // median to within sqrt(2) of it (twice the allowance to the target itself).
+  const double ratio = *uncertainty_ / rule_.target_median_uncertainty;
+  return elapsed_s * ratio * ratio > 2 * allowance_s_;
 }
 
 std::vector<bool> SampleSeries::throttled(std::span<const TelemetrySample> readings) const {
@@ -149,7 +165,9 @@ SampleSummary SampleSeries::summarize(std::span<const TelemetrySample> readings)
   summary.kept = kept_seconds.size();
   summary.median_seconds = stats::median(kept_seconds);
   summary.relative_spread = stats::relative_iqr(kept_seconds);
+  summary.median_uncertainty = stats::relative_median_uncertainty(kept_seconds, rule_.confidence);
   summary.reason = reason_.value_or(StopReason::kBudgetSpent);
+  summary.sampling_s = elapsed_s_;
   return summary;
 }
 

@@ -80,6 +80,45 @@ double relative_iqr(std::span<const double> values) {
   return iqr / middle;
 }
 
+std::size_t median_interval_rank(std::size_t n, double confidence) {
+  if (n == 0) throw std::invalid_argument("confidence interval of no values");
+  if (!(confidence > 0.0 && confidence < 1.0)) {
+    throw std::invalid_argument("confidence outside (0, 1)");
+  }
+  const double tail = (1.0 - confidence) / 2.0;
+  const double nd = static_cast<double>(n);
+  // Below mean - 10 standard deviations B has no mass a double can add (< 1e-23): start there, so
+  // a series of tens of thousands of samples costs a few hundred terms, not n / 2.
+  const double start = std::max(0.0, std::floor(nd / 2.0 - 5.0 * std::sqrt(nd)));
+  const double log_half_n = nd * std::log(0.5);
+  double below = 0.0;  // P(B <= i - 1)
+  auto i = static_cast<std::size_t>(start);
+  for (; i < (n + 1) / 2; ++i) {  // k <= (n + 1) / 2: low end <= high end
+    const double term = std::exp(std::lgamma(nd + 1.0) - std::lgamma(static_cast<double>(i) + 1.0) -
+                                 std::lgamma(nd - static_cast<double>(i) + 1.0) + log_half_n);
+    if (below + term > tail) break;
+    below += term;
+  }
+  // P(B <= i - 1) <= tail < P(B <= i): k - 1 = i - 1.
+  return std::max<std::size_t>(i, 1);
+}
+
+Interval median_confidence_interval(std::span<const double> values, double confidence) {
+  const std::size_t k = median_interval_rank(values.size(), confidence);
+  const std::vector<double> sorted = sorted_copy(values);
+  return Interval{sorted[k - 1], sorted[sorted.size() - k]};
+}
+
+double relative_median_uncertainty(std::span<const double> values, double confidence) {
+  const std::size_t k = median_interval_rank(values.size(), confidence);
+  const std::vector<double> sorted = sorted_copy(values);
+  const double middle = sorted_quantile(sorted, 0.5);
+  const double half_width = std::max(middle - sorted[k - 1], sorted[sorted.size() - k] - middle);
+  if (half_width == 0.0) return 0.0;
+  if (middle == 0.0) return std::numeric_limits<double>::infinity();
+  return half_width / std::fabs(middle);
+}
+
 MannWhitneyResult mann_whitney_u(std::span<const double> first, std::span<const double> second) {
   if (first.empty() || second.empty()) {
     throw std::invalid_argument("Mann-Whitney U test of an empty sample");

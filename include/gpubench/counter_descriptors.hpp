@@ -143,6 +143,8 @@ inline constexpr auto kDescriptors = [] {
       bookkeeping(kThrottledSamples, "", "throttled samples dropped"),
       bookkeeping(kNoisePct, "%", "noise (relative IQR of the samples)"),
       bookkeeping(kConverged, "", "stopping rule met"),
+      bookkeeping(kMedianCiPct, "%", "median's 95% interval (+/-)"),
+      bookkeeping(kSamplingS, "s", "sampling time of the repetition"),
       bookkeeping(kIterationsPerLaunch, "", "iterations per launch"),
       bookkeeping(kRelError, "", "relative error against the reference"),
       bookkeeping(kContended, "", "GPU shared (contended)"),

@@ -30,6 +30,11 @@ inline constexpr std::string_view kSamples = "samples";
 inline constexpr std::string_view kThrottledSamples = "throttled_samples";
 inline constexpr std::string_view kNoisePct = "noise_pct";
 inline constexpr std::string_view kConverged = "converged";
+// How well a repetition's figure is known and what it cost (issue 27): the larger side of the
+// median's distribution-free 95% interval over the median, in percent, and the wall time its
+// sampling loop took (its share of the run's budget is in gpubench_stopping_rule).
+inline constexpr std::string_view kMedianCiPct = "median_ci_pct";
+inline constexpr std::string_view kSamplingS = "sampling_s";
 inline constexpr std::string_view kIterationsPerLaunch = "iterations_per_launch";
 inline constexpr std::string_view kRelError = "rel_error";
 // 1 when another process or activity outside gpubench shared the GPU during the figure.

@@ -1,12 +1,13 @@
 // The host-clock source of the one sampling loop (time_host_calls), without a GPU: it times the
-// call and nothing else, warms up with whole samples, and a failed check in a sample's finish
-// fails the benchmark.
+// call and nothing else, warms up with whole samples, a failed check in a sample's finish fails
+// the benchmark, and the loop samples on time the run's SamplingBudget lends and settles with it.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
 #include "harness/timing.hpp"
+#include "model/sampling_budget.hpp"
 #include "support/run_collector.hpp"
 
 namespace gpubench {
@@ -89,6 +90,46 @@ TEST(HostTiming, AFailedCheckAfterASampleFailsTheBenchmark) {
   EXPECT_NE(runs[0].error_message.find("VERIFICATION FAILED"), std::string::npos);
   EXPECT_NE(runs[0].error_message.find("fourth sample"), std::string::npos);
   EXPECT_EQ(samples, 4);
+}
+
+// Busy-waits until `duration` has passed on the host clock: a call whose time is the duration
+// plus what the scheduler adds, unlike a sleep, which oversleeps by whole timer ticks.
+void spin_for(std::chrono::microseconds duration) {
+  const auto end = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < end) {
+  }
+}
+
+// Calls alternating 1.00 and 1.02 ms: their median is not known to 0.85% in its 50 ms share (the
+// interval spans both values, 1-2% from the median, for as long as they alternate), and lent
+// time would bring it near enough (uncertainty / target below 4 at a 0.4 s allowance), so the
+// loop goes on past its share on what the pool holds, to the allowance, and settles what it took.
+TEST(HostTiming, SamplesOnLentTimeAndSettlesWithTheRunsBudget) {
+  testing::ClearRegistrationsAtExit clear;
+  static SamplingBudget budget(8.0);
+  budget = SamplingBudget(8.0);
+  budget.settle(2.0, 0.0);  // earlier repetitions left 2 s, half of it to lend
+  static int calls = 0;
+  calls = 0;
+  benchmark::RegisterBenchmark("host_timing/pooled", [](benchmark::State& state) {
+    HostCall call;
+    call.call = [] { spin_for(std::chrono::microseconds(calls++ % 2 == 0 ? 1000 : 1020)); };
+    HostTimingPolicy policy = small_policy();
+    policy.stopping.target_median_uncertainty = 0.0085;
+    policy.budget = &budget;
+    time_host_calls(state, call, policy);
+  })->UseManualTime();
+  const auto runs = run_registered("^host_timing/pooled");
+  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_FALSE(runs[0].error_occurred);
+  EXPECT_EQ(budget.repetitions(), 2u);
+  const double sampling_s = runs[0].counters.at("sampling_s").value;
+  EXPECT_GT(sampling_s, 0.1);         // well past its 0.05 s share
+  EXPECT_LT(sampling_s, 0.4 + 0.05);  // within its allowance, but for the last sample
+  EXPECT_NEAR(budget.spent_s(), sampling_s, 1e-12);
+  EXPECT_NEAR(budget.lent_s(), sampling_s - 0.05, 1e-12);
+  EXPECT_GT(runs[0].counters.at("median_ci_pct").value, 0.85);
+  EXPECT_EQ(runs[0].counters.at("converged").value, 0.0);
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ TEST(Profile, QuickSamplesLessAndRepeatsLessThanFull) {
   EXPECT_EQ(full.name, "full");
   EXPECT_EQ(quick.repetitions, 3) << "the fewest with which compare can still see a spread";
   EXPECT_GT(full.repetitions, quick.repetitions);
-  EXPECT_DOUBLE_EQ(quick.stopping.target_relative_spread, 0.005);
+  EXPECT_DOUBLE_EQ(quick.stopping.target_median_uncertainty, 0.0025);
+  EXPECT_DOUBLE_EQ(quick.stopping.confidence, 0.95);
   EXPECT_DOUBLE_EQ(quick.stopping.throttle_fraction, 0.75);
   EXPECT_LT(quick.stopping.budget_s, full.stopping.budget_s);
   EXPECT_LE(quick.compute_launch_s, full.compute_launch_s);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace gpubench::stats {
@@ -33,6 +34,35 @@ TEST(Statistics, RelativeIqrIgnoresOneOutlier) {
   EXPECT_NEAR(relative_iqr(std::vector<double>{1000, 1, 4, 2, 3}), 2.0 / 3.0, 1e-12);
   EXPECT_EQ(relative_iqr(std::vector<double>{5}), 0.0);
   EXPECT_TRUE(std::isinf(relative_iqr(std::vector<double>{-1, -1, 0, 1, 1})));
+}
+
+// Reference ranks from the exact binomial sums in Python (fractions.Fraction, math.comb): the
+// largest k with 1 - 2 P(B <= k - 1) >= 0.95, B ~ Binomial(n, 1/2). n = 100 gives the textbook
+// interval [x(40), x(61)].
+TEST(Statistics, MedianIntervalRankMatchesTheExactBinomialSums) {
+  const std::pair<std::size_t, std::size_t> expected[] = {
+      {1, 1}, {2, 1}, {5, 1}, {6, 1}, {10, 2}, {17, 5}, {100, 40}, {1000, 469}, {10000, 4902}};
+  for (const auto& [n, k] : expected) {
+    EXPECT_EQ(median_interval_rank(n, 0.95), k) << "n = " << n;
+  }
+  EXPECT_EQ(median_interval_rank(100, 0.99), 37u);
+  EXPECT_THROW(median_interval_rank(0, 0.95), std::invalid_argument);
+  EXPECT_THROW(median_interval_rank(10, 1.0), std::invalid_argument);
+}
+
+TEST(Statistics, MedianIntervalIsTheOrderStatisticsAndItsUncertaintyTheLargerSide) {
+  // n = 10: [x(2), x(9)] of 1..10 shuffled, median 5.5.
+  const std::vector<double> values = {7, 3, 10, 1, 5, 9, 2, 8, 6, 4};
+  const Interval interval = median_confidence_interval(values, 0.95);
+  EXPECT_DOUBLE_EQ(interval.low, 2);
+  EXPECT_DOUBLE_EQ(interval.high, 9);
+  EXPECT_NEAR(relative_median_uncertainty(values, 0.95), 3.5 / 5.5, 1e-12);
+  // One far outlier moves the interval's end only as far as the next order statistic.
+  const std::vector<double> skewed = {100,   100.1, 100.2, 100.3, 100.4,
+                                      100.5, 100.6, 100.7, 100.8, 1e6};
+  EXPECT_NEAR(relative_median_uncertainty(skewed, 0.95), 0.35 / 100.45, 1e-12);
+  EXPECT_EQ(relative_median_uncertainty(std::vector<double>{3, 3, 3}, 0.95), 0.0);
+  EXPECT_TRUE(std::isinf(relative_median_uncertainty(std::vector<double>{-1, 0, 1}, 0.95)));
 }
 
 // Reference values: scipy.stats.mannwhitneyu(x, y, alternative="two-sided", use_continuity=True,

@@ -49,6 +49,22 @@ class IssueTargets(unittest.TestCase):
                       "failed)", lines)
         self.assertIn("quick profile: 19.6 s (target <= 20 s) met", lines)
 
+    def test_sampling_line(self):
+        def repetition(sampling_s, converged, median_ci_pct=None):
+            record = dict(name="r", run_name="r", run_type="iteration", sampling_s=sampling_s,
+                          converged=converged)
+            if median_ci_pct is not None:
+                record["median_ci_pct"] = median_ci_pct
+            return record
+        run = {"benchmarks": [repetition(0.01, 1, 0.2), repetition(0.2, 0, 0.4),
+                              repetition(0.05, 0), median("r")]}
+        self.assertIn("sampling: 0.26 s in 3 repetitions' loops; 1 converged; 1 with the median "
+                      "known to +/-0.25%", issue_targets.target_lines(run))
+        # Runs made before issue 27's budget record no sampling_s: no line.
+        with open(H200 / "quick1.json", encoding="utf-8") as handle:
+            lines = issue_targets.target_lines(json.load(handle))
+        self.assertFalse(any(line.startswith("sampling:") for line in lines))
+
     def test_command_line(self):
         done = subprocess.run([sys.executable, str(REPO / "scripts/issue_targets.py"),
                                str(H200 / "quick1.json")], capture_output=True, text=True)

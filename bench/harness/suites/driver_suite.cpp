@@ -24,7 +24,8 @@ HostTimingPolicy host_policy(SuiteContext& context) {
   return HostTimingPolicy{.warm_up_calls = 2,
                           .stopping = context.options().profile.driver_stopping,
                           .reference_clock_mhz = std::nullopt,
-                          .telemetry = context.telemetry()};
+                          .telemetry = context.telemetry(),
+                          .budget = context.options().sampling_budget};
 }
 
 void report(benchmark::State& state, const DriverRow& row, const TimedLaunches& timed) {

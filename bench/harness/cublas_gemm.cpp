@@ -1,5 +1,6 @@
 #include "harness/cublas_gemm.hpp"
 
+#include <cuda.h>  // CUDA_VERSION: which cuBLASLt types these headers have
 #include <cuda_fp16.h>
 #include <fmt/format.h>
 
@@ -19,6 +20,66 @@ void check_cublas(cublasStatus_t status, const char* call) {
 namespace {
 
 constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
+
+// CUDA 12.8 added CUDA_R_4F_E2M1 and cuBLASLt's block-scale modes; older headers lack the names.
+#if CUDA_VERSION >= 12080
+#define GPUBENCH_CUBLASLT_NVFP4 1
+#else
+#define GPUBENCH_CUBLASLT_NVFP4 0
+#endif
+
+// The types of a cuBLASLt row: FP8 accumulates in FP32 and writes FP16; INT8 accumulates and
+// writes INT32 with INT32 scales; NVFP4 accumulates in FP32 and writes FP32.
+struct LtTypes {
+  cudaDataType input;
+  cudaDataType output;
+  cublasComputeType_t compute;
+  cudaDataType scale;
+  const char* label;  // in "not run" sentences
+};
+
+LtTypes lt_types(GemmPrecision precision) {
+  switch (precision) {
+    case GemmPrecision::kFp8E4m3:
+      return {CUDA_R_8F_E4M3, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F, "FP8"};
+#if GPUBENCH_CUBLASLT_NVFP4
+    case GemmPrecision::kNvfp4:
+      return {CUDA_R_4F_E2M1, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F, "NVFP4"};
+#endif
+    default:
+      return {CUDA_R_8I, CUDA_R_32I, CUBLAS_COMPUTE_32I, CUDA_R_32I, "INT8"};
+  }
+}
+
+bool runs_on_lt(GemmPrecision precision) {
+  return precision == GemmPrecision::kFp8E4m3 || precision == GemmPrecision::kInt8 ||
+         precision == GemmPrecision::kNvfp4;
+}
+
+void set_attribute(cublasLtMatmulDesc_t operation, cublasLtMatmulDescAttributes_t attribute,
+                   const void* value, std::size_t bytes) {
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(operation, attribute, value, bytes));
+}
+
+// What the precision sets beyond the types: FP8's fast accumulate, NVFP4's block-scale modes.
+void set_precision_attributes(GemmPrecision precision, cublasLtMatmulDesc_t operation) {
+  if (precision == GemmPrecision::kFp8E4m3) {
+    // FP8's figure is read against the FP8 tensor peak: time the fast-accumulate path, which does
+    // not stop to promote partial sums to FP32 (as PyTorch's use_fast_accum and inference do).
+    const std::int8_t fast_accumulate = 1;
+    set_attribute(operation, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast_accumulate,
+                  sizeof fast_accumulate);
+  }
+#if GPUBENCH_CUBLASLT_NVFP4
+  if (precision == GemmPrecision::kNvfp4) {
+    // One ue4m3 scale per 16 elements along K for both operands; the pointers are the buffers',
+    // set by gemm() for each call.
+    const std::int32_t vec16 = CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3;
+    set_attribute(operation, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &vec16, sizeof vec16);
+    set_attribute(operation, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &vec16, sizeof vec16);
+  }
+#endif
+}
 
 }  // namespace
 
@@ -47,7 +108,13 @@ CublasGemm::~CublasGemm() {
   if (handle_) cublasDestroy(handle_);
 }
 
+std::string CublasGemm::precision_problem(GemmPrecision precision, int sm) {
+  if (std::string problem = gemm_precision_problem(precision, sm); !problem.empty()) return problem;
+  return gemm_build_problem(precision, CUDA_VERSION);
+}
+
 std::string CublasGemm::fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape) {
+  if (std::string problem = precision_problem(precision, sm); !problem.empty()) return problem;
   return cublas_fast_path_problem(precision, sm, shape);
 }
 
@@ -56,36 +123,23 @@ bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shap
 }
 
 void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
-  const bool fp8 = precision == GemmPrecision::kFp8E4m3;
-  if ((!fp8 && precision != GemmPrecision::kInt8) || lt_plans_.contains({precision, m, n, k})) {
-    return;
+  if (!runs_on_lt(precision) || lt_plans_.contains({precision, m, n, k})) return;
+  if (const std::string problem = gemm_build_problem(precision, CUDA_VERSION); !problem.empty()) {
+    throw FastPathUnsupported(fmt::format("not run: {}", problem));
   }
   // Column-major view of row-major data: C^T (n x m) = B^T (n x k) * A^T (k x m). The first Lt
   // operand is our B stored n x k row-major, i.e. k x n column-major, used transposed ("T"); the
-  // second is A, k x m column-major ("N"). FP8 accumulates in FP32 and writes FP16; INT8
-  // accumulates and writes INT32 with INT32 scales.
-  const cudaDataType input = fp8 ? CUDA_R_8F_E4M3 : CUDA_R_8I;
-  const cudaDataType output = fp8 ? CUDA_R_16F : CUDA_R_32I;
+  // second is A, k x m column-major ("N"). Both are K-major, as FP8 and NVFP4 require.
+  const LtTypes types = lt_types(precision);
   auto plan = std::make_shared<LtPlan>();
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation,
-                                                 fp8 ? CUBLAS_COMPUTE_32F : CUBLAS_COMPUTE_32I,
-                                                 fp8 ? CUDA_R_32F : CUDA_R_32I));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation, types.compute, types.scale));
   const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA,
-                                                       &transpose, sizeof transpose));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB,
-                                                       &keep, sizeof keep));
-  if (fp8) {
-    // FP8's figure is read against the FP8 tensor peak: time the fast-accumulate path, which does
-    // not stop to promote partial sums to FP32 (as PyTorch's use_fast_accum and inference do).
-    const std::int8_t fast_accumulate = 1;
-    GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(plan->operation,
-                                                         CUBLASLT_MATMUL_DESC_FAST_ACCUM,
-                                                         &fast_accumulate, sizeof fast_accumulate));
-  }
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, input, k, n, k));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, input, k, m, k));
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, output, n, m, n));
+  set_attribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof transpose);
+  set_attribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof keep);
+  set_precision_attributes(precision, plan->operation);
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, types.input, k, n, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, types.input, k, m, k));
+  GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, types.output, n, m, n));
   const auto query = [&](std::size_t workspace) {
     cublasLtMatmulPreference_t preference = nullptr;
     GPUBENCH_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&preference));
@@ -107,7 +161,7 @@ void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
     throw FastPathUnsupported(fmt::format(
         "not run: no cuBLASLt algorithm for {} TN {}x{}x{} on this GPU (asked with {} MiB of "
         "workspace and with none)",
-        fp8 ? "FP8" : "INT8", m, n, k, workspace_.bytes() >> 20));
+        types.label, m, n, k, workspace_.bytes() >> 20));
   }
   plan->choice = *choice;
   lt_plans_[{precision, m, n, k}] = plan;
@@ -129,7 +183,7 @@ std::optional<LtChoice> choose_lt_algorithm(const LtHeuristicQuery& query,
 }
 
 void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b,
-                      void* c) {
+                      void* c, const BlockScales& scales) {
   // Row-major C = A * B is column-major C^T = B^T * A^T: pass B first, dimensions (n, m, k).
   const float one = 1.0f, zero = 0.0f;
   switch (precision) {
@@ -157,10 +211,25 @@ void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* 
       return;
     }
     case GemmPrecision::kInt8:
-    case GemmPrecision::kFp8E4m3: {
+    case GemmPrecision::kFp8E4m3:
+    case GemmPrecision::kNvfp4: {
       const auto plan = lt_plans_.find({precision, m, n, k});
       if (plan == lt_plans_.end()) throw std::logic_error("cuBLASLt GEMM called before prepare()");
       const LtPlan& p = *plan->second;
+#if GPUBENCH_CUBLASLT_NVFP4
+      if (precision == GemmPrecision::kNvfp4) {
+        if (scales.a == nullptr || scales.b == nullptr) {
+          throw std::logic_error("an NVFP4 GEMM needs the scales of A and B");
+        }
+        // Lt's A is our B (see prepare), so its scales are B's.
+        set_attribute(p.operation, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scales.b,
+                      sizeof scales.b);
+        set_attribute(p.operation, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scales.a,
+                      sizeof scales.a);
+      }
+#else
+      (void)scales;  // prepare() refused NVFP4: no plan reaches here
+#endif
       const std::int32_t one_i = 1, zero_i = 0;  // INT8's scales are INT32
       const bool int8 = precision == GemmPrecision::kInt8;
       const void* alpha = int8 ? static_cast<const void*>(&one_i) : &one;

@@ -1,6 +1,7 @@
 #pragma once
 // The library references of the GEMM suite: cuBLAS (cublasGemmEx) for FP32, TF32, FP16 and BF16,
-// and cuBLASLt (cublasLtMatmul, TN) for FP8 e4m3 (FP16 out, fast accumulate) and INT8 (INT32 out),
+// and cuBLASLt (cublasLtMatmul, TN) for FP8 e4m3 (FP16 out, fast accumulate), INT8 (INT32 out) and
+// NVFP4 (e2m1 with ue4m3 block scales, FP32 out; built with CUDA 12.8+ headers only),
 // the layout their tensor-core kernels take (cublasGemmEx's NN INT8 ran a WMMA kernel at 6% of an
 // H200's INT8 peak). Handles, the workspace and each cuBLASLt shape's plan (its algorithm chosen by
 // cuBLASLt's heuristic) are made before timing; gemm() only enqueues.
@@ -26,6 +27,12 @@ namespace gpubench {
 void check_cublas(cublasStatus_t status, const char* call);
 #define GPUBENCH_CUBLAS_CHECK(call) ::gpubench::check_cublas((call), #call)
 
+// Device pointers to the block scales of A and B (NVFP4), in the layout cuBLASLt documents.
+struct BlockScales {
+  const void* a = nullptr;
+  const void* b = nullptr;
+};
+
 class CublasGemm {
  public:
   explicit CublasGemm(cudaStream_t stream);
@@ -33,9 +40,15 @@ class CublasGemm {
   CublasGemm(const CublasGemm&) = delete;
   CublasGemm& operator=(const CublasGemm&) = delete;
 
+  // Why this build cannot run `precision` on architecture `sm` (89 for 8.9) at all, or "": the
+  // card's tensor cores (gemm_precision_problem), then this build's CUDA headers (NVFP4 needs
+  // 12.8+, gemm_build_problem).
+  static std::string precision_problem(GemmPrecision precision, int sm);
+
   // Why the fast path cannot take `precision` on this shape and architecture (sm as 89), or ""
-  // when it can: FP8 needs sm_89+ and m, n, k multiples of 16; INT8 sm_75+ and n, k multiples
-  // of 4. Such shapes are reported, never run on a slower path under the same name.
+  // when it can: precision_problem, then FP8's m, n, k multiples of 16, INT8's n, k multiples
+  // of 4 and NVFP4's (cublas_fast_path_problem). Such shapes are reported, never run on a slower
+  // path under the same name.
   static std::string fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape);
   static bool supports(GemmPrecision precision, int sm, const GemmShape& shape);
 
@@ -45,9 +58,12 @@ class CublasGemm {
   // cuBLASLt has no algorithm with or without workspace.
   void prepare(GemmPrecision precision, int m, int n, int k);
 
-  // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8 and
-  // INT8, where it is given transposed (n x k: the "TN" layout cuBLASLt's kernels take).
-  void gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b, void* c);
+  // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8, INT8
+  // and NVFP4, where it is given transposed (n x k: the "TN" layout cuBLASLt's kernels take).
+  // NVFP4 also takes the operands' ue4m3 scales in cuBLAS's tiled layout
+  // (kernels/gemm/nvfp4_layout.hpp); the other precisions take none.
+  void gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b, void* c,
+            const BlockScales& scales = {});
 
  private:
   struct LtPlan;

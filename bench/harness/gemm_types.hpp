@@ -1,10 +1,18 @@
 #pragma once
 // The element types each GEMM precision reads and writes, shared by the GEMM suite and its tests.
 
+#include <stdexcept>
+
 #include "kernels/gemm/gemm_support.hpp"
 #include "model/gemm_plan.hpp"
 
 namespace gpubench {
+
+// NVFP4's operands are packed E2M1 with tiled ue4m3 scales (kernels/gemm/nvfp4_layout.hpp), which
+// no ElementType describes: the suite fills and checks them with the NVFP4 functions.
+inline bool gemm_block_scaled(GemmPrecision precision) {
+  return precision == GemmPrecision::kNvfp4;
+}
 
 inline gemm::ElementType gemm_input_type(GemmPrecision precision) {
   using gemm::ElementType;
@@ -18,6 +26,8 @@ inline gemm::ElementType gemm_input_type(GemmPrecision precision) {
       return ElementType::kE4m3;
     case GemmPrecision::kInt8:
       return ElementType::kS8;
+    case GemmPrecision::kNvfp4:
+      throw std::logic_error("NVFP4 operands have no ElementType (gemm_block_scaled)");
     default:
       return ElementType::kF16;
   }
@@ -28,6 +38,7 @@ inline gemm::ElementType gemm_output_type(GemmPrecision precision) {
   switch (precision) {
     case GemmPrecision::kFp32:
     case GemmPrecision::kTf32:
+    case GemmPrecision::kNvfp4:
       return ElementType::kF32;
     case GemmPrecision::kBf16:
       return ElementType::kBf16;
@@ -38,9 +49,10 @@ inline gemm::ElementType gemm_output_type(GemmPrecision precision) {
   }
 }
 
-// cuBLASLt's FP8 and INT8 tensor-core GEMMs are TN: B is given as n x k.
+// cuBLASLt's FP8, INT8 and NVFP4 tensor-core GEMMs are TN: B is given as n x k.
 inline bool gemm_b_transposed(GemmPrecision precision) {
-  return precision == GemmPrecision::kFp8E4m3 || precision == GemmPrecision::kInt8;
+  return precision == GemmPrecision::kFp8E4m3 || precision == GemmPrecision::kInt8 ||
+         precision == GemmPrecision::kNvfp4;
 }
 
 }  // namespace gpubench

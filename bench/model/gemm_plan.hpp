@@ -22,13 +22,14 @@ enum class GemmPrecision {
   kBf16,         // BF16 in/out, FP32 accumulate
   kFp8E4m3,      // FP8 e4m3 in (TN), FP16 out, FP32 accumulate
   kInt8,         // INT8 in, INT32 out and accumulate
+  kNvfp4,        // NVFP4 in (TN: e2m1, a ue4m3 scale per 16 along K), FP32 out and accumulate
 };
 
 struct GemmPrecisionInfo {
   GemmPrecision precision;
   std::string_view name;  // benchmark-name fragment: "fp16_f32acc"
-  int input_bytes;        // per element of A and B
-  int output_bytes;       // per element of C
+  double input_bytes;     // per element of A and B (NVFP4: half a byte plus 1/16 of a scale)
+  double output_bytes;    // per element of C
   Throughput peak;        // the spec/rate-table entry it is measured against
   bool integer;           // TOPS rather than TFLOPS; exact check
 };
@@ -36,8 +37,9 @@ const GemmPrecisionInfo& gemm_precision_info(GemmPrecision precision);
 const std::vector<GemmPrecision>& all_gemm_precisions();
 
 // Largest relative Frobenius error ||C - ref|| / ||ref|| accepted for inputs uniform in [-1, 1]:
-// FP32 1e-5, TF32 1e-3, FP16/BF16/FP8 1e-2, INT8 exact (0). FP16 accumulation grows its error with
-// sqrt(k), so its bound scales by sqrt(k / 1024) past k = 1024.
+// FP32 1e-5, TF32 1e-3, FP16/BF16/FP8 1e-2, INT8 exact (0), NVFP4 1e-3 (its own inputs, below).
+// FP16 accumulation grows its error with sqrt(k), so its bound scales by sqrt(k / 1024) past
+// k = 1024.
 double gemm_tolerance(GemmPrecision precision, std::int64_t k);
 
 struct GemmShape {
@@ -53,11 +55,11 @@ struct GemmShape {
 // layers (hidden 4096: "attn_proj" 4096x4096, "mlp_up_11008", "mlp_down_11008", "mlp_up_14336",
 // "mlp_down_14336", each at the profile's token counts) and ResNet-50 im2col GEMMs at batch 32
 // ("resnet_conv2_3x3", "resnet_conv4_3x3", "resnet_conv5_3x3").
-std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_bytes, int input_bytes,
-                                   int output_bytes);
+std::vector<GemmShape> gemm_shapes(const Profile& profile, std::int64_t free_bytes,
+                                   double input_bytes, double output_bytes);
 
 // Bytes a GEMM must move at least once (A, B read, C written).
-double gemm_min_bytes(const GemmShape& shape, int input_bytes, int output_bytes);
+double gemm_min_bytes(const GemmShape& shape, double input_bytes, double output_bytes);
 
 // The share of the free memory a shape's A, B and C may take: the rest leaves room for the
 // reference sample, the L2 flush buffer and the library's workspace.
@@ -68,8 +70,17 @@ inline constexpr double kGemmUsableFreeFraction = 0.7;
 std::string gemm_precision_problem(GemmPrecision precision, int sm);
 
 // Why cuBLAS's fast path cannot take `precision` on this shape and architecture, or "" when it
-// can: gemm_precision_problem, then FP8's m, n, k multiples of 16 and INT8's n, k multiples of 4.
+// can: gemm_precision_problem, then FP8's m, n, k multiples of 16, INT8's n, k multiples of 4 and
+// NVFP4's m, n multiples of 16 and k of 32.
 std::string cublas_fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape);
+
+// The first CUDA whose cuBLASLt has NVFP4 (CUDA_R_4F_E2M1,
+// CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3), as CUDA_VERSION spells it.
+inline constexpr int kNvfp4CudaVersion = 12080;
+
+// Why a build whose CUDA headers are `cuda_version` (CUDA_VERSION: 12040 for 12.4) cannot run
+// `precision`, or "" when it can: NVFP4 needs headers of 12.8 or newer.
+std::string gemm_build_problem(GemmPrecision precision, int cuda_version);
 
 // FLOPs per byte of the shape against the card's ridge point (peak / bandwidth): "compute-bound"
 // when the intensity reaches it.
@@ -78,7 +89,7 @@ struct Boundedness {
   double ridge_point = 0;           // FLOP per byte at which the card's roofs meet
   bool compute_bound = false;
 };
-Boundedness classify_gemm(const GemmShape& shape, int input_bytes, int output_bytes,
+Boundedness classify_gemm(const GemmShape& shape, double input_bytes, double output_bytes,
                           double peak_tflops, double bandwidth_gbs);
 
 }  // namespace gpubench

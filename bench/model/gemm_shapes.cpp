@@ -188,6 +188,18 @@ std::string_view gemm_implementation_name(GemmImplementation implementation) {
   return implementation == GemmImplementation::kCublas ? "cublas" : "own";
 }
 
+bool gemm_profile_runs(GemmImplementation implementation, GemmPrecision precision,
+                       std::string_view family) {
+  // BF16 shares FP16's tensor rate, so it stays on squares: a full run on an H100 spent about 4 s
+  // per row, most of it on small shapes.
+  const bool inference = precision == GemmPrecision::kFp8E4m3 ||
+                         precision == GemmPrecision::kInt8 || precision == GemmPrecision::kNvfp4;
+  return family == "square" || precision == GemmPrecision::kFp16Fp32Acc ||
+         (family == "llm" && inference) ||
+         (family == "resnet" && precision == GemmPrecision::kFp32 &&
+          implementation == GemmImplementation::kCublas);
+}
+
 std::string gemm_shape_name(std::int64_t m, std::int64_t n, std::int64_t k) {
   return fmt::format("{}x{}x{}", m, n, k);
 }

@@ -19,6 +19,13 @@ namespace gpubench {
 enum class GemmImplementation { kCublas, kOwn };
 std::string_view gemm_implementation_name(GemmImplementation implementation);  // "cublas", "own"
 
+// Whether the default (profile) GEMM run times `precision` on shapes of `family` ("square", "llm",
+// "resnet"): squares for every row; FP16 with FP32 accumulate (the common training case, library
+// and own) the LLM and ResNet shapes too; FP8, INT8 and NVFP4 the LLM shapes, where inference uses
+// them; cuBLAS FP32 the ResNet ones.
+bool gemm_profile_runs(GemmImplementation implementation, GemmPrecision precision,
+                       std::string_view family);
+
 // "MxNxK", the name of a shape that has no other: the profile's squares and unnamed custom shapes,
 // so a custom 4096x4096x4096 is the profile's row of that name in compare and history.
 std::string gemm_shape_name(std::int64_t m, std::int64_t n, std::int64_t k);

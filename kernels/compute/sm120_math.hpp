@@ -25,8 +25,8 @@
 
 #include <cstdint>
 
+#include "kernels/common/microscaling.hpp"
 #include "kernels/compute/compute_math.hpp"
-#include "kernels/compute/microscaling.hpp"
 
 namespace gpubench::compute {
 

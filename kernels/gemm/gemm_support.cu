@@ -8,6 +8,7 @@
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/hash.hpp"
 #include "kernels/gemm/gemm_support.hpp"
+#include "kernels/gemm/nvfp4_layout.hpp"
 
 namespace gpubench::gemm {
 namespace {
@@ -55,6 +56,31 @@ __device__ double as_double(const void* data, std::size_t i) {
   }
 }
 
+// Which position of C (m x n = `positions`) warp `warp` checks: every one when they number at most
+// `samples`, else the two corners and hashed ones; -1 for a warp with none.
+__device__ long long sample_position(int warp, int samples, long long positions,
+                                     std::uint32_t seed) {
+  if (warp >= samples) return -1;
+  if (positions <= samples) return warp < positions ? warp : -1;
+  if (warp == 0) return 0;
+  if (warp == 1) return positions - 1;
+  const unsigned long long h =
+      (static_cast<unsigned long long>(common::mix(seed ^ static_cast<std::uint32_t>(warp)))
+       << 32) |
+      common::mix(~seed ^ static_cast<std::uint32_t>(warp) * 0x9e3779b9u);
+  return static_cast<long long>(h % static_cast<unsigned long long>(positions));
+}
+
+// Lane 0's part: a warp's reference `sum` against C's `got`, into sums[0..2].
+__device__ void add_sample(double got, double sum, double* sums) {
+  if (!isfinite(got)) {
+    atomicAdd(&sums[2], 1.0);
+    return;
+  }
+  atomicAdd(&sums[0], (got - sum) * (got - sum));
+  atomicAdd(&sums[1], sum * sum);
+}
+
 // One warp per sampled element: lanes split k, then the warp sums.
 template <typename In, typename Out>
 __global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, const void* a,
@@ -62,23 +88,8 @@ __global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, con
                                      double* sums) {
   const int warp = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / 32);
   const int lane = static_cast<int>(threadIdx.x % 32);
-  if (warp >= samples) return;
-  const long long positions = static_cast<long long>(m) * n;
-  long long position = 0;
-  if (positions <= samples) {
-    position = warp;
-    if (position >= positions) return;
-  } else if (warp == 0) {
-    position = 0;
-  } else if (warp == 1) {
-    position = positions - 1;
-  } else {
-    const unsigned long long h =
-        (static_cast<unsigned long long>(common::mix(seed ^ static_cast<std::uint32_t>(warp)))
-         << 32) |
-        common::mix(~seed ^ static_cast<std::uint32_t>(warp) * 0x9e3779b9u);
-    position = static_cast<long long>(h % static_cast<unsigned long long>(positions));
-  }
+  const long long position = sample_position(warp, samples, static_cast<long long>(m) * n, seed);
+  if (position < 0) return;
   const long long row = position / n;
   const long long col = position % n;
   double sum = 0;
@@ -89,15 +100,37 @@ __global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, con
   }
   for (int offset = 16; offset > 0; offset /= 2)
     sum += __shfl_down_sync(0xffffffffu, sum, offset);
-  if (lane == 0) {
-    const double got = as_double<Out>(c, static_cast<std::size_t>(position));
-    if (!isfinite(got)) {
-      atomicAdd(&sums[2], 1.0);
-      return;
-    }
-    atomicAdd(&sums[0], (got - sum) * (got - sum));
-    atomicAdd(&sums[1], sum * sum);
+  if (lane == 0) add_sample(as_double<Out>(c, static_cast<std::size_t>(position)), sum, sums);
+}
+
+__global__ void fill_nvfp4_kernel(std::uint8_t* data, std::int64_t bytes, std::uint8_t* scales,
+                                  std::int64_t scale_bytes, std::uint32_t seed) {
+  const std::int64_t stride = static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+  const std::int64_t first = static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+  for (std::int64_t i = first; i < bytes; i += stride)
+    data[i] = nvfp4_fill_byte(seed, i);
+  for (std::int64_t i = first; i < scale_bytes; i += stride)
+    scales[i] = nvfp4_fill_scale(seed, i);
+}
+
+// As sampled_error_kernel, for C (FP32) = A B^T with NVFP4 A (m x k) and B (n x k).
+__global__ void sampled_error_nvfp4_kernel(int m, int n, int k, const std::uint8_t* a,
+                                           const std::uint8_t* a_scales, const std::uint8_t* b,
+                                           const std::uint8_t* b_scales, const float* c,
+                                           int samples, std::uint32_t seed, double* sums) {
+  const int warp = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / 32);
+  const int lane = static_cast<int>(threadIdx.x % 32);
+  const long long position = sample_position(warp, samples, static_cast<long long>(m) * n, seed);
+  if (position < 0) return;
+  const long long row = position / n;
+  const long long col = position % n;
+  double sum = 0;
+  for (int kk = lane; kk < k; kk += 32) {
+    sum += nvfp4_value(a, a_scales, row, kk, k) * nvfp4_value(b, b_scales, col, kk, k);
   }
+  for (int offset = 16; offset > 0; offset /= 2)
+    sum += __shfl_down_sync(0xffffffffu, sum, offset);
+  if (lane == 0) add_sample(static_cast<double>(c[position]), sum, sums);
 }
 
 template <typename F>
@@ -166,6 +199,27 @@ void launch_sampled_error(ElementType input, ElementType output, bool b_transpos
       }
     });
   });
+  GPUBENCH_CHECK_LAUNCH();
+}
+
+void launch_fill_nvfp4(void* data, std::int64_t rows, std::int64_t k, void* scales,
+                       std::uint32_t seed, cudaStream_t stream) {
+  fill_nvfp4_kernel<<<1024, 256, 0, stream>>>(
+      static_cast<std::uint8_t*>(data), nvfp4_data_bytes(rows, k),
+      static_cast<std::uint8_t*>(scales), nvfp4_scale_bytes(rows, k), seed);
+  GPUBENCH_CHECK_LAUNCH();
+}
+
+void launch_sampled_error_nvfp4(int m, int n, int k, const Nvfp4Operands& operands, const void* c,
+                                int samples, std::uint32_t seed, double* sums,
+                                cudaStream_t stream) {
+  const int blocks = (samples * 32 + 255) / 256;
+  sampled_error_nvfp4_kernel<<<blocks, 256, 0, stream>>>(
+      m, n, k, static_cast<const std::uint8_t*>(operands.a),
+      static_cast<const std::uint8_t*>(operands.a_scales),
+      static_cast<const std::uint8_t*>(operands.b),
+      static_cast<const std::uint8_t*>(operands.b_scales), static_cast<const float*>(c), samples,
+      seed, sums);
   GPUBENCH_CHECK_LAUNCH();
 }
 

@@ -25,4 +25,22 @@ void launch_sampled_error(ElementType input, ElementType output, bool b_transpos
                           int k, const void* a, const void* b, const void* c, int samples,
                           std::uint32_t seed, double* sums, cudaStream_t stream);
 
+// NVFP4 (kernels/gemm/nvfp4_layout.hpp): fills a packed rows x k E2M1 operand (nvfp4_data_bytes)
+// and its tiled ue4m3 scales (nvfp4_scale_bytes) from `seed`, as nvfp4_fill_byte and
+// nvfp4_fill_scale give them.
+void launch_fill_nvfp4(void* data, std::int64_t rows, std::int64_t k, void* scales,
+                       std::uint32_t seed, cudaStream_t stream);
+
+// The NVFP4 operands on the device: A m x k and B n x k, packed, with their tiled scales.
+struct Nvfp4Operands {
+  const void* a = nullptr;
+  const void* a_scales = nullptr;
+  const void* b = nullptr;
+  const void* b_scales = nullptr;
+};
+
+// As launch_sampled_error, for FP32 C = A B^T with NVFP4 operands; ref is nvfp4_dot's.
+void launch_sampled_error_nvfp4(int m, int n, int k, const Nvfp4Operands& operands, const void* c,
+                                int samples, std::uint32_t seed, double* sums, cudaStream_t stream);
+
 }  // namespace gpubench::gemm

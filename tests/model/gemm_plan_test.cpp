@@ -32,7 +32,7 @@ TEST(GemmPlan, EveryPrecisionHasDistinctNameAndASpecPeak) {
     EXPECT_GT(info.input_bytes, 0);
     EXPECT_FALSE(spec_key(info.peak).empty());
   }
-  EXPECT_EQ(names.size(), 7u);
+  EXPECT_EQ(names.size(), 8u);
 }
 
 TEST(GemmPlan, ShapesCoverSquaresLlmLayersAndResnet) {

@@ -151,7 +151,7 @@ TEST(GemmShapes, EachBadFileLineIsNamed) {
             "shapes.csv line 1: name \"a/b\" may hold only letters, digits, '_', '-' and '.'.");
   EXPECT_EQ(file_refusal("1,2,3,x,fp64\n"),
             "shapes.csv line 1: precision \"fp64\" is not a GEMM precision; known: fp32, tf32, "
-            "fp16_f16acc, fp16_f32acc, bf16_f32acc, fp8_e4m3_f32acc, int8_s32acc.");
+            "fp16_f16acc, fp16_f32acc, bf16_f32acc, fp8_e4m3_f32acc, int8_s32acc, nvfp4_f32acc.");
   EXPECT_EQ(file_refusal("# nothing\n\n"), "shapes.csv lists no shape.");
 }
 
@@ -161,7 +161,7 @@ TEST(GemmShapes, PrecisionsAndImplementationsAreCheckedAgainstGpubenchs) {
   EXPECT_EQ(parse_gemm_precisions("all"), all_gemm_precisions());
   EXPECT_EQ(refusal([] { (void)parse_gemm_precisions("fp16"); }),
             "--precision \"fp16\" is not a GEMM precision; known: fp32, tf32, fp16_f16acc, "
-            "fp16_f32acc, bf16_f32acc, fp8_e4m3_f32acc, int8_s32acc.");
+            "fp16_f32acc, bf16_f32acc, fp8_e4m3_f32acc, int8_s32acc, nvfp4_f32acc.");
   EXPECT_EQ(
       parse_gemm_implementations("own,cublas,own"),
       (std::vector<GemmImplementation>{GemmImplementation::kOwn, GemmImplementation::kCublas}));

@@ -18,6 +18,7 @@
 #include "harness/suites/suites.hpp"
 #include "harness/timing.hpp"
 #include "kernels/gemm/gemm_support.hpp"
+#include "kernels/gemm/nvfp4_layout.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/sgemm_autotune.hpp"
 #include "model/gemm_device_fit.hpp"
@@ -48,6 +49,7 @@ constexpr GemmRow kGemmRows[] = {
     {Implementation::kCublas, GemmPrecision::kBf16},
     {Implementation::kCublas, GemmPrecision::kFp8E4m3},
     {Implementation::kCublas, GemmPrecision::kInt8},
+    {Implementation::kCublas, GemmPrecision::kNvfp4},
     {Implementation::kOwn, GemmPrecision::kFp32},
     {Implementation::kOwn, GemmPrecision::kFp16Fp32Acc},
     {Implementation::kOwn, GemmPrecision::kFp16Fp16Acc},
@@ -55,8 +57,36 @@ constexpr GemmRow kGemmRows[] = {
 
 struct GemmBuffers {
   DeviceBuffer<unsigned char> a, b, c;
+  DeviceBuffer<unsigned char> a_scales, b_scales;  // NVFP4's, in cuBLAS's tiled layout
   DeviceBuffer<double> sums{3};
 };
+
+// A, B (n x k for the TN precisions) and C of a row's precision, A and B filled from the suite's
+// seeds; NVFP4's packed operands come with their block scales.
+std::shared_ptr<GemmBuffers> make_gemm_buffers(GemmPrecision precision, const GemmShape& shape,
+                                               cudaStream_t stream) {
+  auto made = std::make_shared<GemmBuffers>();
+  made->c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
+                                        gemm::element_bytes(gemm_output_type(precision)));
+  if (gemm_block_scaled(precision)) {
+    const auto bytes = [](std::int64_t count) { return static_cast<std::size_t>(count); };
+    made->a = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.m, shape.k)));
+    made->b = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.n, shape.k)));
+    made->a_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.m, shape.k)));
+    made->b_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.n, shape.k)));
+    gemm::launch_fill_nvfp4(made->a.get(), shape.m, shape.k, made->a_scales.get(), kSeedA, stream);
+    gemm::launch_fill_nvfp4(made->b.get(), shape.n, shape.k, made->b_scales.get(), kSeedB, stream);
+    return made;
+  }
+  const auto in = gemm_input_type(precision);
+  const std::size_t a_count = static_cast<std::size_t>(shape.m * shape.k);
+  const std::size_t b_count = static_cast<std::size_t>(shape.k * shape.n);
+  made->a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
+  made->b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
+  gemm::launch_fill_random(in, made->a.get(), a_count, kSeedA, stream);
+  gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
+  return made;
+}
 
 // What the suite shares across rows: the library handles, the cuBLAS rates per shape so the own
 // kernels can report their ratio to them, and CUPTI's look at each benchmark's launch.
@@ -94,7 +124,8 @@ void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& sh
   const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
             k = static_cast<int>(shape.k);
   if (row.implementation == Implementation::kCublas) {
-    suite.cublas.gemm(row.precision, m, n, k, buffers.a.get(), buffers.b.get(), buffers.c.get());
+    suite.cublas.gemm(row.precision, m, n, k, buffers.a.get(), buffers.b.get(), buffers.c.get(),
+                      BlockScales{buffers.a_scales.get(), buffers.b_scales.get()});
   } else if (row.precision == GemmPrecision::kFp32) {
     gemm::launch_own_sgemm(m, n, k, reinterpret_cast<const float*>(buffers.a.get()),
                            reinterpret_cast<const float*>(buffers.b.get()),
@@ -112,11 +143,19 @@ void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& sh
 double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers& buffers,
                    cudaStream_t stream) {
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.sums.get(), 0, 3 * sizeof(double), stream));
-  gemm::launch_sampled_error(gemm_input_type(precision), gemm_output_type(precision),
-                             gemm_b_transposed(precision), static_cast<int>(shape.m),
-                             static_cast<int>(shape.n), static_cast<int>(shape.k), buffers.a.get(),
-                             buffers.b.get(), buffers.c.get(), kReferenceSamples, 0x5851f42du,
-                             buffers.sums.get(), stream);
+  const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
+            k = static_cast<int>(shape.k);
+  constexpr std::uint32_t kSampleSeed = 0x5851f42du;
+  if (gemm_block_scaled(precision)) {
+    gemm::launch_sampled_error_nvfp4(
+        m, n, k, {buffers.a.get(), buffers.a_scales.get(), buffers.b.get(), buffers.b_scales.get()},
+        buffers.c.get(), kReferenceSamples, kSampleSeed, buffers.sums.get(), stream);
+  } else {
+    gemm::launch_sampled_error(gemm_input_type(precision), gemm_output_type(precision),
+                               gemm_b_transposed(precision), m, n, k, buffers.a.get(),
+                               buffers.b.get(), buffers.c.get(), kReferenceSamples, kSampleSeed,
+                               buffers.sums.get(), stream);
+  }
   double sums[3] = {};
   GPUBENCH_CUDA_CHECK(
       cudaMemcpyAsync(sums, buffers.sums.get(), sizeof sums, cudaMemcpyDeviceToHost, stream));
@@ -216,19 +255,8 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   const GemmPrecisionInfo& info = gemm_precision_info(row.precision);
   const cudaStream_t stream = context.stream();
   GemmBuffers& buffers =
-      context.cached<GemmBuffers>(fmt::format("gemm:{}:{}", info.name, shape.name), [&] {
-        auto made = std::make_shared<GemmBuffers>();
-        const auto in = gemm_input_type(row.precision);
-        const std::size_t a_count = static_cast<std::size_t>(shape.m * shape.k);
-        const std::size_t b_count = static_cast<std::size_t>(shape.k * shape.n);
-        made->a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
-        made->b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
-        made->c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
-                                              gemm::element_bytes(gemm_output_type(row.precision)));
-        gemm::launch_fill_random(in, made->a.get(), a_count, kSeedA, stream);
-        gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
-        return made;
-      });
+      context.cached<GemmBuffers>(fmt::format("gemm:{}:{}", info.name, shape.name),
+                                  [&] { return make_gemm_buffers(row.precision, shape, stream); });
   const std::string tuning = autotune_own_kernel(context, suite, row, shape, buffers);
   // Poison C, so an unwritten output fails the check.
   GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.c.get(), 0xff, buffers.c.bytes(), stream));
@@ -354,21 +382,18 @@ void register_gemm_suite(SuiteContext& context) {
     if (row.implementation == Implementation::kOwn && !own_gemm_kernel_runs(row.precision, sm)) {
       continue;
     }
+    // A precision the card or this build cannot run at all is said once, not once per shape.
+    if (const std::string problem = CublasGemm::precision_problem(row.precision, sm);
+        row.implementation == Implementation::kCublas && !problem.empty()) {
+      fmt::print(stderr, "gpubench: gemm/cublas/{}/*: not run on sm_{}: {}.\n", info.name, sm,
+                 problem);
+      continue;
+    }
     const std::vector<GemmShape> shapes =
         gemm_shapes(context.options().profile, free_bytes, info.input_bytes, info.output_bytes);
     const std::string largest_square = largest_square_name(shapes);
     for (const GemmShape& shape : shapes) {
-      // Squares for every row. FP16 with FP32 accumulate (the common training case, library and
-      // own) also runs the LLM and ResNet shapes; FP8 and INT8 the LLM shapes, where inference
-      // uses them; FP32 the ResNet ones. BF16 shares FP16's tensor rate, so it stays on squares:
-      // a full run on an H100 spent about 4 s per row, most of it on small shapes.
-      const GemmPrecision p = row.precision;
-      const bool runs_here =
-          shape.family == "square" || p == GemmPrecision::kFp16Fp32Acc ||
-          (shape.family == "llm" && (p == GemmPrecision::kFp8E4m3 || p == GemmPrecision::kInt8)) ||
-          (shape.family == "resnet" && p == GemmPrecision::kFp32 &&
-           row.implementation == Implementation::kCublas);
-      if (!runs_here) continue;
+      if (!gemm_profile_runs(row.implementation, row.precision, shape.family)) continue;
       register_gemm_row(
           context, suite, sm, row, shape,
           row.implementation == Implementation::kCublas && shape.name == largest_square);

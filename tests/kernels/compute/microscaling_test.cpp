@@ -1,7 +1,7 @@
-// The FP8/FP6/FP4 element and E8M0/UE4M3 scale models (kernels/compute/microscaling.hpp) against
+// The FP8/FP6/FP4 element and E8M0/UE4M3 scale models (kernels/common/microscaling.hpp) against
 // the values the OCP Microscaling (MX) Specification v1.0 and the PTX ISA document: every code
 // point of FP4 and FP6, the FP8 extremes and specials, the scales, the mma.sync containers.
-#include "kernels/compute/microscaling.hpp"
+#include "kernels/common/microscaling.hpp"
 
 #include <gtest/gtest.h>
 

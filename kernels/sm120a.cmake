@@ -22,7 +22,8 @@ if(GPUBENCH_SM120A_KERNELS AND CMAKE_CUDA_COMPILER_VERSION VERSION_LESS 12.8)
     "${CMAKE_CUDA_COMPILER_VERSION}.")
 endif()
 add_library(gpubench_kernels_sm120a OBJECT kernels/compute/sm120_kernels.cu)
-target_include_directories(gpubench_kernels_sm120a PRIVATE ${PROJECT_SOURCE_DIR})
+target_include_directories(gpubench_kernels_sm120a PRIVATE ${PROJECT_SOURCE_DIR}
+                           ${PROJECT_SOURCE_DIR}/include)
 target_link_libraries(gpubench_kernels_sm120a PRIVATE CUDA::cudart_static)
 target_compile_options(gpubench_kernels_sm120a PRIVATE
   $<$<COMPILE_LANGUAGE:CUDA>:--Werror=all-warnings -Xcompiler=-Wall,-Wextra,-Werror -Xptxas=-warn-spills>)

@@ -16,7 +16,8 @@ option(GPUBENCH_SM90A_KERNELS "Build the Hopper wgmma/TMA kernels (sm_90a)"
 add_library(gpubench_kernels_sm90a OBJECT
   kernels/compute/wgmma_kernels.cu
   kernels/gemm/wgmma_hgemm.cu)
-target_include_directories(gpubench_kernels_sm90a PRIVATE ${PROJECT_SOURCE_DIR})
+target_include_directories(gpubench_kernels_sm90a PRIVATE ${PROJECT_SOURCE_DIR}
+                           ${PROJECT_SOURCE_DIR}/include)
 target_link_libraries(gpubench_kernels_sm90a PRIVATE CUDA::cudart_static)
 target_compile_options(gpubench_kernels_sm90a PRIVATE
   $<$<COMPILE_LANGUAGE:CUDA>:--Werror=all-warnings -Xcompiler=-Wall,-Wextra,-Werror -Xptxas=-warn-spills>)

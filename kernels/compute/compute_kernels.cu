@@ -9,7 +9,6 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "gpubench/mma_sync_paths.hpp"
 #include "kernels/common/cuda_check.hpp"
 #include "kernels/common/device_timer.cuh"
 #include "kernels/common/mma_sm80.cuh"
@@ -379,33 +378,9 @@ bool compute_op_built(ComputeOp op, int sm) {
   return built_for(op, sm);
 }
 
-namespace {
-
-MmaSyncInput mma_sync_input(Element element) {
-  switch (element) {
-    case Element::kF16:
-      return MmaSyncInput::kF16;
-    case Element::kBf16:
-      return MmaSyncInput::kBf16;
-    case Element::kTf32:
-      return MmaSyncInput::kTf32;
-    case Element::kS8:
-      return MmaSyncInput::kS8;
-    case Element::kS4:
-      return MmaSyncInput::kS4;
-    case Element::kE4m3:
-      return MmaSyncInput::kE4m3;
-    case Element::kE5m2:
-      return MmaSyncInput::kE5m2;
-  }
-  throw std::logic_error("mma_sync_input: unknown element type");
-}
-
-}  // namespace
-
 bool compute_op_emulated(ComputeOp op, int sm) {
   if (!is_tensor(op)) return false;
-  return mma_sync_emulated(mma_sync_input(input_element(op)), sm);
+  return mma_sync_emulated(input_element(op), sm);
 }
 
 int compute_full_wave_blocks(ComputeOp op, int sm, int device) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "gpubench/mma_sync_paths.hpp"
 #include "kernels/common/hash.hpp"
 #include "kernels/common/mma_layout.hpp"
 
@@ -43,7 +44,9 @@ enum class ComputeOp : int {
   kMmaE5m2F16,
 };
 
-enum class Element : int { kF16, kBf16, kTf32, kS8, kS4, kE4m3, kE5m2 };
+// The input types of the mma.sync rows: gpubench/mma_sync_paths.hpp's, whose rule says which of
+// them ptxas emulates on which architecture.
+using Element = MmaSyncInput;
 enum class Accumulator : int { kF16, kF32, kS32 };
 
 GPUBENCH_HD constexpr bool is_tensor(ComputeOp op) {

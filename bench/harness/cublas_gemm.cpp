@@ -1,6 +1,6 @@
 #include "harness/cublas_gemm.hpp"
 
-#include <cuda.h>  // CUDA_VERSION: which cuBLASLt types these headers have
+#include <cuda.h>  // CUDA_VERSION: which CUDA types these headers have
 #include <cuda_fp16.h>
 #include <fmt/format.h>
 
@@ -17,12 +17,23 @@ void check_cublas(cublasStatus_t status, const char* call) {
   }
 }
 
+void set_lt_attribute(cublasLtMatmulDesc_t operation, cublasLtMatmulDescAttributes_t attribute,
+                      const void* value, std::size_t bytes, const char* name) {
+  check_cublas(cublasLtMatmulDescSetAttribute(operation, attribute, value, bytes),
+               fmt::format("cublasLtMatmulDescSetAttribute({})", name).c_str());
+}
+
 namespace {
 
 constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
+// NVFP4's scale placeholder: one 128 x 4 tile of ue4m3 scales, cuBLAS's smallest scale tensor,
+// at cudaMalloc's alignment.
+constexpr std::size_t kScalePlaceholderBytes = 512;
 
-// CUDA 12.8 added CUDA_R_4F_E2M1 and cuBLASLt's block-scale modes; older headers lack the names.
-#if CUDA_VERSION >= 12080
+// CUDA 12.8 added CUDA_R_4F_E2M1 (library_types.h) and cuBLASLt 12.8 its block-scale modes;
+// older headers lack the names. cublas_api.h defines CUBLAS_VERSION (major * 10000 + minor * 100 +
+// patch) in every CUDA 12.x and 13.x; both are asked, as the two names come from different headers.
+#if CUDA_VERSION >= 12080 && defined(CUBLAS_VERSION) && CUBLAS_VERSION >= 120800
 #define GPUBENCH_CUBLASLT_NVFP4 1
 #else
 #define GPUBENCH_CUBLASLT_NVFP4 0
@@ -56,29 +67,46 @@ bool runs_on_lt(GemmPrecision precision) {
          precision == GemmPrecision::kNvfp4;
 }
 
-void set_attribute(cublasLtMatmulDesc_t operation, cublasLtMatmulDescAttributes_t attribute,
-                   const void* value, std::size_t bytes) {
-  GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(operation, attribute, value, bytes));
-}
+// Sets one attribute of a matmul descriptor; a failure names it.
+#define GPUBENCH_LT_SET(operation, attribute, value) \
+  set_lt_attribute((operation), (attribute), &(value), sizeof(value), #attribute)
 
-// What the precision sets beyond the types: FP8's fast accumulate, NVFP4's block-scale modes.
-void set_precision_attributes(GemmPrecision precision, cublasLtMatmulDesc_t operation) {
+// What the precision sets beyond the types: FP8's fast accumulate, NVFP4's block-scale modes and
+// (until gemm() sets the real ones) `scale_placeholder` as both scale pointers.
+void set_precision_attributes(GemmPrecision precision, cublasLtMatmulDesc_t operation,
+                              const void* scale_placeholder) {
   if (precision == GemmPrecision::kFp8E4m3) {
     // FP8's figure is read against the FP8 tensor peak: time the fast-accumulate path, which does
     // not stop to promote partial sums to FP32 (as PyTorch's use_fast_accum and inference do).
     const std::int8_t fast_accumulate = 1;
-    set_attribute(operation, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast_accumulate,
-                  sizeof fast_accumulate);
+    GPUBENCH_LT_SET(operation, CUBLASLT_MATMUL_DESC_FAST_ACCUM, fast_accumulate);
   }
 #if GPUBENCH_CUBLASLT_NVFP4
   if (precision == GemmPrecision::kNvfp4) {
-    // One ue4m3 scale per 16 elements along K for both operands; the pointers are the buffers',
-    // set by gemm() for each call.
+    // One ue4m3 scale per 16 elements along K for both operands. The heuristic refuses these
+    // modes without scale pointers (INVALID_VALUE, NVIDIA/CUDALibrarySamples#274), so the lookup
+    // sees a placeholder; gemm() sets the buffers' for each call.
     const std::int32_t vec16 = CUBLASLT_MATMUL_MATRIX_SCALE_VEC16_UE4M3;
-    set_attribute(operation, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, &vec16, sizeof vec16);
-    set_attribute(operation, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, &vec16, sizeof vec16);
+    GPUBENCH_LT_SET(operation, CUBLASLT_MATMUL_DESC_A_SCALE_MODE, vec16);
+    GPUBENCH_LT_SET(operation, CUBLASLT_MATMUL_DESC_B_SCALE_MODE, vec16);
+    GPUBENCH_LT_SET(operation, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, scale_placeholder);
+    GPUBENCH_LT_SET(operation, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, scale_placeholder);
   }
+#else
+  (void)scale_placeholder;
 #endif
+}
+
+// Why this build or the loaded cuBLASLt cannot run `precision`, or "".
+std::string library_problem(GemmPrecision precision) {
+  if (std::string problem = gemm_build_problem(precision, CUDA_VERSION); !problem.empty()) {
+    return problem;
+  }
+  if (precision == GemmPrecision::kNvfp4 && !GPUBENCH_CUBLASLT_NVFP4) {
+    return "this gpubench was built with cuBLAS headers older than 12.8, which have no NVFP4; "
+           "rebuild with CUDA 12.8 or newer";
+  }
+  return gemm_library_problem(precision, cublasLtGetVersion());
 }
 
 }  // namespace
@@ -110,7 +138,7 @@ CublasGemm::~CublasGemm() {
 
 std::string CublasGemm::precision_problem(GemmPrecision precision, int sm) {
   if (std::string problem = gemm_precision_problem(precision, sm); !problem.empty()) return problem;
-  return gemm_build_problem(precision, CUDA_VERSION);
+  return library_problem(precision);
 }
 
 std::string CublasGemm::fast_path_problem(GemmPrecision precision, int sm, const GemmShape& shape) {
@@ -122,11 +150,8 @@ bool CublasGemm::supports(GemmPrecision precision, int sm, const GemmShape& shap
   return fast_path_problem(precision, sm, shape).empty();
 }
 
-void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
-  if (!runs_on_lt(precision) || lt_plans_.contains({precision, m, n, k})) return;
-  if (const std::string problem = gemm_build_problem(precision, CUDA_VERSION); !problem.empty()) {
-    throw FastPathUnsupported(fmt::format("not run: {}", problem));
-  }
+std::shared_ptr<CublasGemm::LtPlan> CublasGemm::describe(GemmPrecision precision, int m, int n,
+                                                         int k) const {
   // Column-major view of row-major data: C^T (n x m) = B^T (n x k) * A^T (k x m). The first Lt
   // operand is our B stored n x k row-major, i.e. k x n column-major, used transposed ("T"); the
   // second is A, k x m column-major ("N"). Both are K-major, as FP8 and NVFP4 require.
@@ -134,12 +159,35 @@ void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
   auto plan = std::make_shared<LtPlan>();
   GPUBENCH_CUBLAS_CHECK(cublasLtMatmulDescCreate(&plan->operation, types.compute, types.scale));
   const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
-  set_attribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof transpose);
-  set_attribute(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof keep);
-  set_precision_attributes(precision, plan->operation);
+  GPUBENCH_LT_SET(plan->operation, CUBLASLT_MATMUL_DESC_TRANSA, transpose);
+  GPUBENCH_LT_SET(plan->operation, CUBLASLT_MATMUL_DESC_TRANSB, keep);
+  set_precision_attributes(precision, plan->operation, scale_placeholder_.get());
   GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->a, types.input, k, n, k));
   GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->b, types.input, k, m, k));
   GPUBENCH_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&plan->c, types.output, n, m, n));
+  return plan;
+}
+
+void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
+  if (!runs_on_lt(precision) || lt_plans_.contains({precision, m, n, k})) return;
+  if (const std::string problem = library_problem(precision); !problem.empty()) {
+    throw FastPathUnsupported(fmt::format("not run: {}", problem));
+  }
+  const bool nvfp4 = precision == GemmPrecision::kNvfp4;
+  if (nvfp4 && scale_placeholder_.get() == nullptr) {
+    scale_placeholder_ = DeviceBuffer<unsigned char>(kScalePlaceholderBytes);
+  }
+  const std::string version = cublaslt_version_name(cublasLtGetVersion());
+  std::shared_ptr<LtPlan> plan;
+  try {
+    plan = describe(precision, m, n, k);
+  } catch (const std::runtime_error& error) {
+    // The other rows' descriptors are years old, so a failure is a fault; a cuBLASLt that cannot
+    // describe block-scaled FP4 merely lacks the fast path.
+    if (!nvfp4) throw;
+    throw FastPathUnsupported(fmt::format("not run: cuBLASLt {} cannot describe an NVFP4 GEMM ({})",
+                                          version, error.what()));
+  }
   const auto query = [&](std::size_t workspace) {
     cublasLtMatmulPreference_t preference = nullptr;
     GPUBENCH_CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&preference));
@@ -156,30 +204,44 @@ void CublasGemm::prepare(GemmPrecision precision, int m, int n, int k) {
   };
   // No algorithm is an answer about the fast path, not a fault: said as such, never replaced by
   // a slower call under the same name.
-  const std::optional<LtChoice> choice = choose_lt_algorithm(query, workspace_.bytes());
-  if (!choice) {
+  const LtLookup lookup = choose_lt_algorithm(query, workspace_.bytes(), precision);
+  if (!lookup.choice) {
+    const std::string answered =
+        lookup.refusal == CUBLAS_STATUS_SUCCESS
+            ? ""
+            : fmt::format("; it answered {}", cublasGetStatusName(lookup.refusal));
     throw FastPathUnsupported(fmt::format(
-        "not run: no cuBLASLt algorithm for {} TN {}x{}x{} on this GPU (asked with {} MiB of "
-        "workspace and with none)",
-        types.label, m, n, k, workspace_.bytes() >> 20));
+        "not run: no cuBLASLt algorithm for {} TN {}x{}x{} on this GPU (cuBLASLt {}; asked with "
+        "{} MiB of workspace and with none{})",
+        lt_types(precision).label, m, n, k, version, workspace_.bytes() >> 20, answered));
   }
-  plan->choice = *choice;
+  plan->choice = *lookup.choice;
   lt_plans_[{precision, m, n, k}] = plan;
 }
 
-std::optional<LtChoice> choose_lt_algorithm(const LtHeuristicQuery& query,
-                                            std::size_t workspace_bytes) {
+bool lt_status_means_unsupported(GemmPrecision precision, cublasStatus_t status) {
+  if (status == CUBLAS_STATUS_SUCCESS) return false;
+  return status == CUBLAS_STATUS_NOT_SUPPORTED || precision == GemmPrecision::kNvfp4;
+}
+
+LtLookup choose_lt_algorithm(const LtHeuristicQuery& query, std::size_t workspace_bytes,
+                             GemmPrecision precision) {
+  LtLookup lookup;
   for (const std::size_t workspace : {workspace_bytes, std::size_t{0}}) {
     const LtHeuristicAnswer answer = query(workspace);
     if (answer.status == CUBLAS_STATUS_SUCCESS && answer.found > 0) {
-      return LtChoice{answer.result.algo, workspace};
+      lookup.choice = LtChoice{answer.result.algo, workspace};
+      return lookup;
     }
-    if (answer.status != CUBLAS_STATUS_NOT_SUPPORTED && answer.status != CUBLAS_STATUS_SUCCESS) {
-      check_cublas(answer.status, "cublasLtMatmulAlgoGetHeuristic");
+    if (answer.status != CUBLAS_STATUS_SUCCESS) {
+      if (!lt_status_means_unsupported(precision, answer.status)) {
+        check_cublas(answer.status, "cublasLtMatmulAlgoGetHeuristic");
+      }
+      lookup.refusal = answer.status;
     }
     if (workspace == 0) break;
   }
-  return std::nullopt;
+  return lookup;
 }
 
 void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* a, const void* b,
@@ -222,10 +284,8 @@ void CublasGemm::gemm(GemmPrecision precision, int m, int n, int k, const void* 
           throw std::logic_error("an NVFP4 GEMM needs the scales of A and B");
         }
         // Lt's A is our B (see prepare), so its scales are B's.
-        set_attribute(p.operation, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scales.b,
-                      sizeof scales.b);
-        set_attribute(p.operation, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scales.a,
-                      sizeof scales.a);
+        GPUBENCH_LT_SET(p.operation, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, scales.b);
+        GPUBENCH_LT_SET(p.operation, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, scales.a);
       }
 #else
       (void)scales;  // prepare() refused NVFP4: no plan reaches here

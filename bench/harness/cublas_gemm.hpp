@@ -27,6 +27,11 @@ namespace gpubench {
 void check_cublas(cublasStatus_t status, const char* call);
 #define GPUBENCH_CUBLAS_CHECK(call) ::gpubench::check_cublas((call), #call)
 
+// Sets one attribute of a cuBLASLt matmul descriptor, checked; a failure names the attribute
+// (`name`, as cublasLt.h spells it).
+void set_lt_attribute(cublasLtMatmulDesc_t operation, cublasLtMatmulDescAttributes_t attribute,
+                      const void* value, std::size_t bytes, const char* name);
+
 // Device pointers to the block scales of A and B (NVFP4), in the layout cuBLASLt documents.
 struct BlockScales {
   const void* a = nullptr;
@@ -41,8 +46,9 @@ class CublasGemm {
   CublasGemm& operator=(const CublasGemm&) = delete;
 
   // Why this build cannot run `precision` on architecture `sm` (89 for 8.9) at all, or "": the
-  // card's tensor cores (gemm_precision_problem), then this build's CUDA headers (NVFP4 needs
-  // 12.8+, gemm_build_problem).
+  // card's tensor cores (gemm_precision_problem), then this build's CUDA and cuBLAS headers, then
+  // the cuBLASLt this process loaded (NVFP4 needs 12.8+ of each: gemm_build_problem,
+  // gemm_library_problem).
   static std::string precision_problem(GemmPrecision precision, int sm);
 
   // Why the fast path cannot take `precision` on this shape and architecture (sm as 89), or ""
@@ -55,7 +61,8 @@ class CublasGemm {
   // Prepares what gemm() needs for this shape (the cuBLASLt plan, its algorithm chosen by
   // heuristic, choose_lt_algorithm); call before timing, or at registration, where the GEMM suite
   // leaves the shape out. Throws FastPathUnsupported ("not run: no cuBLASLt algorithm ...") when
-  // cuBLASLt has no algorithm with or without workspace.
+  // cuBLASLt has no algorithm with or without workspace, and for NVFP4 when this cuBLASLt cannot
+  // describe the GEMM at all.
   void prepare(GemmPrecision precision, int m, int n, int k);
 
   // Enqueues row-major C (m x n) = A (m x k) * B on the stream. B is k x n, except for FP8, INT8
@@ -67,11 +74,16 @@ class CublasGemm {
 
  private:
   struct LtPlan;
+  // The plan's descriptors for this shape, before its algorithm is chosen.
+  std::shared_ptr<LtPlan> describe(GemmPrecision precision, int m, int n, int k) const;
   cudaStream_t stream_;
   cublasHandle_t handle_ = nullptr;
   cublasLtHandle_t lt_ = nullptr;
   DeviceBuffer<unsigned char> workspace_;
   std::map<std::tuple<GemmPrecision, int, int, int>, std::shared_ptr<LtPlan>> lt_plans_;
+  // Stands in for NVFP4's scales while prepare() asks the heuristic, which refuses a block-scaled
+  // plan without scale pointers; gemm() sets the real ones.
+  DeviceBuffer<unsigned char> scale_placeholder_;
 };
 
 // In the label of the FP8 rows: cuBLASLt runs them with CUBLASLT_MATMUL_DESC_FAST_ACCUM.
@@ -97,10 +109,23 @@ struct LtChoice {
   std::size_t workspace_bytes = 0;
 };
 
+// Whether a failed heuristic status means "no fast path for this shape" (said, not run) rather
+// than a fault: NOT_SUPPORTED always; for NVFP4 every failure, since cuBLASLt versions answer
+// block-scaled plans they cannot take with other statuses too (INVALID_VALUE for missing scale
+// pointers, NVIDIA/CUDALibrarySamples#274).
+bool lt_status_means_unsupported(GemmPrecision precision, cublasStatus_t status);
+
+// The heuristic's answer for a plan: the algorithm, or none, with the last failed status taken
+// as "unsupported" (SUCCESS when the heuristic merely found nothing).
+struct LtLookup {
+  std::optional<LtChoice> choice;
+  cublasStatus_t refusal = CUBLAS_STATUS_SUCCESS;
+};
+
 // Asks with the whole workspace, then with none: cuBLASLt offers some shapes (INT8 with m <= 16,
-// where PyTorch's _int_mm passes no workspace) only without. nullopt when neither answer has an
-// algorithm (NOT_SUPPORTED or none found); any other failed status throws.
-std::optional<LtChoice> choose_lt_algorithm(const LtHeuristicQuery& query,
-                                            std::size_t workspace_bytes);
+// where PyTorch's _int_mm passes no workspace) only without. No choice when neither answer has an
+// algorithm (none found, or a status lt_status_means_unsupported); any other status throws.
+LtLookup choose_lt_algorithm(const LtHeuristicQuery& query, std::size_t workspace_bytes,
+                             GemmPrecision precision);
 
 }  // namespace gpubench

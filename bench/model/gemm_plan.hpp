@@ -3,6 +3,7 @@
 // tests check it: precisions and their tolerances, the shapes (square sweep, LLM linear layers,
 // ResNet im2col), and whether a shape is memory- or compute-bound on a card.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +38,7 @@ const GemmPrecisionInfo& gemm_precision_info(GemmPrecision precision);
 const std::vector<GemmPrecision>& all_gemm_precisions();
 
 // Largest relative Frobenius error ||C - ref|| / ||ref|| accepted for inputs uniform in [-1, 1]:
-// FP32 1e-5, TF32 1e-3, FP16/BF16/FP8 1e-2, INT8 exact (0), NVFP4 1e-3 (its own inputs, below).
+// FP32 1e-5, TF32 1e-3, FP16/BF16/FP8 1e-2, INT8 exact (0), NVFP4 1e-2 (its own inputs, below).
 // FP16 accumulation grows its error with sqrt(k), so its bound scales by sqrt(k / 1024) past
 // k = 1024.
 double gemm_tolerance(GemmPrecision precision, std::int64_t k);
@@ -81,6 +82,18 @@ inline constexpr int kNvfp4CudaVersion = 12080;
 // Why a build whose CUDA headers are `cuda_version` (CUDA_VERSION: 12040 for 12.4) cannot run
 // `precision`, or "" when it can: NVFP4 needs headers of 12.8 or newer.
 std::string gemm_build_problem(GemmPrecision precision, int cuda_version);
+
+// The first cuBLASLt with NVFP4, as cublasLtGetVersion() and CUBLAS_VERSION spell it
+// (major * 10000 + minor * 100 + patch).
+inline constexpr std::size_t kNvfp4CublasLtVersion = 120800;
+
+// A cuBLASLt version number as people write it: 120803 -> "12.8.3".
+std::string cublaslt_version_name(std::size_t version);
+
+// Why the cuBLASLt this process loaded (`cublaslt_version`, cublasLtGetVersion()) cannot run
+// `precision`, or "": a build with 12.8+ headers may load an older libcublasLt.so.12, which lacks
+// NVFP4's scale modes.
+std::string gemm_library_problem(GemmPrecision precision, std::size_t cublaslt_version);
 
 // FLOPs per byte of the shape against the card's ridge point (peak / bandwidth): "compute-bound"
 // when the intensity reaches it.

@@ -69,7 +69,10 @@ GPUBENCH_HD constexpr double nvfp4_value(const std::uint8_t* data, const std::ui
                                          std::int64_t row, std::int64_t kk, std::int64_t k) {
   const double element = mx::decode(mx::Format::kE2m1, nvfp4_code(data, row, kk, k)).value;
   const std::uint32_t scale = scales[nvfp4_scale_offset(row, kk / kNvfp4BlockElements, k)];
-  return element * mx::decode_scale(mx::ScaleFormat::kUe4m3, scale).value;
+  const mx::Decoded factor = mx::decode_scale(mx::ScaleFormat::kUe4m3, scale);
+  // A NaN scale (0x7F) scales to no number: the reference says NaN, never a quiet 0.
+  if (factor.kind == mx::Class::kNan) return __builtin_nan("");
+  return element * factor.value;
 }
 
 // Element (row, col) of C = A B^T for NVFP4 operands A (m x k) and B (n x k), in FP64. Exact: each

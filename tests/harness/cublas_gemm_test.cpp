@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -140,21 +141,26 @@ LtHeuristicAnswer found_algorithm(std::uint64_t tag) {
 
 TEST(CublasGemm, WithoutAnAlgorithmTheShapeIsNotRunAfterAskingWithoutWorkspace) {
   constexpr std::size_t kWorkspace = std::size_t{32} << 20;
+  constexpr GemmPrecision kInt8 = GemmPrecision::kInt8;
   StubHeuristic none{.asked = {}, .answer = [](std::size_t) { return LtHeuristicAnswer{}; }};
-  EXPECT_FALSE(choose_lt_algorithm(none.query(), kWorkspace).has_value());
+  const LtLookup nothing = choose_lt_algorithm(none.query(), kWorkspace, kInt8);
+  EXPECT_FALSE(nothing.choice.has_value());
+  EXPECT_EQ(nothing.refusal, CUBLAS_STATUS_SUCCESS) << "found none, refused nothing";
   EXPECT_EQ(none.asked, (std::vector<std::size_t>{kWorkspace, 0}));
 
   StubHeuristic refused{.asked = {}, .answer = [](std::size_t) {
                           return LtHeuristicAnswer{.status = CUBLAS_STATUS_NOT_SUPPORTED};
                         }};
-  EXPECT_FALSE(choose_lt_algorithm(refused.query(), kWorkspace).has_value());
+  const LtLookup refusal = choose_lt_algorithm(refused.query(), kWorkspace, kInt8);
+  EXPECT_FALSE(refusal.choice.has_value());
+  EXPECT_EQ(refusal.refusal, CUBLAS_STATUS_NOT_SUPPORTED);
   EXPECT_EQ(refused.asked.size(), 2u);
 
   // INT8 at m = 1 or 16: an algorithm only without workspace, which the plan then runs with.
   StubHeuristic without{.asked = {}, .answer = [](std::size_t workspace) {
                           return workspace == 0 ? found_algorithm(7) : LtHeuristicAnswer{};
                         }};
-  const auto chosen = choose_lt_algorithm(without.query(), kWorkspace);
+  const auto chosen = choose_lt_algorithm(without.query(), kWorkspace, kInt8).choice;
   ASSERT_TRUE(chosen.has_value());
   EXPECT_EQ(chosen->workspace_bytes, 0u);
   std::uint64_t tag = 0;
@@ -162,7 +168,7 @@ TEST(CublasGemm, WithoutAnAlgorithmTheShapeIsNotRunAfterAskingWithoutWorkspace) 
   EXPECT_EQ(tag, 7u);
 
   StubHeuristic first{.asked = {}, .answer = [](std::size_t) { return found_algorithm(3); }};
-  const auto with = choose_lt_algorithm(first.query(), kWorkspace);
+  const auto with = choose_lt_algorithm(first.query(), kWorkspace, kInt8).choice;
   ASSERT_TRUE(with.has_value());
   EXPECT_EQ(with->workspace_bytes, kWorkspace);
   EXPECT_EQ(first.asked.size(), 1u) << "no second query once one has an algorithm";
@@ -170,7 +176,59 @@ TEST(CublasGemm, WithoutAnAlgorithmTheShapeIsNotRunAfterAskingWithoutWorkspace) 
   StubHeuristic broken{.asked = {}, .answer = [](std::size_t) {
                          return LtHeuristicAnswer{.status = CUBLAS_STATUS_INTERNAL_ERROR};
                        }};
-  EXPECT_THROW(choose_lt_algorithm(broken.query(), kWorkspace), std::runtime_error);
+  try {
+    choose_lt_algorithm(broken.query(), kWorkspace, kInt8);
+    ADD_FAILURE() << "an INT8 lookup's INTERNAL_ERROR is a fault and must throw";
+  } catch (const FastPathUnsupported& unsupported) {
+    ADD_FAILURE() << "a fault said as a skip: " << unsupported.what();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("CUBLAS_STATUS_INTERNAL_ERROR"), std::string::npos);
+  }
+}
+
+// NVFP4 (review item 1): cuBLASLt refuses a block-scaled plan it cannot take with statuses other
+// than NOT_SUPPORTED (INVALID_VALUE without scale pointers); each is a skip with its name, never
+// a runtime_error that ends the run at registration. The other rows keep throwing on faults.
+TEST(CublasGemm, EveryFailedNvfp4LookupMeansUnsupported) {
+  for (const cublasStatus_t status :
+       {CUBLAS_STATUS_NOT_SUPPORTED, CUBLAS_STATUS_INVALID_VALUE, CUBLAS_STATUS_ARCH_MISMATCH,
+        CUBLAS_STATUS_INTERNAL_ERROR, CUBLAS_STATUS_EXECUTION_FAILED}) {
+    EXPECT_TRUE(lt_status_means_unsupported(GemmPrecision::kNvfp4, status)) << status;
+  }
+  EXPECT_FALSE(lt_status_means_unsupported(GemmPrecision::kNvfp4, CUBLAS_STATUS_SUCCESS));
+  for (const GemmPrecision precision : {GemmPrecision::kInt8, GemmPrecision::kFp8E4m3}) {
+    EXPECT_TRUE(lt_status_means_unsupported(precision, CUBLAS_STATUS_NOT_SUPPORTED));
+    EXPECT_FALSE(lt_status_means_unsupported(precision, CUBLAS_STATUS_INVALID_VALUE));
+    EXPECT_FALSE(lt_status_means_unsupported(precision, CUBLAS_STATUS_SUCCESS));
+  }
+
+  StubHeuristic invalid{.asked = {}, .answer = [](std::size_t) {
+                          return LtHeuristicAnswer{.status = CUBLAS_STATUS_INVALID_VALUE};
+                        }};
+  LtLookup lookup;
+  EXPECT_NO_THROW(
+      lookup = choose_lt_algorithm(invalid.query(), std::size_t{32} << 20, GemmPrecision::kNvfp4));
+  EXPECT_FALSE(lookup.choice.has_value());
+  EXPECT_EQ(lookup.refusal, CUBLAS_STATUS_INVALID_VALUE);
+  EXPECT_EQ(invalid.asked.size(), 2u) << "asked without workspace too";
+}
+
+// A failed attribute names the attribute (review item 6). No GPU: a descriptor is host state, and
+// a value of the wrong size is INVALID_VALUE (cuBLASLt's documented answer).
+TEST(CublasGemm, AFailedAttributeIsNamed) {
+  cublasLtMatmulDesc_t operation = nullptr;
+  ASSERT_EQ(cublasLtMatmulDescCreate(&operation, CUBLAS_COMPUTE_32F, CUDA_R_32F),
+            CUBLAS_STATUS_SUCCESS);
+  const std::int8_t too_small = 0;
+  try {
+    set_lt_attribute(operation, CUBLASLT_MATMUL_DESC_TRANSA, &too_small, sizeof too_small,
+                     "CUBLASLT_MATMUL_DESC_TRANSA");
+    ADD_FAILURE() << "a one-byte TRANSA was taken";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("CUBLASLT_MATMUL_DESC_TRANSA"), std::string::npos)
+        << error.what();
+  }
+  cublasLtMatmulDescDestroy(operation);
 }
 
 TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {

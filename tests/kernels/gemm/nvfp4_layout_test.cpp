@@ -88,6 +88,18 @@ TEST(Nvfp4Layout, TheBlockScaledProductMatchesAHandComputedOne) {
   EXPECT_EQ(nvfp4_value(pair, one, 0, 2, 4), -6.0);
 }
 
+// ue4m3's NaN (0x7F; 0xFF too, its sign bit ignored) scales a block to NaN (review item 6), so a
+// reference read from a NaN scale cannot pass as 0.
+TEST(Nvfp4Layout, ANanScaleMakesTheBlockNan) {
+  const std::uint8_t pair[] = {0x22, 0x22};
+  std::uint8_t scales[512] = {0x7F};
+  EXPECT_TRUE(std::isnan(nvfp4_value(pair, scales, 0, 0, 4)));
+  scales[0] = 0xFF;
+  EXPECT_TRUE(std::isnan(nvfp4_value(pair, scales, 0, 1, 4)));
+  scales[0] = 0x38;
+  EXPECT_EQ(nvfp4_value(pair, scales, 0, 0, 4), 1.0);
+}
+
 TEST(Nvfp4Layout, FillUsesEveryCodeAndTheFourScales) {
   std::set<std::uint32_t> codes, scales;
   for (std::int64_t i = 0; i < 4096; ++i) {
@@ -134,7 +146,7 @@ TEST(Nvfp4Layout, AWrongScaleLayoutFailsTheSuitesTolerance) {
     }
   }
   const double tolerance = gemm_tolerance(GemmPrecision::kNvfp4, k);
-  EXPECT_GT(std::sqrt(error / norm), 100 * tolerance);
+  EXPECT_GT(std::sqrt(error / norm), 10 * tolerance);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 // What the GPU tests of the own GEMM kernels (own_gemm_test.cpp, own_gemm_hopper_test.cpp) share:
-// device buffers, random inputs, an output buffer with guard bytes around C, FP16 conversions, and
-// the comparison against the FP64 reference with the kernels' tolerances.
+// copies to and from the harness's device buffers (harness/device_buffer.hpp), random inputs, an
+// output buffer with guard bytes around C, FP16 conversions, and the comparison against the FP64
+// reference with the kernels' tolerances.
 
 #include <cuda_fp16.h>
 #include <cuda_runtime_api.h>
@@ -13,37 +14,27 @@
 #include <string>
 #include <vector>
 
+#include "harness/device_buffer.hpp"
 #include "kernels/common/cuda_check.hpp"
 #include "support/gemm_reference.hpp"
 
 namespace gpubench::gemm::testing {
 
-// Device memory of `count` elements, freed on scope exit.
+// Copies `host` into `buffer` from element `offset` on (an offset of 1 misaligns the pointer).
 template <typename T>
-class DeviceBuffer {
- public:
-  explicit DeviceBuffer(std::size_t count) : count_(count) {
-    GPUBENCH_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)));
-  }
-  ~DeviceBuffer() { cudaFree(data_); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  T* get() { return data_; }
-  std::size_t count() const { return count_; }
-  void upload(const std::vector<T>& host, std::size_t offset) {
-    GPUBENCH_CUDA_CHECK(
-        cudaMemcpy(data_ + offset, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
-  }
-  std::vector<T> download() const {
-    std::vector<T> host(count_);
-    GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), data_, count_ * sizeof(T), cudaMemcpyDeviceToHost));
-    return host;
-  }
+void upload(DeviceBuffer<T>& buffer, const std::vector<T>& host, std::size_t offset) {
+  GPUBENCH_CUDA_CHECK(cudaMemcpy(buffer.get() + offset, host.data(), host.size() * sizeof(T),
+                                 cudaMemcpyHostToDevice));
+}
 
- private:
-  T* data_ = nullptr;
-  std::size_t count_;
-};
+// The whole of `buffer`, copied to the host.
+template <typename T>
+std::vector<T> download(const DeviceBuffer<T>& buffer) {
+  std::vector<T> host(buffer.size());
+  GPUBENCH_CUDA_CHECK(
+      cudaMemcpy(host.data(), buffer.get(), buffer.bytes(), cudaMemcpyDeviceToHost));
+  return host;
+}
 
 struct Shape {
   int m, n, k;
@@ -78,12 +69,12 @@ struct Output {
       : buffer(result_count + 2 * kGuard + misalign),
         offset(kGuard + misalign),
         count(result_count) {
-    GPUBENCH_CUDA_CHECK(cudaMemset(buffer.get(), 0xff, buffer.count() * sizeof(T)));
+    GPUBENCH_CUDA_CHECK(cudaMemset(buffer.get(), 0xff, buffer.bytes()));
   }
   T* c() { return buffer.get() + offset; }
   // The result; fails the test if a byte outside it changed.
   std::vector<T> result_checking_guards(const std::string& what) {
-    const std::vector<T> all = buffer.download();
+    const std::vector<T> all = download(buffer);
     const auto* bytes = reinterpret_cast<const unsigned char*>(all.data());
     const std::size_t begin = offset * sizeof(T);
     const std::size_t end = (offset + count) * sizeof(T);

@@ -24,7 +24,6 @@ namespace gpubench::gemm {
 namespace {
 
 using testing::describe;
-using testing::DeviceBuffer;
 using testing::elements;
 using testing::expect_close;
 using testing::kHgemmTolerance;
@@ -34,6 +33,7 @@ using testing::reference_gemm;
 using testing::Shape;
 using testing::to_double;
 using testing::to_half;
+using testing::upload;
 
 // Sets (or, given nullptr, unsets) the cluster-size variable for one scope and restores it after,
 // so the tests do not depend on the environment they were started in, nor change it.
@@ -94,8 +94,8 @@ void run_hopper_hgemm_shapes(bool fp16_accumulate, int cluster_m) {
     const auto reference = reference_gemm(s.m, s.n, s.k, to_double(a), to_double(b));
     DeviceBuffer<__half> a_dev(a.size());
     DeviceBuffer<__half> b_dev(b.size());
-    a_dev.upload(a, 0);
-    b_dev.upload(b, 0);
+    upload(a_dev, a, 0);
+    upload(b_dev, b, 0);
     // C aligned (pair stores) or not (scalar stores); one block per SM, or at most three blocks
     // (one cluster of two, with clusters) that each loop over many tiles (the pipeline's stages
     // and phases carried across tiles).
@@ -169,8 +169,8 @@ void check_structured_product(int cluster_m) {
   }
   DeviceBuffer<__half> a_dev(a.size());
   DeviceBuffer<__half> b_dev(b.size());
-  a_dev.upload(a, 0);
-  b_dev.upload(b, 0);
+  upload(a_dev, a, 0);
+  upload(b_dev, b, 0);
   for (const bool fp16_accumulate : {false, true}) {
     Output<__half> out(elements(s.m, s.n), 0);
     launch_wgmma_hgemm(fp16_accumulate, s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), nullptr,

@@ -25,7 +25,6 @@ namespace gpubench::gemm {
 namespace {
 
 using testing::describe;
-using testing::DeviceBuffer;
 using testing::elements;
 using testing::expect_close;
 using testing::kHgemmTolerance;
@@ -36,6 +35,7 @@ using testing::reference_gemm;
 using testing::Shape;
 using testing::to_double;
 using testing::to_half;
+using testing::upload;
 
 // Odd sizes (1x1x1; every tail; k = 8191), exact tiles, k and n multiples of 8 but not of the
 // tiles (the vectorized paths with tails), and 1000^3.
@@ -102,8 +102,8 @@ TEST(OwnSgemmGpu, MatchesTheFp64ReferenceOnEveryShapeAndConfig) {
     DeviceBuffer<float> b_dev(b.size() + 1);
     for (const SgemmVariant& v : kSgemmVariants) {
       const std::string what = "SGEMM " + describe(s) + " " + v.name;
-      a_dev.upload(a, v.misalign);
-      b_dev.upload(b, v.misalign);
+      upload(a_dev, a, v.misalign);
+      upload(b_dev, b, v.misalign);
       Output<float> out(reference.size(), v.misalign);
       const float* pa = a_dev.get() + v.misalign;
       const float* pb = b_dev.get() + v.misalign;
@@ -155,8 +155,8 @@ void run_hgemm_shapes(bool fp16_accumulate) {
       const std::string what = std::string("HGEMM ") +
                                (fp16_accumulate ? "FP16-accumulate " : "FP32-accumulate ") +
                                describe(s) + " " + v.name;
-      a_dev.upload(a, v.misalign);
-      b_dev.upload(b, v.misalign);
+      upload(a_dev, a, v.misalign);
+      upload(b_dev, b, v.misalign);
       Output<__half> out(reference.size(), v.misalign);
       const __half* pa = a_dev.get() + v.misalign;
       const __half* pb = b_dev.get() + v.misalign;
@@ -211,8 +211,8 @@ TEST(OwnGemmGpu, RunsOnTheCallersStream) {
   const auto b = random_matrix(elements(s.k, s.n), 8u);
   DeviceBuffer<float> a_dev(a.size());
   DeviceBuffer<float> b_dev(b.size());
-  a_dev.upload(a, 0);
-  b_dev.upload(b, 0);
+  upload(a_dev, a, 0);
+  upload(b_dev, b, 0);
   Output<float> out(elements(s.m, s.n), 0);
   launch_own_sgemm(s.m, s.n, s.k, a_dev.get(), b_dev.get(), out.c(), stream);
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
@@ -224,8 +224,8 @@ TEST(OwnGemmGpu, RunsOnTheCallersStream) {
     const auto bh = to_half(b);
     DeviceBuffer<__half> ah_dev(ah.size());
     DeviceBuffer<__half> bh_dev(bh.size());
-    ah_dev.upload(ah, 0);
-    bh_dev.upload(bh, 0);
+    upload(ah_dev, ah, 0);
+    upload(bh_dev, bh, 0);
     Output<__half> outh(elements(s.m, s.n), 0);
     ASSERT_TRUE(
         launch_own_hgemm(false, s.m, s.n, s.k, ah_dev.get(), bh_dev.get(), outh.c(), stream));

@@ -81,11 +81,11 @@ __device__ void add_sample(double got, double sum, double* sums) {
   atomicAdd(&sums[1], sum * sum);
 }
 
-// One warp per sampled element: lanes split k, then the warp sums.
-template <typename In, typename Out>
-__global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, const void* a,
-                                     const void* b, const void* c, int samples, std::uint32_t seed,
-                                     double* sums) {
+// One warp per sampled element of C (m x n): lanes split k, each adding term(row, col, kk), then
+// the warp sums and lane 0 records the sample against got(position), C's value there.
+template <typename Term, typename Got>
+__device__ void check_warp_sample(int m, int n, int k, int samples, std::uint32_t seed,
+                                  double* sums, Term term, Got got) {
   const int warp = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / 32);
   const int lane = static_cast<int>(threadIdx.x % 32);
   const long long position = sample_position(warp, samples, static_cast<long long>(m) * n, seed);
@@ -93,14 +93,25 @@ __global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, con
   const long long row = position / n;
   const long long col = position % n;
   double sum = 0;
-  for (int kk = lane; kk < k; kk += 32) {
-    const std::size_t b_index = b_transposed ? static_cast<std::size_t>(col * k + kk)
-                                             : static_cast<std::size_t>(kk) * n + col;
-    sum += as_double<In>(a, static_cast<std::size_t>(row * k + kk)) * as_double<In>(b, b_index);
-  }
+  for (int kk = lane; kk < k; kk += 32)
+    sum += term(row, col, kk);
   for (int offset = 16; offset > 0; offset /= 2)
     sum += __shfl_down_sync(0xffffffffu, sum, offset);
-  if (lane == 0) add_sample(as_double<Out>(c, static_cast<std::size_t>(position)), sum, sums);
+  if (lane == 0) add_sample(got(position), sum, sums);
+}
+
+template <typename In, typename Out>
+__global__ void sampled_error_kernel(bool b_transposed, int m, int n, int k, const void* a,
+                                     const void* b, const void* c, int samples, std::uint32_t seed,
+                                     double* sums) {
+  check_warp_sample(
+      m, n, k, samples, seed, sums,
+      [=](long long row, long long col, int kk) {
+        const std::size_t b_index = b_transposed ? static_cast<std::size_t>(col * k + kk)
+                                                 : static_cast<std::size_t>(kk) * n + col;
+        return as_double<In>(a, static_cast<std::size_t>(row * k + kk)) * as_double<In>(b, b_index);
+      },
+      [=](long long position) { return as_double<Out>(c, static_cast<std::size_t>(position)); });
 }
 
 __global__ void fill_nvfp4_kernel(std::uint8_t* data, std::int64_t bytes, std::uint8_t* scales,
@@ -118,19 +129,12 @@ __global__ void sampled_error_nvfp4_kernel(int m, int n, int k, const std::uint8
                                            const std::uint8_t* a_scales, const std::uint8_t* b,
                                            const std::uint8_t* b_scales, const float* c,
                                            int samples, std::uint32_t seed, double* sums) {
-  const int warp = static_cast<int>((blockIdx.x * blockDim.x + threadIdx.x) / 32);
-  const int lane = static_cast<int>(threadIdx.x % 32);
-  const long long position = sample_position(warp, samples, static_cast<long long>(m) * n, seed);
-  if (position < 0) return;
-  const long long row = position / n;
-  const long long col = position % n;
-  double sum = 0;
-  for (int kk = lane; kk < k; kk += 32) {
-    sum += nvfp4_value(a, a_scales, row, kk, k) * nvfp4_value(b, b_scales, col, kk, k);
-  }
-  for (int offset = 16; offset > 0; offset /= 2)
-    sum += __shfl_down_sync(0xffffffffu, sum, offset);
-  if (lane == 0) add_sample(static_cast<double>(c[position]), sum, sums);
+  check_warp_sample(
+      m, n, k, samples, seed, sums,
+      [=](long long row, long long col, int kk) {
+        return nvfp4_value(a, a_scales, row, kk, k) * nvfp4_value(b, b_scales, col, kk, k);
+      },
+      [=](long long position) { return static_cast<double>(c[position]); });
 }
 
 template <typename F>

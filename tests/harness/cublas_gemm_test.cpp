@@ -21,6 +21,7 @@
 #include "harness/device_buffer.hpp"
 #include "harness/gemm_types.hpp"
 #include "kernels/common/cuda_check.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "model/profile.hpp"
 #include "support/gemm_reference.hpp"
 #include "support/test_support.hpp"
@@ -233,11 +234,7 @@ TEST(CublasGemm, AFailedAttributeIsNamed) {
 
 TEST(CublasGemmGpu, EveryPrecisionMatchesTheFp64ReferenceOnOddSizes) {
   GPUBENCH_REQUIRE_GPU();
-  int device = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp properties{};
-  GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
-  const int sm = properties.major * 10 + properties.minor;
+  const int sm = current_device_sm();
   OwnedStream stream;
   CublasGemm cublas(stream.get());
   // Odd everything; m = 1 (a decode step); then multiples of 16 (FP8) and of 4 (INT8) that are

@@ -14,6 +14,7 @@
 #include "harness/cublas_gemm.hpp"
 #include "harness/device_buffer.hpp"
 #include "kernels/common/cuda_check.hpp"
+#include "kernels/common/cuda_device.hpp"
 #include "kernels/gemm/gemm_support.hpp"
 #include "kernels/gemm/nvfp4_layout.hpp"
 #include "support/test_support.hpp"
@@ -148,11 +149,7 @@ TEST(Nvfp4ReferenceGpu, TheDeviceCheckAgreesWithTheCpuReference) {
 
 TEST(Nvfp4GemmGpu, MatchesTheBlockScaledReferenceOnBlackwell) {
   GPUBENCH_REQUIRE_GPU();
-  int device = 0;
-  GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
-  cudaDeviceProp properties{};
-  GPUBENCH_CUDA_CHECK(cudaGetDeviceProperties(&properties, device));
-  const int sm = properties.major * 10 + properties.minor;
+  const int sm = current_device_sm();
   const GemmShape probe{128, 128, 128, "", ""};
   if (const std::string why = CublasGemm::fast_path_problem(GemmPrecision::kNvfp4, sm, probe);
       !why.empty()) {

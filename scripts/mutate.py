@@ -68,6 +68,13 @@ MUTATIONS = [
      "std::clamp(pool_s_, 0.0, (max_share_multiple_ - 1.0) * share);",
      "(max_share_multiple_ - 1.0) * share;",
      "every repetition may sample for 4x its share, whatever earlier ones left"),
+    ("cold-batch-reuses-copies", "bench/model/cold_batch.hpp",
+     "return operand_copies >= requested ? requested : 1;", "return requested;",
+     "a cold batch without a copy per launch still batches, on copies its own launches warmed"),
+    ("cold-batch-memory-share", "bench/model/cold_batch.hpp",
+     "return more_bytes <= kOperandCopiesMemoryShare * static_cast<double>(free_bytes)",
+     "return more_bytes <= 2 * static_cast<double>(free_bytes)",
+     "copies may take twice the free memory instead of half of it"),
     ("wgmma-d-column-groups", "kernels/common/wgmma_layout.hpp",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2), 8 * (i / 4) + 2 * (lane % 4) + i % 2};",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2),\n"

@@ -144,19 +144,16 @@ struct RunCommandOptions {
 // The timing conditions when they are not the default (the results file's gpubench_timing, which
 // compare lists among what differs); empty for the figures of record.
 std::string timing_conditions(const RunCommandOptions& options) {
-  std::vector<std::string> parts;
-  if (options.no_l2_flush) {
-    parts.emplace_back("L2 not flushed before timed launches (--no-l2-flush)");
-  }
+  std::string text;
+  if (options.no_l2_flush) text = "L2 not flushed before timed launches (--no-l2-flush)";
   if (options.batch > 1) {
-    parts.push_back(fmt::format("{} back-to-back launches per sample (--batch){}", options.batch,
-                                options.no_l2_flush ? "" : ", L2 flushed before the first only"));
+    text += fmt::format("{}{} back-to-back launches per sample (--batch){}",
+                        text.empty() ? "" : "; ", options.batch,
+                        options.no_l2_flush ? ""
+                                            : ", L2 flushed before the first; GEMM rows run each "
+                                              "launch on its own copy of the operands");
   }
-  if (parts.empty()) return "";
-  std::string text = "diagnostic, not comparable with cold single launches: ";
-  for (std::size_t i = 0; i < parts.size(); ++i)
-    text += (i == 0 ? "" : "; ") + parts[i];
-  return text;
+  return text.empty() ? "" : "diagnostic, not comparable with cold single launches: " + text;
 }
 
 // The device, its documented sheet and the counterpart's, and the run's profile: everything the
@@ -462,8 +459,9 @@ void add_run_command(CLI::App& app, ExitCode& result) {
                     "than a cold launch; the results file says so)");
   command
       ->add_option("--batch", options->batch,
-                   "Diagnostic: time N back-to-back launches per sample (default 1; the "
-                   "results file says so)")
+                   "Diagnostic: time N back-to-back launches per sample (default 1; with the "
+                   "L2 flush, each GEMM launch on its own copy of the operands; the results "
+                   "file says so)")
       ->check(CLI::Range(1, 1000));
   command->add_flag("--check", options->check,
                     "Then judge the results file as gpubench check does; exit 1 on any FAIL");

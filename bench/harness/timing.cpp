@@ -11,6 +11,7 @@
 #include "harness/power_window.hpp"
 #include "harness/progress.hpp"
 #include "harness/telemetry.hpp"
+#include "model/cold_batch.hpp"
 #include "model/contention.hpp"
 #include "model/sample_series.hpp"
 #include "platform/nvml_library.hpp"
@@ -126,6 +127,12 @@ TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop&
   return timed;
 }
 
+// Adds a note on how the loop timed to the label time_launches leaves (set_label keeps it).
+void add_label_note(benchmark::State& state, TimedLaunches& timed, const std::string& note) {
+  timed.label = timed.label.empty() ? note : timed.label + "; " + note;
+  state.SetLabel(timed.label);
+}
+
 }  // namespace
 
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
@@ -140,24 +147,32 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   OwnedEvent stop;
   const auto reference = context.throttle_reference_clock();
   const RunOptions& run = context.options();
+  const bool flush = policy.flush_l2 && run.flush_l2;
+  const int copies = policy.use_operand_copy ? std::max(1, policy.operand_copies) : 0;
   const SampleLoop loop{
       .stopping = run.profile.stopping,
       .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt,
       .log = run.sample_log,
-      .launches_per_sample = std::max(1, run.launches_per_sample),
+      .launches_per_sample = launches_per_sample_for(run.launches_per_sample, flush, copies),
       .budget = run.sampling_budget};
+  const auto use_copy = [&](int copy) {
+    if (policy.use_operand_copy) policy.use_operand_copy(copy);
+  };
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
-    if (policy.flush_l2 && run.flush_l2) context.flush_l2();
+    if (flush) context.flush_l2();
     GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    for (int i = 0; i < loop.launches_per_sample; ++i)
+    for (int i = 0; i < loop.launches_per_sample; ++i) {
+      use_copy(operand_copy_of_launch(i, copies));
       enqueue(stream);
+    }
     GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
     GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
     float milliseconds = 0;
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     return milliseconds / 1e3 / loop.launches_per_sample;
   });
+  use_copy(0);
   if (policy.after_timed_launches) policy.after_timed_launches();
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
@@ -171,8 +186,14 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   }
   sampler.stop();
   throw_if_gpu_lost();
-  const TimedLaunches timed =
+  TimedLaunches timed =
       add_condition_counters(state, sampled, sampler, timed_samples, timed_end_s, true);
+  timed.launches_per_sample = loop.launches_per_sample;
+  if (loop.launches_per_sample < run.launches_per_sample) {
+    add_label_note(state, timed,
+                   fmt::format("one launch per sample: {} copies of the operands do not fit",
+                               run.launches_per_sample));
+  }
   if (policy.measure_sm_clock) {
     // The clock of the timed launches; a probe afterwards (which reads near boost on a
     // power-capped load) only where NVML gives no clock.

@@ -36,6 +36,12 @@ struct TimingPolicy {
   // Run right after the timed launches, before the sustained window launches anything: where a
   // kernel records its own clock, the benchmark reads it here, from a timed launch.
   std::function<void()> after_timed_launches{};
+  // Cold batches (--batch N, model/cold_batch.hpp): a benchmark that keeps operand_copies copies
+  // of its operands (operand_copies_for) gives use_operand_copy, which points its enqueue at copy
+  // i; launch i of each sample then runs on copy i, and every other launch (warm-up, sustained
+  // window) on copy 0. Without it, a batch runs on the benchmark's one set of operands.
+  int operand_copies = 1;
+  std::function<void(int copy)> use_operand_copy{};
 };
 
 // The policy of a kernel that records its own clock on every launch (the compute peaks): one
@@ -53,6 +59,7 @@ struct TimedLaunches {
   bool contended = false;  // the GPU was shared during the repetition (model/contention.hpp)
   // NVML's SM clock while the kept launches ran (clock_while_running); empty without NVML.
   std::optional<double> sm_clock_mhz;
+  int launches_per_sample = 1;  // what each sample timed (--batch N, or 1 when copies did not fit)
 };
 
 // The benchmark's counter named `name` (one of gpubench::counters, so a misspelt name does not

@@ -1,6 +1,7 @@
 // `gpubench run --samples-out FILE`, --no-l2-flush and --batch N (issue 27's diagnostics): the side
-// file holds every sample behind each repetition's median, the results file stays as it was, and
-// diagnostic timing is named in the results file. The GPU tests skip without a device.
+// file holds every sample behind each repetition's median, the results file stays as it was,
+// diagnostic timing is named in the results file, and a cold batch checks every copy it ran on.
+// The GPU tests skip without a device.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -102,6 +103,30 @@ TEST(SamplesOutGpu, DiagnosticTimingIsNamedInTheResultsFile) {
   ASSERT_TRUE(timing);
   EXPECT_NE(timing->find("--no-l2-flush"), std::string::npos) << *timing;
   EXPECT_NE(timing->find("4 back-to-back launches per sample"), std::string::npos) << *timing;
+}
+
+TEST(SamplesOutGpu, AColdBatchRunsAndChecksEveryCopyOfTheOperands) {
+  GPUBENCH_REQUIRE_GPU();
+  testing::TempDir dir;
+  const auto out = dir.path() / "run.json";
+  const auto samples = dir.path() / "samples.json";
+  const auto result = testing::run_gpubench(
+      "run --suite gemm --quick --no-inspect --filter 'gemm/cublas/fp16_f32acc/1024x1024x1024/' "
+      "--batch 4 --out '" +
+      out.string() + "' --samples-out '" + samples.string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const ResultsFile results = load_results_file(out);
+  const auto timing = results.context_value("gpubench_timing");
+  ASSERT_TRUE(timing);
+  EXPECT_NE(timing->find("its own copy of the operands"), std::string::npos) << *timing;
+  const auto repetitions = parse_sample_log(read_text(samples));
+  ASSERT_FALSE(repetitions.empty());
+  for (const SampledRepetition& repetition : repetitions)
+    EXPECT_EQ(repetition.launches_per_sample, 4) << repetition.run_name;
+  for (const BenchmarkRecord& record : results.benchmarks) {
+    EXPECT_FALSE(record.error_occurred) << record.error_message;
+    EXPECT_EQ(record.label.find("do not fit"), std::string::npos) << record.label;
+  }
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "kernels/gemm/nvfp4_layout.hpp"
 #include "kernels/gemm/own_gemm.hpp"
 #include "kernels/gemm/sgemm_autotune.hpp"
+#include "model/cold_batch.hpp"
 #include "model/gemm_device_fit.hpp"
 #include "model/gemm_plan.hpp"
 #include "model/gemm_shapes.hpp"
@@ -55,36 +56,64 @@ constexpr GemmRow kGemmRows[] = {
     {Implementation::kOwn, GemmPrecision::kFp16Fp16Acc},
 };
 
-struct GemmBuffers {
+// One copy of a row's operands: A, B (n x k for the TN precisions), C, and NVFP4's block scales in
+// cuBLAS's tiled layout.
+struct GemmOperands {
   DeviceBuffer<unsigned char> a, b, c;
-  DeviceBuffer<unsigned char> a_scales, b_scales;  // NVFP4's, in cuBLAS's tiled layout
-  DeviceBuffer<double> sums{3};
+  DeviceBuffer<unsigned char> a_scales, b_scales;
+  std::int64_t bytes() const {
+    return static_cast<std::int64_t>(a.bytes() + b.bytes() + c.bytes() + a_scales.bytes() +
+                                     b_scales.bytes());
+  }
 };
 
-// A, B (n x k for the TN precisions) and C of a row's precision, A and B filled from the suite's
-// seeds; NVFP4's packed operands come with their block scales.
-std::shared_ptr<GemmBuffers> make_gemm_buffers(GemmPrecision precision, const GemmShape& shape,
-                                               cudaStream_t stream) {
-  auto made = std::make_shared<GemmBuffers>();
-  made->c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
-                                        gemm::element_bytes(gemm_output_type(precision)));
+// The operands a row runs on: one copy, or one per launch of a cold batch (model/cold_batch.hpp),
+// every copy's A and B filled from the same seeds, so each C is the same product and is checked.
+struct GemmBuffers {
+  std::vector<GemmOperands> copies;
+  int in_use = 0;  // the copy the next launch runs on (TimingPolicy::use_operand_copy)
+  DeviceBuffer<double> sums{3};
+  GemmOperands& operands() { return copies.at(static_cast<std::size_t>(in_use)); }
+};
+
+// A, B and C of a row's precision, A and B filled from the suite's seeds; NVFP4's packed operands
+// come with their block scales.
+GemmOperands make_gemm_operands(GemmPrecision precision, const GemmShape& shape,
+                                cudaStream_t stream) {
+  GemmOperands made;
+  made.c = DeviceBuffer<unsigned char>(static_cast<std::size_t>(shape.m * shape.n) *
+                                       gemm::element_bytes(gemm_output_type(precision)));
   if (gemm_block_scaled(precision)) {
     const auto bytes = [](std::int64_t count) { return static_cast<std::size_t>(count); };
-    made->a = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.m, shape.k)));
-    made->b = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.n, shape.k)));
-    made->a_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.m, shape.k)));
-    made->b_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.n, shape.k)));
-    gemm::launch_fill_nvfp4(made->a.get(), shape.m, shape.k, made->a_scales.get(), kSeedA, stream);
-    gemm::launch_fill_nvfp4(made->b.get(), shape.n, shape.k, made->b_scales.get(), kSeedB, stream);
+    made.a = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.m, shape.k)));
+    made.b = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_data_bytes(shape.n, shape.k)));
+    made.a_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.m, shape.k)));
+    made.b_scales = DeviceBuffer<unsigned char>(bytes(gemm::nvfp4_scale_bytes(shape.n, shape.k)));
+    gemm::launch_fill_nvfp4(made.a.get(), shape.m, shape.k, made.a_scales.get(), kSeedA, stream);
+    gemm::launch_fill_nvfp4(made.b.get(), shape.n, shape.k, made.b_scales.get(), kSeedB, stream);
     return made;
   }
   const auto in = gemm_input_type(precision);
   const std::size_t a_count = static_cast<std::size_t>(shape.m * shape.k);
   const std::size_t b_count = static_cast<std::size_t>(shape.k * shape.n);
-  made->a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
-  made->b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
-  gemm::launch_fill_random(in, made->a.get(), a_count, kSeedA, stream);
-  gemm::launch_fill_random(in, made->b.get(), b_count, kSeedB, stream);
+  made.a = DeviceBuffer<unsigned char>(a_count * gemm::element_bytes(in));
+  made.b = DeviceBuffer<unsigned char>(b_count * gemm::element_bytes(in));
+  gemm::launch_fill_random(in, made.a.get(), a_count, kSeedA, stream);
+  gemm::launch_fill_random(in, made.b.get(), b_count, kSeedB, stream);
+  return made;
+}
+
+// The row's operands: one copy, and as many more as a cold batch of the run's --batch needs when
+// they fit (operand_copies_for, judged on the memory free after the first).
+std::shared_ptr<GemmBuffers> make_gemm_buffers(SuiteContext& context, GemmPrecision precision,
+                                               const GemmShape& shape) {
+  auto made = std::make_shared<GemmBuffers>();
+  made->copies.push_back(make_gemm_operands(precision, shape, context.stream()));
+  const RunOptions& run = context.options();
+  const int copies = operand_copies_for(run.launches_per_sample, run.flush_l2,
+                                        made->copies.front().bytes(), context.free_memory_bytes());
+  for (int i = 1; i < copies; ++i)
+    made->copies.push_back(make_gemm_operands(precision, shape, context.stream()));
   return made;
 }
 
@@ -120,7 +149,7 @@ std::string largest_square_name(const std::vector<GemmShape>& shapes) {
 }
 
 void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& shape,
-                  GemmBuffers& buffers, cudaStream_t stream) {
+                  GemmOperands& buffers, cudaStream_t stream) {
   const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
             k = static_cast<int>(shape.k);
   if (row.implementation == Implementation::kCublas) {
@@ -140,25 +169,25 @@ void enqueue_gemm(GemmSuiteState& suite, const GemmRow& row, const GemmShape& sh
 
 // Relative Frobenius error of C on sampled elements against the FP64 reference; throws
 // VerificationError past the precision's tolerance or on any non-finite element.
-double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers& buffers,
-                   cudaStream_t stream) {
-  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.sums.get(), 0, 3 * sizeof(double), stream));
+double verify_copy(GemmPrecision precision, const GemmShape& shape, GemmOperands& buffers,
+                   DeviceBuffer<double>& error_sums, cudaStream_t stream) {
+  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(error_sums.get(), 0, 3 * sizeof(double), stream));
   const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
             k = static_cast<int>(shape.k);
   constexpr std::uint32_t kSampleSeed = 0x5851f42du;
   if (gemm_block_scaled(precision)) {
     gemm::launch_sampled_error_nvfp4(
         m, n, k, {buffers.a.get(), buffers.a_scales.get(), buffers.b.get(), buffers.b_scales.get()},
-        buffers.c.get(), kReferenceSamples, kSampleSeed, buffers.sums.get(), stream);
+        buffers.c.get(), kReferenceSamples, kSampleSeed, error_sums.get(), stream);
   } else {
     gemm::launch_sampled_error(gemm_input_type(precision), gemm_output_type(precision),
                                gemm_b_transposed(precision), m, n, k, buffers.a.get(),
                                buffers.b.get(), buffers.c.get(), kReferenceSamples, kSampleSeed,
-                               buffers.sums.get(), stream);
+                               error_sums.get(), stream);
   }
   double sums[3] = {};
   GPUBENCH_CUDA_CHECK(
-      cudaMemcpyAsync(sums, buffers.sums.get(), sizeof sums, cudaMemcpyDeviceToHost, stream));
+      cudaMemcpyAsync(sums, error_sums.get(), sizeof sums, cudaMemcpyDeviceToHost, stream));
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
   if (sums[2] > 0) {
     throw VerificationError(fmt::format("{} sampled elements of C are not finite", sums[2]));
@@ -174,6 +203,15 @@ double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers&
   return error;
 }
 
+// The check of every copy a row ran on (each computed the same product); the largest error.
+double verify_gemm(GemmPrecision precision, const GemmShape& shape, GemmBuffers& buffers,
+                   cudaStream_t stream) {
+  double largest = 0;
+  for (GemmOperands& copy : buffers.copies)
+    largest = std::max(largest, verify_copy(precision, shape, copy, buffers.sums, stream));
+  return largest;
+}
+
 // One extra launch, after the timed ones and the check (CUPTI instruments what it watches): the
 // kernels it ran and the tensor pipe's activity, once per benchmark. CUPTI's failures come back as
 // label text and a warning printed once per run; CUDA errors throw.
@@ -185,7 +223,8 @@ const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
   auto found = suite.inspections.find(key);
   if (found == suite.inspections.end()) {
     KernelInspection inspection = suite.inspector.inspect(
-        [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); }, stream);
+        [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers.copies.front(), s); },
+        stream);
     for (const std::string& notice : suite.inspector.take_notices()) {
       fmt::print(stderr, "gpubench: warning: {}\n", notice);
     }
@@ -198,7 +237,7 @@ const KernelInspection& inspect_gemm(GemmSuiteState& suite, const GemmRow& row,
 // GPUBENCH_HOPPER_HGEMM_CLUSTER=2, "kernel mma.sync" elsewhere for the HGEMM; the autotuned tile,
 // e.g. "sgemm tile 128x128x8", for the SGEMM); empty for the other rows.
 std::string own_kernel_note(SuiteContext& context, const GemmRow& row, const GemmShape& shape,
-                            GemmBuffers& buffers) {
+                            const GemmOperands& buffers) {
   if (row.implementation != Implementation::kOwn) return "";
   const int m = static_cast<int>(shape.m), n = static_cast<int>(shape.n),
             k = static_cast<int>(shape.k);
@@ -217,7 +256,7 @@ std::string own_kernel_note(SuiteContext& context, const GemmRow& row, const Gem
 // (L2 flushed) or remembered from an earlier run: done here, before the timed launches, so they
 // (and their warm-up) run only the chosen kernel. Returns the label's note on the tuning.
 std::string autotune_own_kernel(SuiteContext& context, GemmSuiteState& suite, const GemmRow& row,
-                                const GemmShape& shape, GemmBuffers& buffers) {
+                                const GemmShape& shape, GemmOperands& buffers) {
   if (row.implementation != Implementation::kOwn || row.precision != GemmPrecision::kFp32) {
     return "";
   }
@@ -256,20 +295,25 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
   const cudaStream_t stream = context.stream();
   GemmBuffers& buffers =
       context.cached<GemmBuffers>(fmt::format("gemm:{}:{}", info.name, shape.name),
-                                  [&] { return make_gemm_buffers(row.precision, shape, stream); });
-  const std::string tuning = autotune_own_kernel(context, suite, row, shape, buffers);
-  // Poison C, so an unwritten output fails the check.
-  GPUBENCH_CUDA_CHECK(cudaMemsetAsync(buffers.c.get(), 0xff, buffers.c.bytes(), stream));
+                                  [&] { return make_gemm_buffers(context, row.precision, shape); });
+  const std::string tuning =
+      autotune_own_kernel(context, suite, row, shape, buffers.copies.front());
+  // Poison every C, so an unwritten output fails the check.
+  for (GemmOperands& copy : buffers.copies)
+    GPUBENCH_CUDA_CHECK(cudaMemsetAsync(copy.c.get(), 0xff, copy.c.bytes(), stream));
   if (row.implementation == Implementation::kCublas) {
     suite.cublas.prepare(row.precision, static_cast<int>(shape.m), static_cast<int>(shape.n),
                          static_cast<int>(shape.k));
   }
   const TimedLaunches timed = time_launches(
-      state, context, [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers, s); },
+      state, context,
+      [&](cudaStream_t s) { enqueue_gemm(suite, row, shape, buffers.operands(), s); },
       TimingPolicy{.warm_up_launches = 2,
                    .flush_l2 = true,
                    .measure_sm_clock = true,
-                   .sustained_power = headline});
+                   .sustained_power = headline,
+                   .operand_copies = static_cast<int>(buffers.copies.size()),
+                   .use_operand_copy = [&](int copy) { buffers.in_use = copy; }});
   const double error = verify_gemm(row.precision, shape, buffers, stream);
   const KernelInspection* inspection = context.options().inspect_kernels
                                            ? &inspect_gemm(suite, row, shape, buffers, stream)
@@ -300,7 +344,8 @@ void gemm_benchmark(benchmark::State& state, SuiteContext& context, GemmSuiteSta
     counter(state, counters::kRidgePoint) = bound.ridge_point;
     label = bound.compute_bound ? "compute-bound" : "memory-bound";
   }
-  label = with_path_notes(label, row, own_kernel_note(context, row, shape, buffers), tuning);
+  label = with_path_notes(label, row, own_kernel_note(context, row, shape, buffers.copies.front()),
+                          tuning);
   if (inspection == nullptr) {  // --no-inspect
     set_label(state, timed, label);
     return;

@@ -11,7 +11,9 @@
 # tool 20-40 s (../shared/device.md); every step has a time limit, so one hang cannot cost the
 # rest. Run both parts in one call, or each in its own when the machine is slow.
 # bimodal (between the two, issue 27): the rows whose repetitions land in one of two states, with
-# and without the L2 flush, batched and not, clock locked where allowed; about 40-60 s.
+# and without the L2 flush, batched (cold and warm) and not, clock locked where allowed; then two
+# pairs of back-to-back quick runs (as of record, cold batches of 16) and their resolution; about
+# 2 minutes.
 # Writes up to eight files (the device tool brings back at most eight): quick.json, full.json,
 # cluster2.json, runs.log, full-summary.txt (medians of the full run), bimodal.tar.gz, tests.log,
 # sanitizer.log.
@@ -76,10 +78,14 @@ figures() {
 bimodal() {
   # Issue 27: the short rows that settle into one of two states about 8% apart (cuBLAS FP16 and
   # FP8 1024^3, the 1 MiB transfers), timed as of record and with each suspected cause removed in
-  # turn: no L2 flush, a batch of 16 launches per sample, both, and (GPUBENCH_SESSION_LOCK_CLOCKS=1
-  # where the driver allows, reset afterwards) the SM clock locked at its maximum. Every run keeps
-  # its per-sample side file; bimodal_summary.py prints each repetition's median, IQR and share
-  # of samples in the slow state. About 10 s a run; bimodal.tar.gz holds the files.
+  # turn: no L2 flush, a cold batch of 16 launches per sample (each GEMM launch on its own copy of
+  # the operands, model/cold_batch.hpp), a warm batch (no flush, one copy), and
+  # (GPUBENCH_SESSION_LOCK_CLOCKS=1 where the driver allows, reset afterwards) the SM clock locked
+  # at its maximum. Every run keeps its per-sample side file; bimodal_summary.py prints each
+  # repetition's median, IQR and share of samples in the slow state. About 10 s a run.
+  # Then the issue's target: two pairs of back-to-back quick runs of every row, as of record and
+  # in cold batches of 16, each pair compared (compare --json); issue_targets.py prints each run's
+  # wall time and each pair's resolution against 90%. About 80 s. bimodal.tar.gz holds the files.
   local rows='gemm/cublas/(fp16_f32acc|fp8_e4m3_f32acc)/1024x1024x1024/|memory/(h2d|d2h|bidirectional)/(pinned|pageable)/1MiB/'
   local dir="$out/bimodal"
   mkdir -p "$dir"
@@ -106,6 +112,20 @@ bimodal() {
     fi
   fi
   python3 "$here/bimodal_summary.py" "$dir"
+  pair() {  # NAME ARGS...: two back-to-back quick runs of every row, then compare --json of them
+    local name=$1 side
+    shift
+    for side in a b; do
+      echo "=== pair $name-$side: gpubench run --quick $*" >>"$out/runs.log"
+      timeout 60 "$build/gpubench" run --quick "$@" --out "$dir/$name-$side.json" \
+        >>"$out/runs.log" 2>&1 || echo "pair $name-$side: exit $?"
+    done
+    "$build/gpubench" compare --json "$dir/$name-a.json" "$dir/$name-b.json" \
+      >"$dir/$name-compare.json" 2>>"$out/runs.log"
+    python3 "$here/issue_targets.py" "$dir/$name-a.json" "$dir/$name-b.json" "$dir/$name-compare.json"
+  }
+  pair quick
+  pair quick-batch16 --batch 16
   tar -czf "$out/bimodal.tar.gz" -C "$out" bimodal && rm -rf "$dir"
 }
 

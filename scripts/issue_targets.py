@@ -4,9 +4,11 @@ still unmeasured): the benchmark's median, the target, and whether it was met; a
 the file measures is listed as such (a card without that path, or a profile that does not run
 it); the profile's wall time against its target; and how the run spent its sampling time (issue
 27: the loops' total, the repetitions that converged, those whose median is known to the 0.25%
-target). Run by scripts/gpu-session.sh right after its runs.
+target). For a `gpubench compare --json` of two back-to-back runs of one build, issue 27's target:
+the share of rows that resolve a 3% change (at least 90%), and the verdicts that call a change
+between them (none should). Run by scripts/gpu-session.sh right after its runs.
 
-Usage: scripts/issue_targets.py RESULTS.json [RESULTS.json ...]
+Usage: scripts/issue_targets.py RESULTS_OR_COMPARE.json [...]
 """
 
 import json
@@ -90,13 +92,45 @@ def sampling_line(run):
             f"+/-{MEDIAN_TARGET_PCT:g}%")
 
 
+# Issue 27's target for two back-to-back runs of one build: the share of rows that can resolve a
+# 3% change.
+RESOLUTION_TARGET = 0.90
+
+
+def pair_lines(comparison):
+    """Issue 27's target on a compare --json of two runs of one build, minutes apart."""
+    summary = comparison.get("summary", {})
+    resolution = summary.get("resolution", {})
+    rows, resolving = resolution.get("rows", 0), resolution.get("resolving", 0)
+    share = resolving / rows if rows else 0.0
+    verdict = "met" if rows and share >= RESOLUTION_TARGET else "MISSED"
+    change = resolution.get("change", 0.03) * 100
+    lines = [f"27 resolution: {resolving} of {rows} rows ({share:.0%}) resolve a {change:g}% "
+             f"change (target >= {RESOLUTION_TARGET:.0%}) {verdict}"]
+    called = {name: summary.get(name, 0) for name in ("SLOWER", "FASTER", "ERROR")}
+    verdict = "met" if not any(called.values()) else "MISSED"
+    lines.append("27 verdicts between two runs of one build: " +
+                 ", ".join(f"{count} {name}" for name, count in called.items()) +
+                 f" (target: none) {verdict}")
+    return lines
+
+
 def main(paths):
     if not paths:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
     for path in paths:
-        with open(path, encoding="utf-8") as handle:
-            run = json.load(handle)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                run = json.load(handle)
+        except (OSError, ValueError) as error:
+            print(f"{path}: not read ({error})")
+            continue
+        if run.get("schema") == "gpubench-compare":
+            print(f"{path}: {run['base']['path']} -> {run['candidate']['path']}")
+            for line in pair_lines(run):
+                print("  " + line)
+            continue
         context = run.get("context", {})
         print(f"{path}: {context.get('gpu_name', 'unknown GPU')}, driver "
               f"{context.get('driver_version', 'unknown')}")

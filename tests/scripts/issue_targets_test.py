@@ -65,6 +65,39 @@ class IssueTargets(unittest.TestCase):
             lines = issue_targets.target_lines(json.load(handle))
         self.assertFalse(any(line.startswith("sampling:") for line in lines))
 
+    def test_pair_lines(self):
+        def comparison(resolving, slower=0):
+            return {"schema": "gpubench-compare",
+                    "summary": {"SLOWER": slower, "FASTER": 0, "SAME": resolving, "ERROR": 0,
+                                "resolution": {"change": 0.03, "rows": 79,
+                                               "resolving": resolving}}}
+        self.assertEqual(issue_targets.pair_lines(comparison(72)), [
+            "27 resolution: 72 of 79 rows (91%) resolve a 3% change (target >= 90%) met",
+            "27 verdicts between two runs of one build: 0 SLOWER, 0 FASTER, 0 ERROR "
+            "(target: none) met"])
+        missed = issue_targets.pair_lines(comparison(40, slower=1))
+        self.assertIn("27 resolution: 40 of 79 rows (51%) resolve a 3% change (target >= 90%) "
+                      "MISSED", missed)
+        self.assertIn("27 verdicts between two runs of one build: 1 SLOWER, 0 FASTER, 0 ERROR "
+                      "(target: none) MISSED", missed)
+        empty = issue_targets.pair_lines({"schema": "gpubench-compare", "summary": {}})
+        self.assertIn("(target >= 90%) MISSED", empty[0])
+
+    def test_command_line_reads_a_comparison_and_names_an_unreadable_file(self):
+        with tempfile.TemporaryDirectory() as folder:
+            pair = Path(folder) / "pair.json"
+            pair.write_text(json.dumps({
+                "schema": "gpubench-compare", "base": {"path": "a.json"},
+                "candidate": {"path": "b.json"},
+                "summary": {"resolution": {"change": 0.03, "rows": 2, "resolving": 2}}}))
+            done = subprocess.run([sys.executable, str(REPO / "scripts/issue_targets.py"),
+                                   str(pair), str(Path(folder) / "missing.json")],
+                                  capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("pair.json: a.json -> b.json", done.stdout)
+        self.assertIn("2 of 2 rows (100%) resolve a 3% change (target >= 90%) met", done.stdout)
+        self.assertIn("missing.json: not read", done.stdout)
+
     def test_command_line(self):
         done = subprocess.run([sys.executable, str(REPO / "scripts/issue_targets.py"),
                                str(H200 / "quick1.json")], capture_output=True, text=True)

@@ -5,8 +5,9 @@
 # with what that machine needs: the build tree without objects (binaries, CTest files, generated
 # data), the shared libraries the binaries load from Debian packages, and session.sh, which there
 # makes the paths the tests baked in lead to the copy and runs scripts/gpu-session.sh into $OUT.
-# Then one device call: carry [".carry"], command `OUT=$OUT bash .carry/session.sh` (or two:
-# `... session.sh figures`, then `... session.sh checks`).
+# Then three device calls on the warm machine, carry [".carry"], commands
+# `OUT=$OUT bash .carry/session.sh figures`, then `... bimodal`, then `... checks` (all three in
+# one call take longer than the 600 s a device command may run).
 # Usage: scripts/device-bundle.sh
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,7 +33,7 @@ awk '$2 == "=>" && $3 ~ /^\/(usr\/)?lib\/x86_64-linux-gnu\// {print $3}' <<<"$li
 cat >"$carry/session.sh" <<SESSION
 #!/usr/bin/env bash
 # Written by scripts/device-bundle.sh for a build in ${repo}. On the lent machine, from the
-# repository root: bash .carry/session.sh [all|figures|checks] (results under \$OUT, else
+# repository root: bash .carry/session.sh [all|figures|bimodal|checks] (results under \$OUT, else
 # ./gpu-out).
 set -uo pipefail
 here=\$(cd "\$(dirname "\${BASH_SOURCE[0]}")" && pwd)

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# For a short session on a machine with a GPU (the device tool allows 600 s a command). Two parts,
-# the figures first, so that a command cut short loses only checks:
+# For a short session on a machine with a GPU (the device tool allows 600 s a command). Three
+# parts, the figures first, so that a command cut short loses only what comes after:
 #   figures: the GPU tests of Hopper's own kernels (a family that fails them is left out of the
 #            runs), a quick and a full run of every suite (their wall time has targets too), on
 #            compute capability 9.0 the HGEMM's clusters of two on the FP16 4096^3 and 8192^3 rows
 #            (an experiment until timed), then the GPU-only issue targets (scripts/issue_targets.py);
+#   bimodal: issue 27: the rows whose repetitions land in one of two states, with and without the
+#            L2 flush, batched (cold and warm) and not, clock locked where allowed; then two pairs
+#            of back-to-back quick runs (as of record, cold batches of 16) and their resolution;
 #   checks:  every test but the SASS audits (cuobjdump is CI's), and compute-sanitizer's memcheck,
 #            racecheck, synccheck and initcheck over the tests that launch kernels in-process.
 # On the H200 a quick run took 20 s, a full run 147 s, the test binary 53 s and each sanitizer
 # tool 20-40 s (../shared/device.md); every step has a time limit, so one hang cannot cost the
-# rest. Run both parts in one call, or each in its own when the machine is slow.
-# bimodal (between the two, issue 27): the rows whose repetitions land in one of two states, with
-# and without the L2 flush, batched (cold and warm) and not, clock locked where allowed; then two
-# pairs of back-to-back quick runs (as of record, cold batches of 16) and their resolution; about
-# 2 minutes.
+# rest. The parts take about 5, 2 and 3 minutes: run each in its own device call (600 s a call).
 # Writes up to eight files (the device tool brings back at most eight): quick.json, full.json,
 # cluster2.json, runs.log, full-summary.txt (medians of the full run), bimodal.tar.gz, tests.log,
 # sanitizer.log.

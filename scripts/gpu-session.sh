@@ -77,8 +77,9 @@ figures() {
 bimodal() {
   # Issue 27: the short rows that settle into one of two states about 8% apart (cuBLAS FP16 and
   # FP8 1024^3, the 1 MiB transfers), timed as of record and with each suspected cause removed in
-  # turn: no L2 flush, a cold batch of 16 launches per sample (each GEMM launch on its own copy of
-  # the operands, model/cold_batch.hpp), a warm batch (no flush, one copy), and
+  # turn, and with the stream hold taken away (as the fixture runs were timed): no L2 flush, a
+  # cold batch of 16 launches per sample (each GEMM launch on its own copy of the operands,
+  # model/cold_batch.hpp), a warm batch (no flush, one copy), and
   # (GPUBENCH_SESSION_LOCK_CLOCKS=1 where the driver allows, reset afterwards) the SM clock locked
   # at its maximum. Every run keeps its per-sample side file; bimodal_summary.py prints each
   # repetition's median, IQR and share of samples in the slow state. About 10 s a run.
@@ -97,6 +98,7 @@ bimodal() {
     echo "bimodal $name: exit $?"
   }
   variant record
+  variant nohold --no-stream-hold
   variant noflush --no-l2-flush
   variant batch16 --batch 16
   variant noflush-batch16 --no-l2-flush --batch 16

@@ -30,6 +30,7 @@
 #include "cli/probe.hpp"
 #include "cli/run_devices.hpp"
 #include "cli/run_gemm_options.hpp"
+#include "cli/run_timing_options.hpp"
 #include "device/device_probe.hpp"
 #include "gpubench/counters.hpp"
 #include "gpubench/results_schema.hpp"
@@ -132,29 +133,13 @@ struct RunCommandOptions {
   bool verbose = false;
   bool strict = false;
   // Issue 27's diagnostics: every sample into a side file, and timing other than the figures of
-  // record (no L2 flush, batches of launches), which the results file names in gpubench_timing.
+  // record (no L2 flush, batches, no stream hold), which the results file names in gpubench_timing.
   std::string samples_out;
-  bool no_l2_flush = false;
-  int batch = 1;
-  bool check = false;      // --check: gpubench check on the published file
-  std::string thresholds;  // --thresholds for --check
-  CustomSelection custom;  // --gemm, --transfer-sizes, ...: rows instead of the profile's
+  TimingCliOptions timing;  // --no-l2-flush, --batch, --no-stream-hold
+  bool check = false;       // --check: gpubench check on the published file
+  std::string thresholds;   // --thresholds for --check
+  CustomSelection custom;   // --gemm, --transfer-sizes, ...: rows instead of the profile's
 };
-
-// The timing conditions when they are not the default (the results file's gpubench_timing, which
-// compare lists among what differs); empty for the figures of record.
-std::string timing_conditions(const RunCommandOptions& options) {
-  std::string text;
-  if (options.no_l2_flush) text = "L2 not flushed before timed launches (--no-l2-flush)";
-  if (options.batch > 1) {
-    text += fmt::format("{}{} back-to-back launches per sample (--batch){}",
-                        text.empty() ? "" : "; ", options.batch,
-                        options.no_l2_flush ? ""
-                                            : ", L2 flushed before the first; GEMM rows run each "
-                                              "launch on its own copy of the operands");
-  }
-  return text.empty() ? "" : "diagnostic, not comparable with cold single launches: " + text;
-}
 
 // The device, its documented sheet and the counterpart's, and the run's profile: everything the
 // suites need, decided before anything is registered.
@@ -219,7 +204,7 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   }
   benchmark::AddCustomContext(std::string(context_keys::kProfile),
                               std::string(context.options().profile.name));
-  if (const std::string timing = timing_conditions(options); !timing.empty()) {
+  if (const std::string timing = timing_conditions(options.timing); !timing.empty()) {
     benchmark::AddCustomContext(std::string(context_keys::kTiming), timing);
   }
   benchmark::AddCustomContext(std::string(context_keys::kKernelInspection),
@@ -371,8 +356,9 @@ ExitCode run(const RunCommandOptions& options) {
                                   .inspect_kernels = !options.no_inspect,
                                   .sample_log = options.samples_out.empty() ? nullptr : &sample_log,
                                   .sampling_budget = &sampling_budget,
-                                  .flush_l2 = !options.no_l2_flush,
-                                  .launches_per_sample = options.batch,
+                                  .flush_l2 = !options.timing.no_l2_flush,
+                                  .launches_per_sample = options.timing.batch,
+                                  .hold_stream = !options.timing.no_stream_hold,
                                   .custom_gemms = options.custom.gemms.rows,
                                   .transfer_bytes = options.custom.transfer_bytes,
                                   .sweep_bytes = options.custom.sweep_bytes});
@@ -454,15 +440,7 @@ void add_run_command(CLI::App& app, ExitCode& result) {
   command->add_option("--samples-out", options->samples_out,
                       "Also write every timed sample of every repetition to this JSON file (a "
                       "side file; the results file keeps one median per repetition)");
-  command->add_flag("--no-l2-flush", options->no_l2_flush,
-                    "Diagnostic: do not flush L2 before timed launches (figures may be faster "
-                    "than a cold launch; the results file says so)");
-  command
-      ->add_option("--batch", options->batch,
-                   "Diagnostic: time N back-to-back launches per sample (default 1; with the "
-                   "L2 flush, each GEMM launch on its own copy of the operands; the results "
-                   "file says so)")
-      ->check(CLI::Range(1, 1000));
+  add_timing_options(*command, options->timing);
   command->add_flag("--check", options->check,
                     "Then judge the results file as gpubench check does; exit 1 on any FAIL");
   command->add_option("--thresholds", options->thresholds,

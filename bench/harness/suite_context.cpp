@@ -58,4 +58,20 @@ const TelemetrySource* SuiteContext::telemetry() {
   return telemetry_.get();
 }
 
+StreamHold* SuiteContext::stream_hold() {
+  if (!options_.hold_stream) return nullptr;
+  if (!stream_hold_opened_) {
+    stream_hold_opened_ = true;
+    std::string problem;
+    stream_hold_ = StreamHold::open(problem);
+    if (!stream_hold_) {
+      fmt::print(stderr,
+                 "gpubench: warning: launches are timed without holding the stream ({}), so "
+                 "short figures include the host's time to submit them\n",
+                 problem);
+    }
+  }
+  return stream_hold_ ? &*stream_hold_ : nullptr;
+}
+
 }  // namespace gpubench

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/device_buffer.hpp"
+#include "harness/stream_hold.hpp"
 #include "kernels/probe/clock_probe.hpp"
 #include "model/device_info.hpp"
 #include "model/gemm_shapes.hpp"
@@ -42,6 +43,9 @@ struct RunOptions {
   // (--batch N), the flush (if any) before the first only.
   bool flush_l2 = true;
   int launches_per_sample = 1;
+  // Whether the stream is held while a sample's launches are queued (stream_hold.hpp), so that
+  // the host's time to submit them is not timed; false (--no-stream-hold) is diagnostic.
+  bool hold_stream = true;
   // Sizes a person gave (issue 24); empty: the profile's. The GEMM suite runs these rows instead
   // of the profile's (--gemm, --gemm-file); the memory suite's host-device rows take these sizes
   // (--transfer-sizes), its L2 sweep and pointer chase these working sets (--sweep-sizes).
@@ -99,6 +103,10 @@ class SuiteContext {
   // or the device is unavailable, so sampling becomes a no-op.
   const TelemetrySource* telemetry();
 
+  // What holds the stream while a sample's launches are queued (stream_hold.hpp), made on first
+  // use; nullptr with --no-stream-hold, or (said once on stderr) where it cannot be made.
+  StreamHold* stream_hold();
+
   // True the first time it is asked for `benchmark`: its one sustained power window.
   bool claim_sustained_window(const std::string& benchmark) {
     return sustained_windows_.insert(benchmark).second;
@@ -116,6 +124,8 @@ class SuiteContext {
   std::any cache_;
   std::set<std::string> sustained_windows_;
   bool telemetry_opened_ = false;
+  bool stream_hold_opened_ = false;
+  std::optional<StreamHold> stream_hold_;
   std::unique_ptr<TelemetrySource> telemetry_;
 };
 

@@ -4,16 +4,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "gpubench/counters.hpp"
 #include "gpubench/headlines.hpp"
 #include "harness/device_buffer.hpp"
 #include "harness/power_window.hpp"
 #include "harness/progress.hpp"
+#include "harness/stream_hold.hpp"
 #include "harness/telemetry.hpp"
 #include "model/cold_batch.hpp"
 #include "model/contention.hpp"
 #include "model/sample_series.hpp"
+#include "model/stream_hold_rule.hpp"
 #include "platform/nvml_library.hpp"
 
 namespace gpubench {
@@ -127,6 +130,17 @@ TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop&
   return timed;
 }
 
+// A sample whose hold ended by its timeout timed the host's queueing too, or one of its launches
+// waited for the held stream: never a figure.
+void throw_if_hold_timed_out(const HeldStream& held) {
+  if (!held.timed_out()) return;
+  throw std::runtime_error(fmt::format(
+      "a sample's launches were not all queued within {} ms of holding the stream (a launch that "
+      "waits for the stream, or a host too busy to queue them); rerun it, or time it without the "
+      "hold (--no-stream-hold)",
+      held.timeout_ns() / 1'000'000));
+}
+
 // Adds a note on how the loop timed to the label time_launches leaves (set_label keeps it).
 void add_label_note(benchmark::State& state, TimedLaunches& timed, const std::string& note) {
   timed.label = timed.label.empty() ? note : timed.label + "; " + note;
@@ -158,16 +172,24 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   const auto use_copy = [&](int copy) {
     if (policy.use_operand_copy) policy.use_operand_copy(copy);
   };
+  bool launched_before = warm_up_launches > 0 || current_repetition() > 0;
+  StreamHold* const hold = context.stream_hold();
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
     if (flush) context.flush_l2();
+    HeldStream held(
+        hold_this_sample(policy.hold_stream, hold != nullptr, launched_before) ? hold : nullptr,
+        stream);
+    launched_before = true;
     GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
     for (int i = 0; i < loop.launches_per_sample; ++i) {
       use_copy(operand_copy_of_launch(i, copies));
       enqueue(stream);
     }
     GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    held.release();
     GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    throw_if_hold_timed_out(held);
     float milliseconds = 0;
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     return milliseconds / 1e3 / loop.launches_per_sample;

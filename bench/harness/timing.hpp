@@ -42,6 +42,9 @@ struct TimingPolicy {
   // window) on copy 0. Without it, a batch runs on the benchmark's one set of operands.
   int operand_copies = 1;
   std::function<void(int copy)> use_operand_copy{};
+  // Whether the stream may be held while a sample's launches are queued (stream_hold.hpp); false
+  // for launches that may wait for the stream themselves (copies from pageable memory).
+  bool hold_stream = true;
 };
 
 // The policy of a kernel that records its own clock on every launch (the compute peaks): one

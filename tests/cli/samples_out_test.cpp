@@ -96,13 +96,14 @@ TEST(SamplesOutGpu, DiagnosticTimingIsNamedInTheResultsFile) {
   const auto out = dir.path() / "run.json";
   const auto result = testing::run_gpubench(
       "run --suite memory --quick --filter 'memory/h2d/pinned/1MiB' --no-l2-flush --batch 4 "
-      "--out '" +
+      "--no-stream-hold --out '" +
       out.string() + "'");
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   const auto timing = load_results_file(out).context_value("gpubench_timing");
   ASSERT_TRUE(timing);
   EXPECT_NE(timing->find("--no-l2-flush"), std::string::npos) << *timing;
   EXPECT_NE(timing->find("4 back-to-back launches per sample"), std::string::npos) << *timing;
+  EXPECT_NE(timing->find("--no-stream-hold"), std::string::npos) << *timing;
 }
 
 TEST(SamplesOutGpu, AColdBatchRunsAndChecksEveryCopyOfTheOperands) {

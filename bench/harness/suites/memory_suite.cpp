@@ -307,27 +307,30 @@ void transfer_benchmark(benchmark::State& state, SuiteContext& context, Directio
     GPUBENCH_CUDA_CHECK(cudaMemcpyAsync(buffers.destination(), buffers.device_out.get(), size,
                                         cudaMemcpyDeviceToHost, s));
   };
-  time_launches(state, context, [&](cudaStream_t s) {
-    switch (direction) {
-      case Direction::kHostToDevice:
-        h2d(s);
-        break;
-      case Direction::kDeviceToHost:
-        d2h(s);
-        break;
-      case Direction::kBoth: {
-        // Fork the second stream off the timed one and join it back before the stop event.
-        const cudaStream_t other = buffers.second_stream.get();
-        GPUBENCH_CUDA_CHECK(cudaEventRecord(buffers.fork.get(), s));
-        GPUBENCH_CUDA_CHECK(cudaStreamWaitEvent(other, buffers.fork.get()));
-        h2d(s);
-        d2h(other);
-        GPUBENCH_CUDA_CHECK(cudaEventRecord(buffers.join.get(), other));
-        GPUBENCH_CUDA_CHECK(cudaStreamWaitEvent(s, buffers.join.get()));
-        break;
-      }
-    }
-  });
+  time_launches(
+      state, context,
+      [&](cudaStream_t s) {
+        switch (direction) {
+          case Direction::kHostToDevice:
+            h2d(s);
+            break;
+          case Direction::kDeviceToHost:
+            d2h(s);
+            break;
+          case Direction::kBoth: {
+            // Fork the second stream off the timed one and join it back before the stop event.
+            const cudaStream_t other = buffers.second_stream.get();
+            GPUBENCH_CUDA_CHECK(cudaEventRecord(buffers.fork.get(), s));
+            GPUBENCH_CUDA_CHECK(cudaStreamWaitEvent(other, buffers.fork.get()));
+            h2d(s);
+            d2h(other);
+            GPUBENCH_CUDA_CHECK(cudaEventRecord(buffers.join.get(), other));
+            GPUBENCH_CUDA_CHECK(cudaStreamWaitEvent(s, buffers.join.get()));
+            break;
+          }
+        }
+      },
+      TimingPolicy{.hold_stream = pinned});  // a pageable copy may wait for the stream to drain
   if (direction != Direction::kDeviceToHost) {
     memory::launch_transfer_verify(buffers.device_in.get(), buffers.words, buffers.check.get(),
                                    stream);

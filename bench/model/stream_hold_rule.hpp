@@ -1,0 +1,17 @@
+#pragma once
+// When the one timing loop holds the stream while a sample's launches are queued
+// (harness/stream_hold.hpp). Pure, so the CPU tests pin it down.
+
+namespace gpubench {
+
+// Whether this sample is held: the benchmark allows it (TimingPolicy::hold_stream; never for
+// launches that may wait for the stream themselves, such as copies from pageable memory), the run
+// does (not --no-stream-hold), and the benchmark's launches have run at least once before (a
+// warm-up, an earlier repetition or sample). CUDA loads a kernel on its first launch (lazy
+// loading, the default since CUDA 12.2), and loading may wait for the work already queued on the
+// device: behind a hold, that first launch would wait for the hold's timeout.
+constexpr bool hold_this_sample(bool benchmark_allows, bool run_allows, bool launched_before) {
+  return benchmark_allows && run_allows && launched_before;
+}
+
+}  // namespace gpubench

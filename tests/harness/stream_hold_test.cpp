@@ -1,0 +1,139 @@
+// The stream hold (harness/stream_hold.hpp): a sample's launches are queued before its start event
+// runs, so the event interval holds the GPU's work and not the host's time to submit it; a hold
+// that something waits on ends by its timeout and says so. The GPU tests skip without a device.
+#include "harness/stream_hold.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "harness/device_buffer.hpp"
+#include "kernels/probe/clock_probe.hpp"
+#include "model/stream_hold_rule.hpp"
+#include "support/test_support.hpp"
+
+namespace gpubench {
+namespace {
+
+TEST(StreamHoldRule, HoldsOnlyWhereBenchmarkAndRunAllowAndTheLaunchesRanBefore) {
+  EXPECT_TRUE(hold_this_sample(true, true, true));
+  EXPECT_FALSE(hold_this_sample(false, true, true));  // a pageable copy may wait for the stream
+  EXPECT_FALSE(hold_this_sample(true, false, true));  // --no-stream-hold, or no hold could be made
+  // The first launch of a benchmark with no warm-up may load its kernel, which can wait for the
+  // hold itself.
+  EXPECT_FALSE(hold_this_sample(true, true, false));
+}
+
+// Sets an environment variable for one test and restores it, so the whole binary in one process
+// sees what it saw before.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnvironment() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(StreamHold, IsNotMadeWhereEveryLaunchWaitsForTheOneBefore) {
+  // Asked before any CUDA call, so it needs no GPU: behind CUDA_LAUNCH_BLOCKING=1 the hold's own
+  // launch would wait for the hold to end, its timeout on every sample.
+  const ScopedEnvironment blocking("CUDA_LAUNCH_BLOCKING", "1");
+  std::string problem;
+  EXPECT_FALSE(StreamHold::open(problem));
+  EXPECT_NE(problem.find("CUDA_LAUNCH_BLOCKING=1"), std::string::npos) << problem;
+}
+
+// The milliseconds between two events recorded around `between` on `stream`.
+template <typename Between>
+float timed_ms(cudaStream_t stream, StreamHold* hold, Between between) {
+  OwnedEvent start, stop;
+  HeldStream held(hold, stream);
+  GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+  between();
+  GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+  held.release();
+  GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+  EXPECT_FALSE(held.timed_out());
+  float ms = 0;
+  GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+  return ms;
+}
+
+TEST(StreamHoldGpu, TheHostsTimeToQueueALaunchIsNotTimed) {
+  GPUBENCH_REQUIRE_GPU();
+  std::string problem;
+  auto hold = StreamHold::open(problem);
+  ASSERT_TRUE(hold) << problem;
+  OwnedStream stream;
+  DeviceBuffer<probe::ClockSample> sample(1);
+  // A 20 us kernel queued 20 ms after the start event: the host's delay.
+  const auto slow_host_launch = [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    probe::launch_clock_probe(sample.get(), 20'000, stream.get());
+  };
+  probe::launch_clock_probe(sample.get(), 20'000, stream.get());  // loaded before any hold
+  const float unheld_ms = timed_ms(stream.get(), nullptr, slow_host_launch);
+  const float held_ms = timed_ms(stream.get(), &*hold, slow_host_launch);
+  EXPECT_GE(unheld_ms, 15.0f) << "without the hold the delay is timed: the test can fail";
+  EXPECT_LT(held_ms, 5.0f) << "the held interval holds the kernel, not the host's 20 ms";
+  EXPECT_GE(held_ms, 0.015f) << "and at least the kernel's 20 us";
+}
+
+TEST(StreamHoldGpu, ALaunchThatWaitsForTheHeldStreamEndsItByItsTimeout) {
+  GPUBENCH_REQUIRE_GPU();
+  std::string problem;
+  auto hold = StreamHold::open(problem, /*timeout_ns=*/50'000'000);
+  ASSERT_TRUE(hold) << problem;
+  OwnedStream stream;
+  HeldStream held(&*hold, stream.get());
+  const auto begin = std::chrono::steady_clock::now();
+  // A synchronising call while held: it returns only because the hold times out.
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  const auto waited = std::chrono::steady_clock::now() - begin;
+  EXPECT_TRUE(held.timed_out());
+  EXPECT_GE(waited, std::chrono::milliseconds(40));
+  held.release();
+  // The next hold, released at once, does not inherit the timeout.
+  HeldStream next(&*hold, stream.get());
+  next.release();
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  EXPECT_FALSE(next.timed_out());
+}
+
+TEST(StreamHoldGpu, AHoldLeftByAThrowIsReleasedByItsGuard) {
+  GPUBENCH_REQUIRE_GPU();
+  std::string problem;
+  auto hold = StreamHold::open(problem);
+  ASSERT_TRUE(hold) << problem;
+  OwnedStream stream;
+  const auto begin = std::chrono::steady_clock::now();
+  try {
+    const HeldStream held(&*hold, stream.get());
+    throw std::runtime_error("a launch failed");
+  } catch (const std::runtime_error&) {
+  }
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(500))
+      << "released by the guard, not by the 1 s timeout";
+  EXPECT_FALSE(hold->timed_out());
+}
+
+}  // namespace
+}  // namespace gpubench

@@ -77,7 +77,7 @@ MUTATIONS = [
      "copies may take twice the free memory instead of half of it"),
     ("hold-first-launch", "bench/model/stream_hold_rule.hpp",
      "return benchmark_allows && run_allows && launched_before;",
-     "return benchmark_allows && run_allows;",
+     "return benchmark_allows && run_allows && (launched_before || true);",
      "a benchmark's first launch is held, though loading its kernel may wait for the hold"),
     ("wgmma-d-column-groups", "kernels/common/wgmma_layout.hpp",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2), 8 * (i / 4) + 2 * (lane % 4) + i % 2};",

@@ -45,9 +45,23 @@ passes() {  # GTEST_FILTER: whether those GPU tests ran and passed within 90 s (
   [ "$status" -eq 0 ] && grep -qE '^\[  PASSED  \] [1-9][0-9]* test' <<<"$log"
 }
 
+hold=()  # (--no-stream-hold) when the stream hold failed its GPU tests
+hold_checked=0
+check_hold() {
+  # The stream hold (bench/harness/stream_hold.hpp) had not run on a card before this script, and
+  # a hold that times out fails every figure it holds: its GPU tests go first, and if they fail
+  # the runs time without it, and say so.
+  [ "$hold_checked" = 1 ] && return
+  hold_checked=1
+  passes 'StreamHoldGpu.*' && return
+  hold=(--no-stream-hold)
+  echo "the stream hold failed its GPU tests (runs.log); the runs time without it (--no-stream-hold)"
+}
+
 figures() {
   nvidia-smi --query-gpu=name,compute_cap,clocks.sm,clocks.max.sm,power.draw,temperature.gpu \
     --format=csv,noheader
+  check_hold
   # Hopper's own kernels had not run on a card before this script: their GPU tests go first. A
   # kernel that faults or traps takes every later figure of its process with it, so the runs
   # leave out the rows of a family whose tests fail (a negative --filter), and say so.
@@ -58,12 +72,12 @@ figures() {
     filter=("--filter=-($(IFS='|'; echo "${left_out[*]}"))")
     echo "Hopper kernels failed their GPU tests (runs.log); the runs leave out ${left_out[*]}"
   fi
-  run quick 90 --quick ${filter[@]+"${filter[@]}"}
-  run full 300 --full ${filter[@]+"${filter[@]}"}
+  run quick 90 --quick ${filter[@]+"${filter[@]}"} ${hold[@]+"${hold[@]}"}
+  run full 300 --full ${filter[@]+"${filter[@]}"} ${hold[@]+"${hold[@]}"}
   if [ "$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader -i 0 2>/dev/null)" != 9.0 ]; then
     echo "clusters of two: not a compute capability 9.0 device, not timed"
   elif passes 'OwnHgemmHopperClusters*.*'; then
-    GPUBENCH_HOPPER_HGEMM_CLUSTER=2 run cluster2 120 --suite gemm \
+    GPUBENCH_HOPPER_HGEMM_CLUSTER=2 run cluster2 120 --suite gemm ${hold[@]+"${hold[@]}"} \
       --filter='gemm/(cublas|own)/fp16_f32acc/(4096x4096x4096|8192x8192x8192)/'
   else
     echo "clusters of two failed their GPU tests (runs.log): not timed"
@@ -89,6 +103,7 @@ bimodal() {
   local rows='gemm/cublas/(fp16_f32acc|fp8_e4m3_f32acc)/1024x1024x1024/|memory/(h2d|d2h|bidirectional)/(pinned|pageable)/1MiB/'
   local dir="$out/bimodal"
   mkdir -p "$dir"
+  check_hold
   variant() {  # NAME ARGS...: one quick run of the rows into $dir/NAME.json and NAME-samples.json
     local name=$1
     shift
@@ -97,16 +112,16 @@ bimodal() {
       --out "$dir/$name.json" --samples-out "$dir/$name-samples.json" "$@" >>"$out/runs.log" 2>&1
     echo "bimodal $name: exit $?"
   }
-  variant record
+  variant record ${hold[@]+"${hold[@]}"}
   variant nohold --no-stream-hold
-  variant noflush --no-l2-flush
-  variant batch16 --batch 16
-  variant noflush-batch16 --no-l2-flush --batch 16
+  variant noflush --no-l2-flush ${hold[@]+"${hold[@]}"}
+  variant batch16 --batch 16 ${hold[@]+"${hold[@]}"}
+  variant noflush-batch16 --no-l2-flush --batch 16 ${hold[@]+"${hold[@]}"}
   if [ "${GPUBENCH_SESSION_LOCK_CLOCKS:-0}" = 1 ]; then
     local max
     max=$(nvidia-smi --query-gpu=clocks.max.sm --format=csv,noheader,nounits -i 0 2>/dev/null)
     if [ -n "$max" ] && nvidia-smi -i 0 -lgc "$max,$max" >>"$out/runs.log" 2>&1; then
-      variant locked
+      variant locked ${hold[@]+"${hold[@]}"}
       nvidia-smi -i 0 -rgc >>"$out/runs.log" 2>&1 || echo "bimodal: could not reset the locked clock"
     else
       echo "bimodal: the driver refused to lock the SM clock (runs.log); no locked variant"
@@ -125,8 +140,8 @@ bimodal() {
       >"$dir/$name-compare.json" 2>>"$out/runs.log"
     python3 "$here/issue_targets.py" "$dir/$name-a.json" "$dir/$name-b.json" "$dir/$name-compare.json"
   }
-  pair quick
-  pair quick-batch16 --batch 16
+  pair quick ${hold[@]+"${hold[@]}"}
+  pair quick-batch16 --batch 16 ${hold[@]+"${hold[@]}"}
   tar -czf "$out/bimodal.tar.gz" -C "$out" bimodal && rm -rf "$dir"
 }
 

@@ -58,8 +58,10 @@ std::vector<ManifestDifference> manifest_differences(const ResultsFile& base,
   std::vector<std::string> keys;
   for (const auto key : kManifestKeys)
     keys.emplace_back(key);
-  // gpubench_timing: a diagnostic run (no L2 flush, batched launches) is no figure of record.
-  keys.insert(keys.end(), {"gpubench_profile", "gpubench_suites", "gpubench_timing"});
+  // gpubench_timing: a diagnostic run (no L2 flush, batched launches) is no figure of record;
+  // gpubench_timing_method: a run with the stream held and one without differ on short rows.
+  keys.insert(keys.end(),
+              {"gpubench_profile", "gpubench_suites", "gpubench_timing", "gpubench_timing_method"});
   // Clock, power and similar device conditions, when a run records them in its context.
   std::set<std::string> conditions;
   for (const auto* file : {&base, &candidate}) {

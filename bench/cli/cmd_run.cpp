@@ -185,7 +185,7 @@ std::filesystem::path results_target(const RunCommandOptions& options, const Run
 
 // The manifest and the run's conditions, as google/benchmark context entries of the results file.
 void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
-                     const SuiteContext& context) {
+                     SuiteContext& context) {
   const DeviceInfo& device = setup.probed.devices.front();
   for (const auto& [key, value] : make_manifest(device, setup.match.sheet.id)) {
     benchmark::AddCustomContext(key, value);
@@ -207,6 +207,7 @@ void add_run_context(const RunCommandOptions& options, const RunSetup& setup,
   if (const std::string timing = timing_conditions(options.timing); !timing.empty()) {
     benchmark::AddCustomContext(std::string(context_keys::kTiming), timing);
   }
+  benchmark::AddCustomContext(std::string(context_keys::kTimingMethod), context.timing_method());
   benchmark::AddCustomContext(std::string(context_keys::kKernelInspection),
                               options.no_inspect ? "off (--no-inspect)" : "CUPTI, untimed");
   const StoppingRule& stopping = context.options().profile.stopping;

@@ -27,6 +27,11 @@ std::optional<StreamHold> StreamHold::open(std::string& problem, unsigned long l
     problem = "CUDA_LAUNCH_BLOCKING=1 makes each launch wait for the one before it";
     return std::nullopt;
   }
+  if (const char* tool = std::getenv("CUDA_INJECTION64_PATH"); tool != nullptr && *tool != '\0') {
+    problem = std::string("a tool is attached (CUDA_INJECTION64_PATH=") + tool +
+              "), which may make each launch wait for the one before it";
+    return std::nullopt;
+  }
   int device = 0;
   int can_map = 0;
   GPUBENCH_CUDA_CHECK(cudaGetDevice(&device));
@@ -50,6 +55,12 @@ std::optional<StreamHold> StreamHold::open(std::string& problem, unsigned long l
     cudaFreeHost(host);
     problem =
         std::string("mapped pinned memory has no device address: ") + cudaGetErrorString(status);
+    return std::nullopt;
+  }
+  if (const cudaError_t status = probe::preload_stream_hold(); status != cudaSuccess) {
+    cudaGetLastError();
+    cudaFreeHost(host);
+    problem = std::string("its kernel could not be loaded: ") + cudaGetErrorString(status);
     return std::nullopt;
   }
   auto* flags = static_cast<probe::StreamHoldFlags*>(host);
@@ -78,9 +89,10 @@ StreamHold& StreamHold::operator=(StreamHold&& other) noexcept {
 
 StreamHold::~StreamHold() {
   if (host_flags_ == nullptr) return;
-  // A hold still queued must not spin on freed memory: release it (cudaFreeHost waits for the
-  // device to finish its work first).
+  // A hold still queued must not spin on freed memory: release it and wait for the device
+  // (errors ignored: the context may be gone at exit).
   release();
+  cudaDeviceSynchronize();
   cudaFreeHost(host_flags_);
 }
 

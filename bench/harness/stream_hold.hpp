@@ -19,8 +19,9 @@ class StreamHold {
   static constexpr unsigned long long kDefaultTimeoutNs = 1'000'000'000ull;
 
   // The flags in mapped pinned memory; nullopt, with `problem` saying why, where the device cannot
-  // map host memory or CUDA_LAUNCH_BLOCKING=1 makes every launch wait for the one before it (the
-  // hold's launch would then wait for its own timeout).
+  // map host memory, or where a launch may wait for the one before it to finish, so that the
+  // launches behind a hold would wait for its timeout: CUDA_LAUNCH_BLOCKING=1, or a tool attached
+  // through CUDA_INJECTION64_PATH (Nsight Compute serialises launches; its figures are the tool's).
   static std::optional<StreamHold> open(std::string& problem,
                                         unsigned long long timeout_ns = kDefaultTimeoutNs);
 

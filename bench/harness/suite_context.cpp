@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/stream_hold_rule.hpp"
 #include "platform/nvml_library.hpp"
 
 namespace gpubench {
@@ -62,16 +63,27 @@ StreamHold* SuiteContext::stream_hold() {
   if (!options_.hold_stream) return nullptr;
   if (!stream_hold_opened_) {
     stream_hold_opened_ = true;
-    std::string problem;
-    stream_hold_ = StreamHold::open(problem);
+    stream_hold_ = StreamHold::open(stream_hold_problem_);
     if (!stream_hold_) {
       fmt::print(stderr,
                  "gpubench: warning: launches are timed without holding the stream ({}), so "
                  "short figures include the host's time to submit them\n",
-                 problem);
+                 stream_hold_problem_);
     }
   }
   return stream_hold_ ? &*stream_hold_ : nullptr;
+}
+
+std::string SuiteContext::timing_method() {
+  constexpr std::string_view kEvents = "CUDA events around each sample";
+  if (!options_.hold_stream) return fmt::format("{}; stream not held (--no-stream-hold)", kEvents);
+  if (stream_hold() == nullptr) {
+    return fmt::format("{}; stream not held: {}", kEvents, stream_hold_problem_);
+  }
+  return fmt::format(
+      "{}, its first {} launches queued behind a stream hold before the start "
+      "event",
+      kEvents, kMaxHeldLaunches);
 }
 
 }  // namespace gpubench

@@ -106,6 +106,9 @@ class SuiteContext {
   // What holds the stream while a sample's launches are queued (stream_hold.hpp), made on first
   // use; nullptr with --no-stream-hold, or (said once on stderr) where it cannot be made.
   StreamHold* stream_hold();
+  // How launches are timed, for the results file (gpubench_timing_method): with the stream held,
+  // or without and why. Opens the hold.
+  std::string timing_method();
 
   // True the first time it is asked for `benchmark`: its one sustained power window.
   bool claim_sustained_window(const std::string& benchmark) {
@@ -126,6 +129,7 @@ class SuiteContext {
   bool telemetry_opened_ = false;
   bool stream_hold_opened_ = false;
   std::optional<StreamHold> stream_hold_;
+  std::string stream_hold_problem_;  // why there is none, when it could not be made
   std::unique_ptr<TelemetrySource> telemetry_;
 };
 

@@ -141,6 +141,53 @@ void throw_if_hold_timed_out(const HeldStream& held) {
       held.timeout_ns() / 1'000'000));
 }
 
+// One sample of time_launches: the L2 flush, then the hold (the first kMaxHeldLaunches launches
+// are queued behind it), the start event, the launches (launch i on operand copy i) and the stop
+// event. The copy in use returns to 0 however the sample ends.
+struct LaunchSampler {
+  SuiteContext& context;
+  const Enqueue& enqueue;
+  const TimingPolicy& policy;
+  int launches_per_sample;
+  int copies;  // 0: the benchmark does not rotate copies
+  bool flush;
+  StreamHold* hold;      // null: the run does not hold the stream
+  bool launched_before;  // a warm-up, an earlier repetition or sample ran the launches
+  OwnedEvent start{}, stop{};
+
+  double operator()() {
+    const cudaStream_t stream = context.stream();
+    if (flush) context.flush_l2();
+    HeldStream held(
+        hold_this_sample(policy.hold_stream, hold != nullptr, launched_before) ? hold : nullptr,
+        stream);
+    launched_before = true;
+    const CopyInUse copy_in_use{policy};
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+    for (int i = 0; i < launches_per_sample; ++i) {
+      if (i == kMaxHeldLaunches) held.release();
+      copy_in_use.use(operand_copy_of_launch(i, copies));
+      enqueue(stream);
+    }
+    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    held.release();
+    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    throw_if_hold_timed_out(held);
+    float milliseconds = 0;
+    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
+    return milliseconds / 1e3 / launches_per_sample;
+  }
+
+  // Points the benchmark's launches at an operand copy, and back at copy 0 when destroyed.
+  struct CopyInUse {
+    const TimingPolicy& policy;
+    void use(int copy) const {
+      if (policy.use_operand_copy) policy.use_operand_copy(copy);
+    }
+    ~CopyInUse() { use(0); }
+  };
+};
+
 // Adds a note on how the loop timed to the label time_launches leaves (set_label keeps it).
 void add_label_note(benchmark::State& state, TimedLaunches& timed, const std::string& note) {
   timed.label = timed.label.empty() ? note : timed.label + "; " + note;
@@ -157,44 +204,28 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
     enqueue(stream);
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
 
-  OwnedEvent start;
-  OwnedEvent stop;
   const auto reference = context.throttle_reference_clock();
   const RunOptions& run = context.options();
   const bool flush = policy.flush_l2 && run.flush_l2;
   const int copies = policy.use_operand_copy ? std::max(1, policy.operand_copies) : 0;
+  const int requested = policy.batches ? run.launches_per_sample : 1;
   const SampleLoop loop{
       .stopping = run.profile.stopping,
       .reference_clock_mhz = reference ? std::optional<double>(reference->mhz) : std::nullopt,
       .log = run.sample_log,
-      .launches_per_sample = launches_per_sample_for(run.launches_per_sample, flush, copies),
+      .launches_per_sample = launches_per_sample_for(requested, flush, copies),
       .budget = run.sampling_budget};
-  const auto use_copy = [&](int copy) {
-    if (policy.use_operand_copy) policy.use_operand_copy(copy);
-  };
-  bool launched_before = warm_up_launches > 0 || current_repetition() > 0;
-  StreamHold* const hold = context.stream_hold();
+  LaunchSampler take_sample{context,
+                            enqueue,
+                            policy,
+                            loop.launches_per_sample,
+                            copies,
+                            flush,
+                            context.stream_hold(),
+                            warm_up_launches > 0 || current_repetition() > 0};
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
-  const SampledLoop sampled = sample_until_stable(state, loop, sampler, [&] {
-    if (flush) context.flush_l2();
-    HeldStream held(
-        hold_this_sample(policy.hold_stream, hold != nullptr, launched_before) ? hold : nullptr,
-        stream);
-    launched_before = true;
-    GPUBENCH_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    for (int i = 0; i < loop.launches_per_sample; ++i) {
-      use_copy(operand_copy_of_launch(i, copies));
-      enqueue(stream);
-    }
-    GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
-    held.release();
-    GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    throw_if_hold_timed_out(held);
-    float milliseconds = 0;
-    GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
-    return milliseconds / 1e3 / loop.launches_per_sample;
-  });
-  use_copy(0);
+  const SampledLoop sampled =
+      sample_until_stable(state, loop, sampler, [&] { return take_sample(); });
   if (policy.after_timed_launches) policy.after_timed_launches();
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
@@ -211,10 +242,10 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
   TimedLaunches timed =
       add_condition_counters(state, sampled, sampler, timed_samples, timed_end_s, true);
   timed.launches_per_sample = loop.launches_per_sample;
-  if (loop.launches_per_sample < run.launches_per_sample) {
-    add_label_note(state, timed,
-                   fmt::format("one launch per sample: {} copies of the operands do not fit",
-                               run.launches_per_sample));
+  if (loop.launches_per_sample < requested) {
+    add_label_note(
+        state, timed,
+        fmt::format("one launch per sample: {} copies of the operands do not fit", requested));
   }
   if (policy.measure_sm_clock) {
     // The clock of the timed launches; a probe afterwards (which reads near boost on a
@@ -322,13 +353,15 @@ void run_guarded(benchmark::State& state, std::string_view name,
 }
 
 TimingPolicy own_clock_policy(const common::ClockSample* device_clock, common::ClockSample& host) {
-  return TimingPolicy{
-      .warm_up_launches = 1,
-      .flush_l2 = false,
-      .measure_sm_clock = false,
-      .after_timed_launches = [device_clock, &host] {
-        GPUBENCH_CUDA_CHECK(cudaMemcpy(&host, device_clock, sizeof host, cudaMemcpyDeviceToHost));
-      }};
+  return TimingPolicy{.warm_up_launches = 1,
+                      .flush_l2 = false,
+                      .measure_sm_clock = false,
+                      .after_timed_launches =
+                          [device_clock, &host] {
+                            GPUBENCH_CUDA_CHECK(cudaMemcpy(&host, device_clock, sizeof host,
+                                                           cudaMemcpyDeviceToHost));
+                          },
+                      .batches = false};
 }
 
 }  // namespace gpubench

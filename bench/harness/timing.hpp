@@ -45,6 +45,10 @@ struct TimingPolicy {
   // Whether the stream may be held while a sample's launches are queued (stream_hold.hpp); false
   // for launches that may wait for the stream themselves (copies from pageable memory).
   bool hold_stream = true;
+  // Whether --batch applies; false times one launch per sample whatever it says: a launch that
+  // measures itself (the compute peaks' and latency chains' own clocks, the pointer chase), where
+  // a batch would only multiply the run's time.
+  bool batches = true;
 };
 
 // The policy of a kernel that records its own clock on every launch (the compute peaks): one

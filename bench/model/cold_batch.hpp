@@ -2,12 +2,13 @@
 // Cold batches (issue 27): `--batch N` times N back-to-back launches per sample, with the L2
 // flushed once, before the first. On one set of operands only the first launch of the batch
 // finds a cold cache; the others find what it left. A benchmark that keeps N copies of its
-// operands, one per launch of the batch, keeps every launch cold by construction, whatever the
-// cache's replacement policy: no launch reads or writes anything another launch of its sample
-// touched, and the flush evicted what the previous sample left. That is gpu-benches' rotating
-// buffers made exact: N copies rather than "more than L2" (which leaves a cache-policy-dependent
-// share warm). The copies take N times the memory, so a shape too large for them is timed one
-// launch per sample, as of record.
+// operands, one per launch of the batch, keeps every launch's operands cold by construction,
+// whatever the cache's replacement policy: no launch reads or writes operands another launch of
+// its sample touched, and the flush evicted what the previous sample left. (What the copies share
+// may be warm after the first launch: a library's workspace, the kernel's code and constants.) That
+// is gpu-benches' rotating buffers made exact: N copies rather than "more than L2" (which leaves a
+// cache-policy-dependent share warm). The copies take N times the memory, so a shape too large for
+// them is timed one launch per sample, as of record.
 //
 // Pure: the one timing loop (harness/timing.cpp) and the suites that keep copies ask these.
 

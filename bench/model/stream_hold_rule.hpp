@@ -10,6 +10,12 @@ namespace gpubench {
 // warm-up, an earlier repetition or sample). CUDA loads a kernel on its first launch (lazy
 // loading, the default since CUDA 12.2), and loading may wait for the work already queued on the
 // device: behind a hold, that first launch would wait for the hold's timeout.
+// How many launches of a sample are queued behind the hold; a batch's later launches are queued
+// after the release, while the first ones run. The driver queues only so many launches behind a
+// kernel that does not finish before the next launch call waits for room (nvbench warns of
+// blocking more than a few dozen), and a cuBLAS GEMM may be two kernels.
+inline constexpr int kMaxHeldLaunches = 8;
+
 constexpr bool hold_this_sample(bool benchmark_allows, bool run_allows, bool launched_before) {
   return benchmark_allows && run_allows && launched_before;
 }

@@ -44,6 +44,9 @@ inline constexpr std::string_view kSuites = "gpubench_suites";
 inline constexpr std::string_view kFilter = "gpubench_filter";    // only when --filter was given
 inline constexpr std::string_view kProfile = "gpubench_profile";  // the profile's name
 inline constexpr std::string_view kTiming = "gpubench_timing";    // only with a timing option
+// How launches were timed: whether the stream was held while a sample was queued, and if not why
+// (issue 27; files from before lack it, and their short rows include the host's submission time).
+inline constexpr std::string_view kTimingMethod = "gpubench_timing_method";
 // Only with --gemm, --gemm-file, --transfer-sizes or --sweep-sizes: the sizes a person asked for.
 inline constexpr std::string_view kCustomSizes = "gpubench_custom_sizes";
 inline constexpr std::string_view kKernelInspection = "gpubench_kernel_inspection";

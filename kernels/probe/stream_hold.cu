@@ -36,4 +36,9 @@ void launch_stream_hold(StreamHoldFlags* device_flags, unsigned int generation,
   GPUBENCH_CHECK_LAUNCH();
 }
 
+cudaError_t preload_stream_hold() {
+  cudaFuncAttributes attributes{};
+  return cudaFuncGetAttributes(&attributes, stream_hold_kernel);
+}
+
 }  // namespace gpubench::probe

@@ -28,4 +28,8 @@ struct StreamHoldFlags {
 void launch_stream_hold(StreamHoldFlags* device_flags, unsigned int generation,
                         unsigned long long timeout_ns, cudaStream_t stream);
 
+// Loads the hold's kernel now (cudaFuncGetAttributes), so that its first launch, behind which
+// nothing may wait, does not load it lazily; returns what CUDA answered.
+cudaError_t preload_stream_hold();
+
 }  // namespace gpubench::probe

@@ -247,9 +247,10 @@ TEST(ReportGpu, AQuickRunRecordsEnvironmentAndTelemetryAndReports) {
   ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
   EXPECT_NE(ran.out.find("Environment of GPU"), std::string::npos) << ran.out;
   const ResultsFile results = load_results_file(run);
-  for (const char* key : {"env_compute_processes", "env_persistence_mode", "env_clocks",
-                          "env_power_limit", "env_pcie_link", "env_mig_mode", "env_display_active",
-                          "gpubench_stopping_rule", "gpubench_run_wall_s"}) {
+  for (const char* key :
+       {"env_compute_processes", "env_persistence_mode", "env_clocks", "env_power_limit",
+        "env_pcie_link", "env_mig_mode", "env_display_active", "gpubench_stopping_rule",
+        "gpubench_run_wall_s", "gpubench_timing_method"}) {
     EXPECT_TRUE(results.context_value(key)) << key;
   }
   bool saw_power = false;

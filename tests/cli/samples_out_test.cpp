@@ -57,6 +57,20 @@ TEST(SamplesOut, CompareListsDiagnosticTimingAmongWhatDiffers) {
   EXPECT_EQ(timing->candidate, "diagnostic: L2 not flushed (--no-l2-flush)");
 }
 
+TEST(SamplesOut, CompareListsTheTimingMethodAmongWhatDiffers) {
+  // quick1 predates the stream hold: a held run of the same card differs in how it timed.
+  auto file = testing::h200_run_json("quick1.json");
+  const ResultsFile before = parse_results(file.dump(), "before.json");
+  file["context"]["gpubench_timing_method"] = "CUDA events around each sample, held";
+  const ResultsFile held = parse_results(file.dump(), "held.json");
+  const auto& differences = compare_runs(before, held, {}).manifest_differences;
+  const auto method = std::find_if(differences.begin(), differences.end(),
+                                   [](const auto& d) { return d.key == "gpubench_timing_method"; });
+  ASSERT_NE(method, differences.end());
+  EXPECT_FALSE(method->base);
+  EXPECT_EQ(method->candidate, "CUDA events around each sample, held");
+}
+
 TEST(SamplesOutGpu, TheSideFileHoldsTheSamplesBehindEachMedian) {
   GPUBENCH_REQUIRE_GPU();
   testing::TempDir dir;
@@ -128,6 +142,21 @@ TEST(SamplesOutGpu, AColdBatchRunsAndChecksEveryCopyOfTheOperands) {
     EXPECT_FALSE(record.error_occurred) << record.error_message;
     EXPECT_EQ(record.label.find("do not fit"), std::string::npos) << record.label;
   }
+}
+
+TEST(SamplesOutGpu, RowsThatMeasureThemselvesIgnoreTheBatch) {
+  GPUBENCH_REQUIRE_GPU();
+  testing::TempDir dir;
+  const auto out = dir.path() / "run.json";
+  const auto samples = dir.path() / "samples.json";
+  const auto result = testing::run_gpubench(
+      "run --suite compute --quick --filter 'compute/latency/fp32_ffma' --batch 4 --out '" +
+      out.string() + "' --samples-out '" + samples.string() + "'");
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  const auto repetitions = parse_sample_log(read_text(samples));
+  ASSERT_FALSE(repetitions.empty());
+  for (const SampledRepetition& repetition : repetitions)
+    EXPECT_EQ(repetition.launches_per_sample, 1) << repetition.run_name;
 }
 
 }  // namespace

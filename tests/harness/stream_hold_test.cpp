@@ -60,6 +60,16 @@ TEST(StreamHold, IsNotMadeWhereEveryLaunchWaitsForTheOneBefore) {
   EXPECT_NE(problem.find("CUDA_LAUNCH_BLOCKING=1"), std::string::npos) << problem;
 }
 
+TEST(StreamHold, IsNotMadeUnderAToolThatMayWaitForEachLaunch) {
+  const ScopedEnvironment blocking("CUDA_LAUNCH_BLOCKING", "0");
+  const ScopedEnvironment tool("CUDA_INJECTION64_PATH", "/opt/nsight-compute/libInjection.so");
+  std::string problem;
+  EXPECT_FALSE(StreamHold::open(problem));
+  EXPECT_NE(problem.find("CUDA_INJECTION64_PATH=/opt/nsight-compute/libInjection.so"),
+            std::string::npos)
+      << problem;
+}
+
 // The milliseconds between two events recorded around `between` on `stream`.
 template <typename Between>
 float timed_ms(cudaStream_t stream, StreamHold* hold, Between between) {

@@ -263,7 +263,8 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, const Com
       [&](cudaStream_t s) {
         compute::launch_compute_latency(op, sm, kIterations, kSeed, out.get(), cycles.get(), s);
       },
-      TimingPolicy{.warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false});
+      TimingPolicy{
+          .warm_up_launches = 1, .flush_l2 = false, .measure_sm_clock = false, .batches = false});
   std::vector<std::uint32_t> host(static_cast<std::size_t>(words));
   unsigned long long ticks = 0;
   GPUBENCH_CUDA_CHECK(cudaMemcpy(host.data(), out.get(), host.size() * sizeof(std::uint32_t),

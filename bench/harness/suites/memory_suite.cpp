@@ -227,7 +227,8 @@ void latency_benchmark(benchmark::State& state, SuiteContext& context, std::int6
         memory::launch_chase(chase.next.get(), chase.start, chase.warm_steps, kChaseTimedSteps,
                              chase.result.get(), s);
       },
-      TimingPolicy{.warm_up_launches = 0, .flush_l2 = false, .measure_sm_clock = false});
+      TimingPolicy{
+          .warm_up_launches = 0, .flush_l2 = false, .measure_sm_clock = false, .batches = false});
   memory::ChaseResult result{};
   GPUBENCH_CUDA_CHECK(
       cudaMemcpy(&result, chase.result.get(), sizeof result, cudaMemcpyDeviceToHost));

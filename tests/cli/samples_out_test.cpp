@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "analysis/compare.hpp"
 #include "analysis/compare_metrics.hpp"
@@ -120,21 +121,31 @@ TEST(SamplesOutGpu, DiagnosticTimingIsNamedInTheResultsFile) {
   EXPECT_NE(timing->find("--no-stream-hold"), std::string::npos) << *timing;
 }
 
+// `gpubench run ARGS --quick --batch 4` with its results and side file in a temporary folder.
+struct BatchedRun {
+  testing::TempDir dir;
+  std::filesystem::path out = dir.path() / "run.json";
+  std::filesystem::path samples = dir.path() / "samples.json";
+  testing::CommandResult result;
+
+  explicit BatchedRun(const std::string& args)
+      : result(testing::run_gpubench(args + " --quick --batch 4 --out '" + out.string() +
+                                     "' --samples-out '" + samples.string() + "'")) {}
+  std::vector<SampledRepetition> repetitions() const {
+    return parse_sample_log(read_text(samples));
+  }
+};
+
 TEST(SamplesOutGpu, AColdBatchRunsAndChecksEveryCopyOfTheOperands) {
   GPUBENCH_REQUIRE_GPU();
-  testing::TempDir dir;
-  const auto out = dir.path() / "run.json";
-  const auto samples = dir.path() / "samples.json";
-  const auto result = testing::run_gpubench(
-      "run --suite gemm --quick --no-inspect --filter 'gemm/cublas/fp16_f32acc/1024x1024x1024/' "
-      "--batch 4 --out '" +
-      out.string() + "' --samples-out '" + samples.string() + "'");
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  const ResultsFile results = load_results_file(out);
+  const BatchedRun run(
+      "run --suite gemm --no-inspect --filter 'gemm/cublas/fp16_f32acc/1024x1024x1024/'");
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
+  const ResultsFile results = load_results_file(run.out);
   const auto timing = results.context_value("gpubench_timing");
   ASSERT_TRUE(timing);
   EXPECT_NE(timing->find("its own copy of the operands"), std::string::npos) << *timing;
-  const auto repetitions = parse_sample_log(read_text(samples));
+  const auto repetitions = run.repetitions();
   ASSERT_FALSE(repetitions.empty());
   for (const SampledRepetition& repetition : repetitions)
     EXPECT_EQ(repetition.launches_per_sample, 4) << repetition.run_name;
@@ -146,14 +157,9 @@ TEST(SamplesOutGpu, AColdBatchRunsAndChecksEveryCopyOfTheOperands) {
 
 TEST(SamplesOutGpu, RowsThatMeasureThemselvesIgnoreTheBatch) {
   GPUBENCH_REQUIRE_GPU();
-  testing::TempDir dir;
-  const auto out = dir.path() / "run.json";
-  const auto samples = dir.path() / "samples.json";
-  const auto result = testing::run_gpubench(
-      "run --suite compute --quick --filter 'compute/latency/fp32_ffma' --batch 4 --out '" +
-      out.string() + "' --samples-out '" + samples.string() + "'");
-  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
-  const auto repetitions = parse_sample_log(read_text(samples));
+  const BatchedRun run("run --suite compute --filter 'compute/latency/fp32_ffma'");
+  ASSERT_EQ(run.result.exit_code, 0) << run.result.out << run.result.err;
+  const auto repetitions = run.repetitions();
   ASSERT_FALSE(repetitions.empty());
   for (const SampledRepetition& repetition : repetitions)
     EXPECT_EQ(repetition.launches_per_sample, 1) << repetition.run_name;

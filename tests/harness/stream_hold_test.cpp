@@ -86,60 +86,62 @@ float timed_ms(cudaStream_t stream, StreamHold* hold, Between between) {
   return ms;
 }
 
-TEST(StreamHoldGpu, TheHostsTimeToQueueALaunchIsNotTimed) {
-  GPUBENCH_REQUIRE_GPU();
-  std::string problem;
-  auto hold = StreamHold::open(problem);
-  ASSERT_TRUE(hold) << problem;
-  OwnedStream stream;
+// A device, a stream and a hold (with `timeout_ns`), or the test skipped without a device.
+class StreamHoldGpu : public ::testing::Test {
+ protected:
+  void SetUp() override { open(StreamHold::kDefaultTimeoutNs); }
+  void open(unsigned long long timeout_ns) {
+    GPUBENCH_REQUIRE_GPU();
+    std::string problem;
+    hold = StreamHold::open(problem, timeout_ns);
+    ASSERT_TRUE(hold) << problem;
+    stream.emplace();
+  }
+  std::optional<StreamHold> hold;
+  std::optional<OwnedStream> stream;
+};
+
+TEST_F(StreamHoldGpu, TheHostsTimeToQueueALaunchIsNotTimed) {
   DeviceBuffer<probe::ClockSample> sample(1);
   // A 20 us kernel queued 20 ms after the start event: the host's delay.
   const auto slow_host_launch = [&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    probe::launch_clock_probe(sample.get(), 20'000, stream.get());
+    probe::launch_clock_probe(sample.get(), 20'000, stream->get());
   };
-  probe::launch_clock_probe(sample.get(), 20'000, stream.get());  // loaded before any hold
-  const float unheld_ms = timed_ms(stream.get(), nullptr, slow_host_launch);
-  const float held_ms = timed_ms(stream.get(), &*hold, slow_host_launch);
+  probe::launch_clock_probe(sample.get(), 20'000, stream->get());  // loaded before any hold
+  const float unheld_ms = timed_ms(stream->get(), nullptr, slow_host_launch);
+  const float held_ms = timed_ms(stream->get(), &*hold, slow_host_launch);
   EXPECT_GE(unheld_ms, 15.0f) << "without the hold the delay is timed: the test can fail";
   EXPECT_LT(held_ms, 5.0f) << "the held interval holds the kernel, not the host's 20 ms";
   EXPECT_GE(held_ms, 0.015f) << "and at least the kernel's 20 us";
 }
 
-TEST(StreamHoldGpu, ALaunchThatWaitsForTheHeldStreamEndsItByItsTimeout) {
-  GPUBENCH_REQUIRE_GPU();
-  std::string problem;
-  auto hold = StreamHold::open(problem, /*timeout_ns=*/50'000'000);
-  ASSERT_TRUE(hold) << problem;
-  OwnedStream stream;
-  HeldStream held(&*hold, stream.get());
+TEST_F(StreamHoldGpu, ALaunchThatWaitsForTheHeldStreamEndsItByItsTimeout) {
+  hold.reset();
+  ASSERT_NO_FATAL_FAILURE(open(/*timeout_ns=*/50'000'000));
+  HeldStream held(&*hold, stream->get());
   const auto begin = std::chrono::steady_clock::now();
   // A synchronising call while held: it returns only because the hold times out.
-  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream->get()));
   const auto waited = std::chrono::steady_clock::now() - begin;
   EXPECT_TRUE(held.timed_out());
   EXPECT_GE(waited, std::chrono::milliseconds(40));
   held.release();
   // The next hold, released at once, does not inherit the timeout.
-  HeldStream next(&*hold, stream.get());
+  HeldStream next(&*hold, stream->get());
   next.release();
-  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream->get()));
   EXPECT_FALSE(next.timed_out());
 }
 
-TEST(StreamHoldGpu, AHoldLeftByAThrowIsReleasedByItsGuard) {
-  GPUBENCH_REQUIRE_GPU();
-  std::string problem;
-  auto hold = StreamHold::open(problem);
-  ASSERT_TRUE(hold) << problem;
-  OwnedStream stream;
+TEST_F(StreamHoldGpu, AHoldLeftByAThrowIsReleasedByItsGuard) {
   const auto begin = std::chrono::steady_clock::now();
   try {
-    const HeldStream held(&*hold, stream.get());
+    const HeldStream held(&*hold, stream->get());
     throw std::runtime_error("a launch failed");
   } catch (const std::runtime_error&) {
   }
-  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream->get()));
   EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(500))
       << "released by the guard, not by the 1 s timeout";
   EXPECT_FALSE(hold->timed_out());

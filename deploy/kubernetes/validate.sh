@@ -34,7 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 # when that cannot be done here.
 install_tool() {
   local name=$1 version=$2 venv="$repo/.tools/$1" started=$SECONDS
-  "$venv/bin/$name" --version 2>/dev/null | grep -q "$version" && return 0
+  "$venv/bin/$name" --version 2>/dev/null | grep "$version" >/dev/null && return 0
   rm -rf "$venv"
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
     echo "SKIPPED: python3 -m venv is unavailable (install python3-venv) to install $name"

@@ -18,7 +18,7 @@ gpubench="$prefix/bin/gpubench"
 cp "$source_dir"/tests/fixtures/runs/h200-b376421/quick{1,2}.json "$work/"
 cd "$work"
 
-"$gpubench" specs list | grep -q rtx-4070 || fail "specs list names no rtx-4070"
+"$gpubench" specs list | grep rtx-4070 >/dev/null || fail "specs list names no rtx-4070"
 "$gpubench" specs compare rtx-4070 l4 >/dev/null || fail "specs compare failed"
 
 "$gpubench" report quick1.json -o report.html 2>report.err || fail "report: $(cat report.err)"

@@ -91,7 +91,9 @@ prometheus-pushgateway --web.listen-address="127.0.0.1:$push_port" --persistence
 pids+=($!)
 wait_for "node_exporter" curl -sf "http://127.0.0.1:$node_port/metrics"
 wait_for "the Pushgateway" curl -sf "http://127.0.0.1:$push_port/-/ready"
-curl -sf "http://127.0.0.1:$node_port/metrics" | grep -q '^node_textfile_scrape_error 0' ||
+# Not grep -q: it stops reading at the first match, and curl, still writing, then fails with
+# SIGPIPE, which pipefail reports as a failed pipeline (seen once in CI).
+curl -sf "http://127.0.0.1:$node_port/metrics" | grep '^node_textfile_scrape_error 0' >/dev/null ||
   fail "node_exporter could not read the textfile: $(curl -s "http://127.0.0.1:$node_port/metrics" | grep textfile)"
 for node in node-b node-c; do
   GPUBENCH="$gpubench" GPUBENCH_PUSH_INSTANCE="$node" \

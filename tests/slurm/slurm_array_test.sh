@@ -129,7 +129,7 @@ slurmctld -D -i -f "$SLURM_CONF" >"$tmp/slurmctld.stdout.log" 2>&1 &
 pids+=($!)
 slurmd -D -f "$SLURM_CONF" >"$tmp/slurmd.stdout.log" 2>&1 &
 pids+=($!)
-idle() { sinfo -h -N -o '%t' | grep -qx 'idle'; }
+idle() { sinfo -h -N -o '%t' | grep -x 'idle' >/dev/null; }
 wait_for 60 "the node to come up idle in sinfo" idle
 
 # The array: three tasks, GPUs hidden (CUDA_VISIBLE_DEVICES="" travels with sbatch's --export=ALL),
@@ -193,8 +193,8 @@ PY
   fail "could not place the real results"
 
 # The fleet step was held until now; it depends on the whole array (afterany).
-scontrol show job "$fleet" | grep -q "Dependency=afterany:${array}" ||
-  scontrol show job "$fleet" | grep -q "JobState=PENDING" || fail "fleet job $fleet lost"
+scontrol show job "$fleet" | grep "Dependency=afterany:${array}" >/dev/null ||
+  scontrol show job "$fleet" | grep "JobState=PENDING" >/dev/null || fail "fleet job $fleet lost"
 scontrol release "$fleet" || fail "cannot release the fleet step $fleet"
 fleet_done() { [ -z "$(squeue -h -j "$fleet" -o %i 2>/dev/null)" ]; }
 wait_for 120 "the fleet step to end" fleet_done
@@ -206,7 +206,7 @@ cat "$report"
   fail "the fleet report does not list each of the 3 tasks as 'no usable GPU on this node'"
 grep -q "NVIDIA H200, quick profile: 4 nodes" "$report" || fail "the fleet step did not read the 4 real runs"
 grep -q "FLAGGED node-d/gpu0" "$report" || fail "the slower node-d is not flagged"
-if grep "FLAGGED" "$report" | grep -qv "node-d/gpu0"; then fail "a healthy node is flagged"; fi
+if grep "FLAGGED" "$report" | grep -v "node-d/gpu0" >/dev/null; then fail "a healthy node is flagged"; fi
 [ -s "$dir/fleet.html" ] || fail "no fleet.html"
 [ -s "$dir/fleet.csv" ] || fail "no fleet.csv"
 for report in "$dir"/fleet.*; do

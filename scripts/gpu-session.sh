@@ -82,9 +82,11 @@ figures() {
   else
     echo "clusters of two failed their GPU tests (runs.log): not timed"
   fi
-  [ -f "$out/full.json" ] && python3 "$here/summarize_run.py" "$out/full.json" >"$out/full-summary.txt"
+  if [ -f "$out/full.json" ]; then
+    python3 "$here/summarize_run.py" "$out/full.json" >"$out/full-summary.txt"
+  fi
   for name in quick full cluster2; do
-    [ -f "$out/$name.json" ] && python3 "$here/issue_targets.py" "$out/$name.json"
+    if [ -f "$out/$name.json" ]; then python3 "$here/issue_targets.py" "$out/$name.json"; fi
   done
 }
 

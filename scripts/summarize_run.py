@@ -8,6 +8,11 @@ KEYS = ("bandwidth_gbs", "tflops", "tops", "pct_of_clock_peak", "pct_of_spec", "
         "sm_clock_mhz", "samples", "throttled_samples", "noise_pct")
 
 
+def cell(key, value):
+    # A counter may be null: run writes google/benchmark's NaN (the cv of an all-zero counter) so.
+    return f"{key}={value:.4g}" if isinstance(value, (int, float)) else f"{key}={value}"
+
+
 def main(path):
     with open(path, encoding="utf-8") as handle:
         run = json.load(handle)
@@ -21,7 +26,7 @@ def main(path):
             continue
         if bench.get("aggregate_name") not in ("median", "cv"):
             continue
-        cells = " ".join(f"{k}={bench[k]:.4g}" for k in KEYS if k in bench)
+        cells = " ".join(cell(key, bench[key]) for key in KEYS if key in bench)
         label = f"  [{bench['label']}]" if bench.get("label") else ""
         print(f"{bench['name']:44} {cells}{label}")
 

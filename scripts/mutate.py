@@ -79,6 +79,11 @@ MUTATIONS = [
      "return benchmark_allows && run_allows && launched_before;",
      "return benchmark_allows && run_allows && (launched_before || true);",
      "a benchmark's first launch is held, though loading its kernel may wait for the hold"),
+    ("hold-poll-hoisted", "kernels/probe/stream_hold.cu",
+     "const volatile unsigned int* release = &flags->release_generation;",
+     "const unsigned int* release = &flags->release_generation;",
+     "the stream hold reads its release flag once, so a held stream waits out the timeout "
+     "(caught by the SASS audit)"),
     ("wgmma-d-column-groups", "kernels/common/wgmma_layout.hpp",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2), 8 * (i / 4) + 2 * (lane % 4) + i % 2};",
      "return {16 * warp + lane / 4 + 8 * ((i / 2) % 2),\n"

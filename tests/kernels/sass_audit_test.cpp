@@ -30,6 +30,11 @@ const std::vector<SassRule>& rule_table() {
       {.kernel_pattern = "stream_write_kernel", .must_contain = {"STG.E.128"}},
       {.kernel_pattern = "l2_read_kernel", .must_contain = {"LDG.E.128"}},
       {.kernel_pattern = "pointer_chase_kernel", .must_contain = {"LDG"}},
+      // The stream hold (kernels/probe/stream_hold.cu) polls a flag in host memory: a strong,
+      // system-scope load on each pass (one the compiler could hoist would spin until the
+      // timeout), a sleep between polls, and the timeout published with a system-scope fence.
+      {.kernel_pattern = "stream_hold_kernel",
+       .must_contain = {"LDG.E.STRONG.SYS", "NANOSLEEP", "STG.E.STRONG.SYS", "MEMBAR.SC.SYS"}},
       // The driver suite's "empty" kernel: a read-modify-write of its counter and nothing else.
       {.kernel_pattern = "count_kernelEPj",
        .must_contain = {"LDG.E", "STG.E"},

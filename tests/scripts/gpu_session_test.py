@@ -12,6 +12,7 @@ Usage: gpu_session_test.py --gpubench PATH [unittest arguments]
 import argparse
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -50,9 +51,23 @@ fi
 echo "gpubench: $source written"
 """
 
-# The stand-in test binary: a filter naming one of $FAKE_FAILING's test suites fails.
+# The stand-in test binary: a filter naming one of $FAKE_FAILING's test suites fails; asked for
+# GoogleTest's XML report, it writes one with a passing test.
 FAKE_TESTS = r"""#!/usr/bin/env bash
 echo "gpubench_tests $*" >>"$FAKE_CALLS"
+for argument in "$@"; do
+  case $argument in
+    --gtest_output=xml:*) cat >"${argument#--gtest_output=xml:}" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="1" failures="0" disabled="0" errors="0">
+  <testsuite name="Stand" tests="1" failures="0" disabled="0" skipped="0" errors="0">
+    <testcase name="In" status="run" result="completed" classname="Stand"/>
+  </testsuite>
+</testsuites>
+XML
+    ;;
+  esac
+done
 for failing in $FAKE_FAILING; do
   case " $* " in *"--gtest_filter=$failing"*) echo "[  FAILED  ] 1 test, listed below:"; exit 1 ;; esac
 done
@@ -92,17 +107,30 @@ def install(directory, name, text):
     path.chmod(0o755)
 
 
-def stand_ins(work, build, failing=(), compute_cap="9.0", environment=None):
-    """Puts the stand-ins in `build` and in a folder on PATH; returns the environment to run in."""
+# What the scripts run besides the stand-ins, for a PATH that holds nothing else (a lent machine
+# without CMake has no ctest).
+BASIC_TOOLS = ("bash", "cat", "cp", "dirname", "grep", "gzip", "ln", "mkdir", "python3", "readlink",
+               "rm", "tail", "tar", "tee", "timeout", "tr")
+
+
+def stand_ins(work, build, failing=(), compute_cap="9.0", environment=None, ctest=True):
+    """Puts the stand-ins in `build` and in a folder on PATH; returns the environment to run in.
+    Without ctest, PATH holds only the stand-ins and links to the basic tools."""
     tools = work / "bin"
     for folder in (build, tools):
         folder.mkdir(parents=True)
     install(build, "gpubench", FAKE_GPUBENCH)
     install(build, "gpubench_tests", FAKE_TESTS)
     install(tools, "nvidia-smi", FAKE_NVIDIA_SMI)
-    install(tools, "ctest", FAKE_CTEST)
     install(tools, "compute-sanitizer", FAKE_SANITIZER)
-    return dict(os.environ, PATH=f"{tools}:{os.environ['PATH']}", FAKE_CALLS=str(work / "calls.log"),
+    path = f"{tools}:{os.environ['PATH']}"
+    if ctest:
+        install(tools, "ctest", FAKE_CTEST)
+    else:
+        for tool in BASIC_TOOLS:
+            (tools / tool).symlink_to(shutil.which(tool))
+        path = str(tools)
+    return dict(os.environ, PATH=path, FAKE_CALLS=str(work / "calls.log"),
                 FAKE_COUNT=str(work / "count"), FAKE_FIXTURES=str(FIXTURES),
                 REAL_GPUBENCH=REAL_GPUBENCH, FAKE_FAILING=" ".join(failing),
                 FAKE_COMPUTE_CAP=compute_cap, **(environment or {}))
@@ -218,6 +246,16 @@ class GpuSession(TemporaryFolders):
         self.assertIn("100% tests passed", output)
         self.assertIn("compute-sanitizer initcheck: exit 0 (========= ERROR SUMMARY: 0 errors)",
                       output)
+        self.assertEqual(files, ["sanitizer.log", "tests.log"])
+
+    def test_without_ctest_the_test_binary_runs_in_one_process(self):
+        output, calls, files, _ = self.session("checks", ctest=False)
+        tests = next(call for call in calls if call.startswith("gpubench_tests"))
+        self.assertIn("--gtest_filter=-SassAudit.*:KernelClasses.", tests)
+        self.assertIn("gpubench_tests (no ctest here): exit 0 ([  PASSED  ] 2 tests. )", output)
+        self.assertIn("GPU skips: 0 (must be 0)", output)
+        tools = [call.split()[2] for call in calls if call.startswith("compute-sanitizer")]
+        self.assertEqual(tools, ["memcheck", "racecheck", "synccheck", "initcheck"])
         self.assertEqual(files, ["sanitizer.log", "tests.log"])
 
     def test_an_unknown_part_is_refused(self):

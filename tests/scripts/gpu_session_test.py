@@ -26,12 +26,19 @@ FIXTURES = REPO / "tests" / "fixtures" / "runs" / "h200-b376421"
 REAL_GPUBENCH = None  # set from --gpubench
 DEVICE_TOOL_FILES = 8  # the most files a device call brings back
 
-# The stand-in gpubench: each call is logged (with the cluster switch it ran under); `run` writes
-# the next fixture run (quick1 and quick2 in turn, full for --full) and a per-sample side file;
+# The stand-in gpubench: each call is logged (with the cluster switch it ran under); `run` first
+# hands its arguments to the real binary with no device visible, which parses them all before it
+# looks for one: any answer but "No CUDA device" is a refusal, logged as REFUSED. Then it writes
+# the next fixture run (quick1 and quick2 in turn, full for --full) and a per-sample side file.
 # `compare` is the real binary's.
 FAKE_GPUBENCH = r"""#!/usr/bin/env bash
 echo "gpubench $* [cluster=${GPUBENCH_HOPPER_HGEMM_CLUSTER:-}]" >>"$FAKE_CALLS"
 if [ "$1" = compare ]; then exec "$REAL_GPUBENCH" "$@"; fi
+answer=$(CUDA_VISIBLE_DEVICES= "$REAL_GPUBENCH" "$@" 2>&1 >/dev/null)
+case $answer in
+  *"No CUDA device"*) ;;
+  *) echo "REFUSED gpubench $*: ${answer//$'\n'/ }" >>"$FAKE_CALLS"; echo "$answer" >&2; exit 2 ;;
+esac
 out= samples= full=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -160,7 +167,9 @@ class GpuSession(TemporaryFolders):
         self.assertEqual(done.stderr, "", "the session script wrote to stderr")
         files = sorted(path.name for path in out.iterdir())
         self.assertLessEqual(len(files), DEVICE_TOOL_FILES, files)
-        return done.stdout, calls_of(work), files, out
+        calls = calls_of(work)
+        self.assertEqual([call for call in calls if call.startswith("REFUSED")], [])
+        return done.stdout, calls, files, out
 
     @staticmethod
     def runs(calls):
@@ -257,6 +266,15 @@ class GpuSession(TemporaryFolders):
         tools = [call.split()[2] for call in calls if call.startswith("compute-sanitizer")]
         self.assertEqual(tools, ["memcheck", "racecheck", "synccheck", "initcheck"])
         self.assertEqual(files, ["sanitizer.log", "tests.log"])
+
+    def test_arguments_the_real_binary_refuses_are_caught(self):
+        work = self.temporary_folder()
+        env = stand_ins(work, work / "build")
+        done = subprocess.run([str(work / "build" / "gpubench"), "run", "--quick", "--bogus",
+                               "--out", str(work / "x.json")], env=env, capture_output=True,
+                              text=True)
+        self.assertEqual(done.returncode, 2)
+        self.assertTrue(calls_of(work)[-1].startswith("REFUSED gpubench run --quick --bogus"))
 
     def test_an_unknown_part_is_refused(self):
         done = subprocess.run(["bash", str(SCRIPT), "/nonexistent", str(self.temporary_folder()),

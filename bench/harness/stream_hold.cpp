@@ -22,9 +22,11 @@ unsigned int load_shared(unsigned int* where) {
 }  // namespace
 
 std::optional<StreamHold> StreamHold::open(std::string& problem, unsigned long long timeout_ns) {
+  // CUDA documents 0 and 1; any other value set is read as a wish to block, so not held either.
   if (const char* blocking = std::getenv("CUDA_LAUNCH_BLOCKING");
-      blocking != nullptr && std::string_view(blocking) == "1") {
-    problem = "CUDA_LAUNCH_BLOCKING=1 makes each launch wait for the one before it";
+      blocking != nullptr && *blocking != '\0' && std::string_view(blocking) != "0") {
+    problem = std::string("CUDA_LAUNCH_BLOCKING=") + blocking +
+              " makes each launch wait for the one before it";
     return std::nullopt;
   }
   if (const char* tool = std::getenv("CUDA_INJECTION64_PATH"); tool != nullptr && *tool != '\0') {

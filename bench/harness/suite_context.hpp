@@ -110,6 +110,11 @@ class SuiteContext {
   // or without and why. Opens the hold.
   std::string timing_method();
 
+  // Whether `benchmark`'s launches have run in this process (a warm-up or a sampling loop that
+  // completed), so that a later repetition needs no warm-up and may hold its first sample.
+  bool launched(const std::string& benchmark) const { return launched_.contains(benchmark); }
+  void mark_launched(const std::string& benchmark) { launched_.insert(benchmark); }
+
   // True the first time it is asked for `benchmark`: its one sustained power window.
   bool claim_sustained_window(const std::string& benchmark) {
     return sustained_windows_.insert(benchmark).second;
@@ -126,6 +131,7 @@ class SuiteContext {
   std::string cache_key_;
   std::any cache_;
   std::set<std::string> sustained_windows_;
+  std::set<std::string> launched_;
   bool telemetry_opened_ = false;
   bool stream_hold_opened_ = false;
   std::optional<StreamHold> stream_hold_;

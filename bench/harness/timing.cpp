@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
+#include <string>
 
 #include "gpubench/counters.hpp"
 #include "gpubench/headlines.hpp"
@@ -131,14 +133,14 @@ TimedLaunches add_condition_counters(benchmark::State& state, const SampledLoop&
 }
 
 // A sample whose hold ended by its timeout timed the host's queueing too, or one of its launches
-// waited for the held stream: never a figure.
-void throw_if_hold_timed_out(const HeldStream& held) {
-  if (!held.timed_out()) return;
+// waited for the held stream: never a figure. It is taken again; kHoldTimeoutTries in a row fail
+// the benchmark.
+[[noreturn]] void throw_hold_timed_out(const StreamHold& hold) {
   throw std::runtime_error(fmt::format(
-      "a sample's launches were not all queued within {} ms of holding the stream (a launch that "
-      "waits for the stream, or a host too busy to queue them); rerun it, or time it without the "
-      "hold (--no-stream-hold)",
-      held.timeout_ns() / 1'000'000));
+      "{} samples in a row had their launches not all queued within {} ms of holding the stream "
+      "(a launch that waits for the stream, or a host too busy to queue them); rerun it, or time "
+      "it without the hold (--no-stream-hold)",
+      kHoldTimeoutTries, hold.timeout_ns() / 1'000'000));
 }
 
 // One sample of time_launches: the L2 flush, then the hold (the first kMaxHeldLaunches launches
@@ -156,6 +158,14 @@ struct LaunchSampler {
   OwnedEvent start{}, stop{};
 
   double operator()() {
+    for (int timeouts = 1;; ++timeouts) {
+      if (const std::optional<double> seconds = take_once()) return *seconds;
+      if (!retake_after_hold_timeout(timeouts)) throw_hold_timed_out(*hold);
+    }
+  }
+
+  // The sample's seconds per launch; nullopt when its hold timed out.
+  std::optional<double> take_once() {
     const cudaStream_t stream = context.stream();
     if (flush) context.flush_l2();
     HeldStream held(
@@ -172,7 +182,7 @@ struct LaunchSampler {
     GPUBENCH_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
     held.release();
     GPUBENCH_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    throw_if_hold_timed_out(held);
+    if (held.timed_out()) return std::nullopt;
     float milliseconds = 0;
     GPUBENCH_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, start.get(), stop.get()));
     return milliseconds / 1e3 / launches_per_sample;
@@ -199,10 +209,15 @@ void add_label_note(benchmark::State& state, TimedLaunches& timed, const std::st
 TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, const Enqueue& enqueue,
                             const TimingPolicy& policy) {
   cudaStream_t stream = context.stream();
-  const int warm_up_launches = current_repetition() == 0 ? policy.warm_up_launches : 0;
+  const std::string& name = current_benchmark_name();
+  // Warmed up until its launches have run once in this process: a repetition after one that
+  // failed before launching warms up again, so its first sample is not held behind a lazy load.
+  const bool launched_before = context.launched(name);
+  const int warm_up_launches = launched_before ? 0 : policy.warm_up_launches;
   for (int i = 0; i < warm_up_launches; ++i)
     enqueue(stream);
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream));
+  if (warm_up_launches > 0) context.mark_launched(name);
 
   const auto reference = context.throttle_reference_clock();
   const RunOptions& run = context.options();
@@ -222,14 +237,14 @@ TimedLaunches time_launches(benchmark::State& state, SuiteContext& context, cons
                             copies,
                             flush,
                             context.stream_hold(),
-                            warm_up_launches > 0 || current_repetition() > 0};
+                            launched_before || warm_up_launches > 0};
   TelemetrySampler sampler(context.telemetry());  // samples while the timed loop runs
   const SampledLoop sampled =
       sample_until_stable(state, loop, sampler, [&] { return take_sample(); });
+  context.mark_launched(name);
   if (policy.after_timed_launches) policy.after_timed_launches();
   const double timed_end_s = sampler.seconds_since_start();
   const std::vector<TelemetrySample> timed_samples = sampler.readings(/*take_one_now=*/true);
-  const std::string& name = current_benchmark_name();
   if (policy.sustained_power.value_or(headlines::sustained_power(name)) && !interrupted() &&
       context.claim_sustained_window(name)) {
     add_sustained_power_counters(

@@ -20,4 +20,14 @@ constexpr bool hold_this_sample(bool benchmark_allows, bool run_allows, bool lau
   return benchmark_allows && run_allows && launched_before;
 }
 
+// How many samples in a row may end with their hold timed out before the benchmark fails: one
+// stall of the host (a busy desktop, swapping) costs a sample, not the row; a launch that always
+// waits for the stream fails after this many timeouts.
+inline constexpr int kHoldTimeoutTries = 3;
+
+// Whether a sample whose hold timed out is taken again, after `timeouts_in_a_row` of them.
+constexpr bool retake_after_hold_timeout(int timeouts_in_a_row) {
+  return timeouts_in_a_row < kHoldTimeoutTries;
+}
+
 }  // namespace gpubench

@@ -28,6 +28,14 @@ TEST(StreamHoldRule, HoldsOnlyWhereBenchmarkAndRunAllowAndTheLaunchesRanBefore) 
   EXPECT_FALSE(hold_this_sample(true, true, false));
 }
 
+TEST(StreamHoldRule, ATimedOutSampleIsRetakenUntilTheTriesRunOut) {
+  // One stall of the host costs a sample, not the row; a launch that always waits fails it.
+  EXPECT_TRUE(retake_after_hold_timeout(1));
+  EXPECT_TRUE(retake_after_hold_timeout(kHoldTimeoutTries - 1));
+  EXPECT_FALSE(retake_after_hold_timeout(kHoldTimeoutTries));
+  EXPECT_GT(kHoldTimeoutTries, 1);
+}
+
 // Sets an environment variable for one test and restores it, so the whole binary in one process
 // sees what it saw before.
 class ScopedEnvironment {
@@ -58,6 +66,17 @@ TEST(StreamHold, IsNotMadeWhereEveryLaunchWaitsForTheOneBefore) {
   std::string problem;
   EXPECT_FALSE(StreamHold::open(problem));
   EXPECT_NE(problem.find("CUDA_LAUNCH_BLOCKING=1"), std::string::npos) << problem;
+}
+
+TEST(StreamHold, AnyBlockingValueButZeroIsReadAsBlocking) {
+  // CUDA documents 0 and 1; another value set is taken as a wish to block, never as "0".
+  for (const char* value : {"2", "true"}) {
+    const ScopedEnvironment blocking("CUDA_LAUNCH_BLOCKING", value);
+    std::string problem;
+    EXPECT_FALSE(StreamHold::open(problem)) << value;
+    EXPECT_NE(problem.find(std::string("CUDA_LAUNCH_BLOCKING=") + value), std::string::npos)
+        << problem;
+  }
 }
 
 TEST(StreamHold, IsNotMadeUnderAToolThatMayWaitForEachLaunch) {
@@ -132,6 +151,27 @@ TEST_F(StreamHoldGpu, ALaunchThatWaitsForTheHeldStreamEndsItByItsTimeout) {
   next.release();
   GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream->get()));
   EXPECT_FALSE(next.timed_out());
+}
+
+// The most kernels one sample queues behind a hold (kMaxHeldLaunches launches of up to two
+// kernels each, as a cuBLAS GEMM with a split-K reduction is) fit in the driver's queue: queueing
+// them does not wait for the hold.
+TEST_F(StreamHoldGpu, TheMostKernelsASampleHoldsAreQueuedWithoutWaiting) {
+  DeviceBuffer<probe::ClockSample> sample(1);
+  probe::launch_clock_probe(sample.get(), 1'000, stream->get());  // loaded before any hold
+  GPUBENCH_CUDA_CHECK(cudaStreamSynchronize(stream->get()));
+  constexpr int kKernels = 2 * kMaxHeldLaunches;
+  const auto queued_ms = [&] {
+    const auto begin = std::chrono::steady_clock::now();
+    for (int i = 0; i < kKernels; ++i)
+      probe::launch_clock_probe(sample.get(), 1'000, stream->get());
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
+        .count();
+  };
+  double held_queue_ms = 0;
+  timed_ms(stream->get(), &*hold, [&] { held_queue_ms = queued_ms(); });
+  EXPECT_LT(held_queue_ms, 100.0) << "queueing " << kKernels << " kernels waited for the hold";
+  EXPECT_FALSE(hold->timed_out());
 }
 
 TEST_F(StreamHoldGpu, AHoldLeftByAThrowIsReleasedByItsGuard) {

@@ -15,7 +15,13 @@ class DeviceBuffer {
  public:
   DeviceBuffer() = default;
   explicit DeviceBuffer(std::size_t count) : count_(count) {
-    GPUBENCH_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)));
+    if (const cudaError_t status = cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T));
+        status != cudaSuccess) {
+      // Not sticky, but left for cudaGetLastError: clear it, or the next launch's check reports
+      // this allocation's failure as its own.
+      cudaGetLastError();
+      throw CudaError(status, "cudaMalloc", __FILE__, __LINE__);
+    }
   }
   ~DeviceBuffer() {
     if (data_ != nullptr) cudaFree(data_);  // a failing free at teardown has nobody to tell

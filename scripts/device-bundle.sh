@@ -7,7 +7,7 @@
 # (scripts/device-session.sh), which there makes the paths the tests baked in lead to the copy and
 # runs scripts/gpu-session.sh into $OUT.
 # Then three device calls on the warm machine, carry [".carry"], commands
-# `OUT=$OUT bash .carry/session.sh figures`, then `... bimodal`, then `... checks` (all three in
+# `OUT=$OUT bash .carry/session.sh bimodal`, then `... figures`, then `... checks` (all three in
 # one call take longer than the 600 s a device command may run).
 # Usage: scripts/device-bundle.sh
 set -euo pipefail

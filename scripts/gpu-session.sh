@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # For a short session on a machine with a GPU (the device tool allows 600 s a command). Three
-# parts, the figures first, so that a command cut short loses only what comes after:
+# parts, the open issue's first, so that a session cut short loses only what comes after:
+#   bimodal: issue 27: the rows whose repetitions land in one of two states, with and without the
+#            L2 flush, batched (cold and warm) and not, clock locked where allowed; then two pairs
+#            of back-to-back quick runs (as of record, cold batches of 8) and their resolution;
 #   figures: the GPU tests of Hopper's own kernels (a family that fails them is left out of the
 #            runs), a quick and a full run of every suite (their wall time has targets too), on
 #            compute capability 9.0 the HGEMM's clusters of two on the FP16 4096^3 and 8192^3 rows
 #            (an experiment until timed), then the GPU-only issue targets (scripts/issue_targets.py);
-#   bimodal: issue 27: the rows whose repetitions land in one of two states, with and without the
-#            L2 flush, batched (cold and warm) and not, clock locked where allowed; then two pairs
-#            of back-to-back quick runs (as of record, cold batches of 16) and their resolution;
 #   checks:  every test but the SASS audits (cuobjdump is CI's), and compute-sanitizer's memcheck,
 #            racecheck, synccheck and initcheck over the tests that launch kernels in-process.
 # On the H200 a quick run took 20 s, a full run 147 s, the test binary 53 s and each sanitizer
-# tool 20-40 s (../shared/device.md); every step has a time limit, so one hang cannot cost the
-# rest. The parts take about 5, 2 and 3 minutes: run each in its own device call (600 s a call).
+# tool 20-40 s (../shared/device.md). The parts take about 2, 5 and 3 minutes: run each in its own
+# device call. Every step has a time limit, so one hang cannot cost the rest, and a step whose
+# limit would end past this invocation's deadline (GPUBENCH_SESSION_SECONDS, 570 s: a device call
+# runs 600 s at most) is skipped and said, so the part still ends and packs its files.
 # Writes up to eight files (the device tool brings back at most eight): quick.json, full.json,
 # cluster2.json, runs.log, full-summary.txt (medians of the full run), bimodal.tar.gz, tests.log,
 # sanitizer.log.
@@ -26,10 +28,19 @@ out=${2:?output dir}
 part=${3:-all}
 here=$(dirname "$0")
 mkdir -p "$out"
+deadline=$((SECONDS + ${GPUBENCH_SESSION_SECONDS:-570}))
+
+fits() {  # LIMIT_SECONDS WHAT: whether a step with that time limit ends before the deadline
+  local left=$((deadline - SECONDS))
+  [ "$1" -le "$left" ] && return 0
+  echo "$2: skipped, $left s left in this call (its limit is $1 s)"
+  return 1
+}
 
 run() {  # NAME SECONDS ARGS...: one gpubench run into $out/NAME.json, its log appended to runs.log
   local name=$1 seconds=$2
   shift 2
+  fits "$seconds" "$name run" || return 0
   echo "=== gpubench run $* ($name)" >>"$out/runs.log"
   timeout "$seconds" "$build/gpubench" run "$@" --out "$out/$name.json" >>"$out/runs.log" 2>&1
   echo "$name run: exit $? ($(tail -n 1 "$out/runs.log"))"
@@ -37,6 +48,8 @@ run() {  # NAME SECONDS ARGS...: one gpubench run into $out/NAME.json, its log a
 passes() {  # GTEST_FILTER: whether those GPU tests ran and passed within 90 s (log into runs.log)
   # A skip is not a pass: GPUBENCH_REQUIRE_GPU=1 turns a GPU skip into a failure, and at least one
   # test must have passed (a filter that matches nothing, or only other hardware's tests, is not).
+  # Skipped for time, they have not passed.
+  fits 90 "the GPU tests $1" || return 1
   echo "=== gpubench_tests --gtest_filter=$1" >>"$out/runs.log"
   local log
   log=$(timeout 90 "$build/gpubench_tests" --gtest_brief=1 --gtest_filter="$1" 2>&1)
@@ -94,13 +107,14 @@ bimodal() {
   # Issue 27: the short rows that settle into one of two states about 8% apart (cuBLAS FP16 and
   # FP8 1024^3, the 1 MiB transfers), timed as of record and with each suspected cause removed in
   # turn, and with the stream hold taken away (as the fixture runs were timed): no L2 flush, a
-  # cold batch of 16 launches per sample (each GEMM launch on its own copy of the operands,
-  # model/cold_batch.hpp), a warm batch (no flush, one copy), and
+  # cold batch of 8 launches per sample (each GEMM launch on its own copy of the operands,
+  # model/cold_batch.hpp; 8, so that every launch of a sample is queued behind the hold:
+  # kMaxHeldLaunches), a warm batch (no flush, one copy), and
   # (GPUBENCH_SESSION_LOCK_CLOCKS=1 where the driver allows, reset afterwards) the SM clock locked
   # at its maximum. Every run keeps its per-sample side file; bimodal_summary.py prints each
   # repetition's median, IQR and share of samples in the slow state. About 10 s a run.
   # Then the issue's target: two pairs of back-to-back quick runs of every row, as of record and
-  # in cold batches of 16, each pair compared (compare --json); issue_targets.py prints each run's
+  # in cold batches of 8, each pair compared (compare --json); issue_targets.py prints each run's
   # wall time and each pair's resolution against 90%. About 80 s. bimodal.tar.gz holds the files.
   local rows='gemm/cublas/(fp16_f32acc|fp8_e4m3_f32acc)/1024x1024x1024/|memory/(h2d|d2h|bidirectional)/(pinned|pageable)/1MiB/'
   local dir="$out/bimodal"
@@ -109,6 +123,7 @@ bimodal() {
   variant() {  # NAME ARGS...: one quick run of the rows into $dir/NAME.json and NAME-samples.json
     local name=$1
     shift
+    fits 40 "bimodal $name" || return 0
     echo "=== bimodal $name: gpubench run $*" >>"$out/runs.log"
     timeout 40 "$build/gpubench" run --quick --no-inspect --suite memory,gemm --filter "$rows" \
       --out "$dir/$name.json" --samples-out "$dir/$name-samples.json" "$@" >>"$out/runs.log" 2>&1
@@ -117,14 +132,17 @@ bimodal() {
   variant record ${hold[@]+"${hold[@]}"}
   variant nohold --no-stream-hold
   variant noflush --no-l2-flush ${hold[@]+"${hold[@]}"}
-  variant batch16 --batch 16 ${hold[@]+"${hold[@]}"}
-  variant noflush-batch16 --no-l2-flush --batch 16 ${hold[@]+"${hold[@]}"}
-  if [ "${GPUBENCH_SESSION_LOCK_CLOCKS:-0}" = 1 ]; then
+  variant batch8 --batch 8 ${hold[@]+"${hold[@]}"}
+  variant noflush-batch8 --no-l2-flush --batch 8 ${hold[@]+"${hold[@]}"}
+  if [ "${GPUBENCH_SESSION_LOCK_CLOCKS:-0}" = 1 ] && fits 40 "bimodal locked"; then
     local max
     max=$(nvidia-smi --query-gpu=clocks.max.sm --format=csv,noheader,nounits -i 0 2>/dev/null)
     if [ -n "$max" ] && nvidia-smi -i 0 -lgc "$max,$max" >>"$out/runs.log" 2>&1; then
+      # Reset however this script ends: a clock left locked would skew every later figure.
+      trap 'nvidia-smi -i 0 -rgc >/dev/null 2>&1' EXIT
       variant locked ${hold[@]+"${hold[@]}"}
       nvidia-smi -i 0 -rgc >>"$out/runs.log" 2>&1 || echo "bimodal: could not reset the locked clock"
+      trap - EXIT
     else
       echo "bimodal: the driver refused to lock the SM clock (runs.log); no locked variant"
     fi
@@ -134,20 +152,27 @@ bimodal() {
     local name=$1 side
     shift
     for side in a b; do
+      fits 60 "pair $name-$side" || return 0
       echo "=== pair $name-$side: gpubench run --quick $*" >>"$out/runs.log"
       timeout 60 "$build/gpubench" run --quick "$@" --out "$dir/$name-$side.json" \
         >>"$out/runs.log" 2>&1 || echo "pair $name-$side: exit $?"
     done
+    [ -f "$dir/$name-a.json" ] && [ -f "$dir/$name-b.json" ] || return 0
     "$build/gpubench" compare --json "$dir/$name-a.json" "$dir/$name-b.json" \
       >"$dir/$name-compare.json" 2>>"$out/runs.log"
     python3 "$here/issue_targets.py" "$dir/$name-a.json" "$dir/$name-b.json" "$dir/$name-compare.json"
   }
   pair quick ${hold[@]+"${hold[@]}"}
-  pair quick-batch16 --batch 16 ${hold[@]+"${hold[@]}"}
+  pair quick-batch8 --batch 8 ${hold[@]+"${hold[@]}"}
   tar -czf "$out/bimodal.tar.gz" -C "$out" bimodal && rm -rf "$dir"
 }
 
 checks() {
+  fits 240 "the tests" && tests_step
+  sanitizer_step
+}
+
+tests_step() {
   local report
   # Through CTest where the machine has it (each test in its own process, 120 s each), else the
   # test binary in one process.
@@ -167,6 +192,9 @@ checks() {
   fi
   # Every skip but another architecture's or the no-GPU path's is a GPU test that did not run.
   python3 "$here/test_skips.py" "$report" | tee -a "$out/tests.log"
+}
+
+sanitizer_step() {
   # Left out of the sanitizers: the tests that run the gpubench binary (covered above, and slow
   # under the sanitizer) and CUPTI's (CUPTI and the sanitizer cannot both instrument one process).
   local sanitizer
@@ -175,8 +203,9 @@ checks() {
     echo "compute-sanitizer: not found; the four sanitizer tools were not run"
     return
   fi
-  local sanitized='ComputeKernelsGpu.*:MemoryKernelsGpu.*:CublasGemmGpu.*:ClockProbeGpu.*:DeviceProbeGpu.*:OwnGemm*.*:OwnHgemm.*:OwnHgemmGpu.*:OwnSgemmGpu.*:WgmmaKernels*.*:OwnHgemmHopper*.StructuredInputsGiveExactResults'
+  local sanitized='ComputeKernelsGpu.*:MemoryKernelsGpu.*:StreamHoldGpu.*:CublasGemmGpu.*:ClockProbeGpu.*:DeviceProbeGpu.*:OwnGemm*.*:OwnHgemm.*:OwnHgemmGpu.*:OwnSgemmGpu.*:WgmmaKernels*.*:OwnHgemmHopper*.StructuredInputsGiveExactResults'
   for tool in memcheck racecheck synccheck initcheck; do
+    fits 90 "compute-sanitizer $tool" || continue
     echo "=== compute-sanitizer --tool $tool" >>"$out/sanitizer.log"
     timeout 90 "$sanitizer" --tool "$tool" --error-exitcode 1 "$build/gpubench_tests" \
       --gtest_filter="$sanitized" >>"$out/sanitizer.log" 2>&1
@@ -185,7 +214,7 @@ checks() {
 }
 
 case "$part" in
-  all) figures; bimodal; checks ;;
+  all) bimodal; figures; checks ;;
   figures) figures ;;
   bimodal) bimodal ;;
   checks) checks ;;

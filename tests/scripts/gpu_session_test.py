@@ -218,12 +218,12 @@ class GpuSession(TemporaryFolders):
         variants = [run for run in runs if "--samples-out" in run]
         self.assertEqual(len(variants), 5, variants)
         for run, flags in zip(variants, ([], ["--no-stream-hold"], ["--no-l2-flush"],
-                                         ["--batch", "16"], ["--no-l2-flush", "--batch", "16"])):
+                                         ["--batch", "8"], ["--no-l2-flush", "--batch", "8"])):
             words = shlex.split(run.rsplit(" [cluster=", 1)[0])
             self.assertEqual(words[words.index("--samples-out") + 2:], flags, run)
         pairs = [run for run in runs if "--samples-out" not in run]
         self.assertEqual(len(pairs), 4, pairs)
-        self.assertEqual(sum("--batch 16" in run for run in pairs), 2)
+        self.assertEqual(sum("--batch 8" in run for run in pairs), 2)
         self.assertEqual(sum(call.startswith("gpubench compare --json") for call in calls), 2)
         # The real compare read the two fixture runs, and issue_targets.py judged each pair.
         self.assertEqual(output.count("27 resolution:"), 2, output)
@@ -233,8 +233,22 @@ class GpuSession(TemporaryFolders):
         with tarfile.open(out / "bimodal.tar.gz") as archive:
             names = {Path(name).name for name in archive.getnames()}
         for expected in ("record-samples.json", "nohold.json", "quick-a.json", "quick-b.json",
-                         "quick-compare.json", "quick-batch16-compare.json"):
+                         "quick-compare.json", "quick-batch8-compare.json"):
             self.assertIn(expected, names)
+
+    def test_steps_past_the_calls_deadline_are_skipped_and_the_part_still_packs(self):
+        # 50 s: the hold's tests (90 s) and the pairs' runs (60 s) do not fit, the variants (40 s)
+        # do; a hold whose tests did not run is not used.
+        output, calls, files, out = self.session(
+            "bimodal", environment={"GPUBENCH_SESSION_SECONDS": "50"})
+        self.assertRegex(output, r"the GPU tests StreamHoldGpu\.\*: skipped, [0-9]+ s left")
+        self.assertRegex(output, r"pair quick-a: skipped, [0-9]+ s left in this call")
+        runs = self.runs(calls)
+        self.assertEqual(len(runs), 5, runs)
+        self.assertTrue(all("--no-stream-hold" in run for run in runs), runs)
+        self.assertFalse(any(call.startswith("gpubench compare") for call in calls))
+        self.assertNotIn("27 resolution", output)
+        self.assertEqual(files, ["bimodal.tar.gz", "runs.log"])
 
     def test_a_locked_clock_is_asked_for_and_reset(self):
         output, calls, _, _ = self.session("bimodal",
@@ -256,6 +270,14 @@ class GpuSession(TemporaryFolders):
         self.assertIn("compute-sanitizer initcheck: exit 0 (========= ERROR SUMMARY: 0 errors)",
                       output)
         self.assertEqual(files, ["sanitizer.log", "tests.log"])
+
+    def test_checks_past_the_deadline_skip_the_tests_but_not_the_sanitizers(self):
+        output, calls, files, _ = self.session("checks",
+                                               environment={"GPUBENCH_SESSION_SECONDS": "100"})
+        self.assertRegex(output, r"the tests: skipped, [0-9]+ s left")
+        self.assertFalse(any(call.startswith("ctest") for call in calls))
+        self.assertEqual(sum(call.startswith("compute-sanitizer") for call in calls), 4)
+        self.assertEqual(files, ["sanitizer.log"])
 
     def test_without_ctest_the_test_binary_runs_in_one_process(self):
         output, calls, files, _ = self.session("checks", ctest=False)

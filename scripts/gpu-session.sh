@@ -13,8 +13,8 @@
 # On the H200 a quick run took 20 s, a full run 147 s, the test binary 53 s and each sanitizer
 # tool 20-40 s (../shared/device.md). The parts take about 2, 5 and 3 minutes: run each in its own
 # device call. Every step has a time limit, so one hang cannot cost the rest, and a step whose
-# limit would end past this invocation's deadline (GPUBENCH_SESSION_SECONDS, 570 s: a device call
-# runs 600 s at most) is skipped and said, so the part still ends and packs its files.
+# limit would end past its part's deadline (GPUBENCH_SESSION_SECONDS after the part began, 570 s: a
+# device call runs 600 s at most) is skipped and said, so the part still ends and packs its files.
 # Writes up to eight files (the device tool brings back at most eight): quick.json, full.json,
 # cluster2.json, runs.log, full-summary.txt (medians of the full run), bimodal.tar.gz, tests.log,
 # sanitizer.log.
@@ -28,8 +28,12 @@ out=${2:?output dir}
 part=${3:-all}
 here=$(dirname "$0")
 mkdir -p "$out"
-deadline=$((SECONDS + ${GPUBENCH_SESSION_SECONDS:-570}))
+deadline=0
 
+in_time() {  # PART: runs it with its own deadline (each part is meant for a device call of its own)
+  deadline=$((SECONDS + ${GPUBENCH_SESSION_SECONDS:-570}))
+  "$1"
+}
 fits() {  # LIMIT_SECONDS WHAT: whether a step with that time limit ends before the deadline
   local left=$((deadline - SECONDS))
   [ "$1" -le "$left" ] && return 0
@@ -68,7 +72,7 @@ check_hold() {
   hold_checked=1
   passes 'StreamHoldGpu.*' && return
   hold=(--no-stream-hold)
-  echo "the stream hold failed its GPU tests (runs.log); the runs time without it (--no-stream-hold)"
+  echo "the stream hold's GPU tests did not pass (runs.log); the runs time without it (--no-stream-hold)"
 }
 
 figures() {
@@ -214,9 +218,7 @@ sanitizer_step() {
 }
 
 case "$part" in
-  all) bimodal; figures; checks ;;
-  figures) figures ;;
-  bimodal) bimodal ;;
-  checks) checks ;;
+  all) in_time bimodal; in_time figures; in_time checks ;;
+  figures | bimodal | checks) in_time "$part" ;;
   *) echo "gpu-session.sh: the part is all, figures, bimodal or checks, not '$part'" >&2; exit 2 ;;
 esac
